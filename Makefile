@@ -1,0 +1,77 @@
+# QianTu 黔途 — set-up, run and test from a fresh clone.
+#   make run    create .venv, install QianTu and everything it needs, open the app
+#   make test   the same plus the test extras, then the whole suite headless
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+
+# Debian/Ubuntu packages Qt WebEngine needs at run time (each one was shown to be required), a CJK
+# font for maps and PDFs, poppler (pdftotext/pdftoppm) and GDAL's ogrinfo for the export tests.
+SYS_LIBS  := libasound2 libdbus-1-3 libegl1 libfontconfig1 libgl1 libglib2.0-0 libnss3 \
+             libxcomposite1 libxdamage1 libxkbcommon0 libxkbfile1 libxrandr2 libxtst6
+SYS_EXTRA := fonts-wqy-microhei poppler-utils
+SYS_RUN   := xvfb xauth
+
+.PHONY: run test sysdeps sysdeps-run venv bench clean help
+
+help:
+	@echo "make run    - install and open QianTu on the bundled Guizhou data"
+	@echo "make test   - install with test extras and run the whole suite headless"
+	@echo "make bench  - run the benchmarks in benchmarks/"
+
+# Install missing system packages when we can (root on Debian/Ubuntu); otherwise print the command.
+define ensure_debs
+	@missing=""; \
+	for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	      || { echo "Could not install:$$missing"; exit 1; }; \
+	  elif command -v dpkg-query >/dev/null 2>&1; then \
+	    echo "QianTu needs these system packages; please run:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends$$missing"; \
+	  fi; \
+	fi
+endef
+
+sysdeps:
+	$(call ensure_debs,$(SYS_LIBS) $(SYS_EXTRA))
+
+sysdeps-run: sysdeps
+	$(if $(DISPLAY)$(WAYLAND_DISPLAY),@true,$(call ensure_debs,$(SYS_RUN)))
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e ".[test]"
+	@touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+
+run: sysdeps-run $(VENV)/.installed
+	@if [ -n "$$DISPLAY" ] || [ -n "$$WAYLAND_DISPLAY" ]; then \
+	  $(VENV)/bin/qiantu; \
+	elif command -v xvfb-run >/dev/null 2>&1; then \
+	  echo "No display: running QianTu on a virtual screen (xvfb-run). Close it with Ctrl+C."; \
+	  xvfb-run -a -s "-screen 0 1600x1000x24" $(VENV)/bin/qiantu; \
+	else \
+	  echo "No display found. Install xvfb (apt-get install xvfb) or run in a desktop session."; exit 1; \
+	fi
+
+test: sysdeps $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

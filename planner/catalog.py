@@ -1,0 +1,441 @@
+"""Load and validate the scenic-spot tables into a Catalog of Spots."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from planner import paths
+from planner.errors import DataError, UnknownPlaceError
+
+COLUMNS = (
+    "id",
+    "name_zh",
+    "name_en",
+    "kind",
+    "themes",
+    "prefecture",
+    "lat",
+    "lon",
+    "level",
+    "visit_minutes",
+    "open",
+    "close",
+    "closed_weekdays",
+    "overnight",
+    "season_note",
+    "ticket_cny",
+    "summary_zh",
+    "summary_en",
+    "source",
+    "note",
+)
+REQUIRED_NON_EMPTY = ("id", "name_zh", "name_en", "kind", "themes", "prefecture", "lat", "lon", "source")
+KINDS = ("attraction", "hub", "station")
+THEMES = (
+    "natural",
+    "karst",
+    "waterfall",
+    "cave",
+    "mountain",
+    "canyon",
+    "river",
+    "lake",
+    "forest",
+    "ethnic",
+    "red",
+    "culture",
+    "history",
+    "town",
+    "city",
+    "museum",
+    "science",
+    "park",
+    "religion",
+    "food",
+    "transport",
+)
+LEVELS = ("5A", "4A", "3A", "")
+EVENTS_FILE = "long_march_events.csv"
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+# Bounding box of the region QianTu plans in (Guizhou and the Guangzhou-Guilin-Kunming corridor),
+# generous on every side; a point outside is almost always a typo or swapped lat/lon.
+REGION_LAT = (18.0, 32.0)
+REGION_LON = (97.0, 117.0)
+
+
+@dataclass(frozen=True)
+class Spot:
+    """One attraction, hub (a town to sleep in) or railway station."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    themes: tuple[str, ...]
+    prefecture: str
+    lat: float
+    lon: float
+    level: str = ""
+    visit_minutes: int = 0
+    open: str | None = None
+    close: str | None = None
+    closed_weekdays: tuple[int, ...] = ()
+    overnight: bool = False
+    season_note: str = ""
+    ticket_cny: float | None = None
+    summary_zh: str = ""
+    summary_en: str = ""
+    source: str = ""
+    note: str = ""
+    file: str = ""
+
+    def name(self, lang: str = "zh") -> str:
+        """The name in ``lang`` (``zh`` or ``en``)."""
+        return self.name_en if lang == "en" else self.name_zh
+
+    def summary(self, lang: str = "zh") -> str:
+        """The one-line summary in ``lang``."""
+        return self.summary_en if lang == "en" else self.summary_zh
+
+    @property
+    def open_minutes(self) -> int | None:
+        """Opening time as minutes after midnight, or None when always open."""
+        return parse_hhmm(self.open) if self.open else None
+
+    @property
+    def close_minutes(self) -> int | None:
+        """Closing time as minutes after midnight, or None when always open."""
+        return parse_hhmm(self.close) if self.close else None
+
+    def hours_text(self) -> str:
+        """Opening hours as shown to a person: ``08:00–18:00``, or empty."""
+        if self.open and self.close:
+            return f"{self.open}–{self.close}"
+        return ""
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict in the column order of the tables."""
+        return {
+            "id": self.id,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "kind": self.kind,
+            "themes": list(self.themes),
+            "prefecture": self.prefecture,
+            "lat": self.lat,
+            "lon": self.lon,
+            "level": self.level or None,
+            "visit_minutes": self.visit_minutes,
+            "open": self.open,
+            "close": self.close,
+            "closed_weekdays": list(self.closed_weekdays),
+            "overnight": self.overnight,
+            "season_note": self.season_note,
+            "ticket_cny": self.ticket_cny,
+            "summary_zh": self.summary_zh,
+            "summary_en": self.summary_en,
+            "source": self.source,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Catalog:
+    """Every spot, by id, in file order."""
+
+    spots: dict[str, Spot] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.spots)
+
+    def __iter__(self) -> Iterator[Spot]:
+        return iter(self.spots.values())
+
+    def __contains__(self, spot_id: object) -> bool:
+        return spot_id in self.spots
+
+    def get(self, spot_id: str) -> Spot:
+        """The spot with ``spot_id``; raises UnknownPlaceError with close matches."""
+        try:
+            return self.spots[spot_id]
+        except KeyError:
+            raise UnknownPlaceError(spot_id, self.suggest(spot_id)) from None
+
+    def resolve(self, text: str) -> Spot:
+        """A spot by id, Chinese name or English name (case-insensitive)."""
+        text = text.strip()
+        if text in self.spots:
+            return self.spots[text]
+        low = text.lower()
+        for spot in self.spots.values():
+            if low in (spot.name_zh.lower(), spot.name_en.lower()):
+                return spot
+        # A unique partial match on a name ("黄果树" for 黄果树瀑布) is accepted.
+        partial = [s for s in self.spots.values() if low and (low in s.name_zh.lower() or low in s.name_en.lower())]
+        if len(partial) == 1:
+            return partial[0]
+        raise UnknownPlaceError(text, self.suggest(text, candidates=partial))
+
+    def suggest(self, text: str, n: int = 3, candidates: Iterable[Spot] = ()) -> list[str]:
+        """Ids of the places whose id or names are closest to ``text``."""
+        out = [s.id for s in candidates][:n]
+        if len(out) >= n:
+            return out
+        keys: dict[str, str] = {}
+        for s in self.spots.values():
+            for k in (s.id, s.name_zh, s.name_en.lower()):
+                keys.setdefault(k, s.id)
+        for match in difflib.get_close_matches(text.lower(), list(keys), n=n * 2, cutoff=0.4):
+            sid = keys[match]
+            if sid not in out:
+                out.append(sid)
+        return out[:n]
+
+    def filter(
+        self,
+        *,
+        theme: str | None = None,
+        kind: str | None = None,
+        prefecture: str | None = None,
+        level: str | None = None,
+        text: str | None = None,
+    ) -> list[Spot]:
+        """The spots matching every given criterion (text matches id and both names)."""
+        out = []
+        low = (text or "").strip().lower()
+        for s in self.spots.values():
+            if theme and theme not in s.themes:
+                continue
+            if kind and s.kind != kind:
+                continue
+            if prefecture and s.prefecture != prefecture:
+                continue
+            if level and s.level != level:
+                continue
+            if low and low not in s.id and low not in s.name_zh.lower() and low not in s.name_en.lower():
+                continue
+            out.append(s)
+        return out
+
+    def themes_used(self) -> list[str]:
+        """Themes that occur, in vocabulary order."""
+        used = {t for s in self.spots.values() for t in s.themes}
+        return [t for t in THEMES if t in used]
+
+    def prefectures(self) -> list[str]:
+        """Prefectures that occur, sorted."""
+        return sorted({s.prefecture for s in self.spots.values()})
+
+
+def parse_hhmm(text: str) -> int:
+    """``"08:30"`` -> 510 minutes after midnight; ValueError for anything else."""
+    m = _TIME_RE.match(text.strip())
+    if not m:
+        raise ValueError(f"'{text}' is not a time HH:MM")
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+def format_hhmm(minutes: float) -> str:
+    """510 -> ``"08:30"`` (minutes after midnight, rounded; may pass 24:00 for late arrivals)."""
+    total = int(round(minutes))
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def catalog_files(directory: Path | str | None = None) -> list[Path]:
+    """The spot tables in ``directory`` (default: the bundled data), sorted."""
+    d = Path(directory) if directory is not None else paths.scenic_spots_dir()
+    if not d.is_dir():
+        raise DataError("catalog folder not found", file=str(d))
+    return sorted(p for p in d.glob("*.csv") if p.name != EVENTS_FILE)
+
+
+def load_catalog(source: Path | str | Iterable[Path | str] | None = None) -> Catalog:
+    """Load and validate spot tables.
+
+    Parameters
+    ----------
+    source : path, iterable of paths, or None
+        A folder of CSV files, one CSV file, several files, or None for the bundled catalog.
+
+    Returns
+    -------
+    Catalog
+
+    Raises
+    ------
+    DataError
+        Naming the file, the row and the field of the first problem found.
+    """
+    if source is None:
+        files = catalog_files()
+    elif isinstance(source, (str, Path)):
+        p = Path(source)
+        files = catalog_files(p) if p.is_dir() else [p]
+    else:
+        files = [Path(p) for p in source]
+    catalog = Catalog(files=tuple(str(f) for f in files))
+    origin: dict[str, str] = {}
+    for f in files:
+        for spot in read_spot_table(f):
+            if spot.id in catalog.spots:
+                raise DataError(
+                    f"duplicate id '{spot.id}' (first defined in {Path(origin[spot.id]).name})",
+                    file=str(f),
+                    row=_row_of(f, spot.id),
+                    field="id",
+                )
+            catalog.spots[spot.id] = spot
+            origin[spot.id] = str(f)
+    return catalog
+
+
+def _row_of(path: Path, spot_id: str) -> int | None:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        for i, row in enumerate(csv.DictReader(fh), start=2):
+            if row.get("id") == spot_id:
+                return i
+    return None
+
+
+def read_spot_table(path: Path | str) -> list[Spot]:
+    """Read one spot table with pandas and validate every row."""
+    import pandas as pd
+
+    path = Path(path)
+    fname = str(path)
+    if not path.is_file():
+        raise DataError("file not found", file=fname)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError("not UTF-8 text", file=fname) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("the file is empty", file=fname) from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"not a valid CSV table ({str(exc).strip().splitlines()[-1]})", file=fname) from None
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(f"missing column(s): {', '.join(missing)}", file=fname, field=missing[0])
+    unknown = [c for c in df.columns if c not in COLUMNS]
+    if unknown:
+        raise DataError(f"unknown column(s): {', '.join(map(str, unknown))}", file=fname, field=str(unknown[0]))
+    spots = []
+    seen: dict[str, int] = {}
+    for i, rec in enumerate(df.to_dict("records")):
+        row = i + 2  # the header is line 1
+        spot = _spot_from_row({k: str(v).strip() for k, v in rec.items()}, fname, row)
+        if spot.id in seen:
+            raise DataError(f"duplicate id '{spot.id}' (also on line {seen[spot.id]})", file=fname, row=row, field="id")
+        seen[spot.id] = row
+        spots.append(spot)
+    return spots
+
+
+def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
+    def err(fld: str, msg: str) -> DataError:
+        return DataError(msg, file=fname, row=row, field=fld)
+
+    for col in REQUIRED_NON_EMPTY:
+        if not r[col]:
+            raise err(col, "is empty")
+    sid = r["id"]
+    if not _ID_RE.match(sid):
+        raise err("id", f"'{sid}' is not a lowercase-hyphen slug")
+    if r["kind"] not in KINDS:
+        raise err("kind", f"'{r['kind']}' is not one of {', '.join(KINDS)}")
+    themes = tuple(t.strip() for t in r["themes"].split(";") if t.strip())
+    for t in themes:
+        if t not in THEMES:
+            close = difflib.get_close_matches(t, THEMES, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise err("themes", f"unknown theme '{t}'{hint}")
+    if not themes:
+        raise err("themes", "no theme given")
+    lat = _float(r["lat"], "lat", err)
+    lon = _float(r["lon"], "lon", err)
+    if not -90 <= lat <= 90:
+        raise err("lat", f"{lat} is not a latitude (-90..90)")
+    if not -180 <= lon <= 180:
+        raise err("lon", f"{lon} is not a longitude (-180..180)")
+    in_lat = REGION_LAT[0] <= lat <= REGION_LAT[1]
+    in_lon = REGION_LON[0] <= lon <= REGION_LON[1]
+    if not (in_lat and in_lon):
+        swapped = REGION_LAT[0] <= lon <= REGION_LAT[1] and REGION_LON[0] <= lat <= REGION_LON[1]
+        if swapped:
+            raise err("lat", f"lat {lat} and lon {lon} look swapped")
+        fld = "lat" if not in_lat else "lon"
+        raise err(fld, f"({lat}, {lon}) is outside Guizhou and the Guangzhou-Guilin-Kunming corridor")
+    if r["level"] not in LEVELS:
+        raise err("level", f"'{r['level']}' is not 5A, 4A, 3A or empty")
+    visit = 0
+    if r["visit_minutes"]:
+        try:
+            visit = int(r["visit_minutes"])
+        except ValueError:
+            raise err("visit_minutes", f"'{r['visit_minutes']}' is not a whole number of minutes") from None
+        if not 0 <= visit <= 24 * 60:
+            raise err("visit_minutes", f"{visit} is not between 0 and 1440")
+    for col in ("open", "close"):
+        if r[col] and not _TIME_RE.match(r[col]):
+            raise err(col, f"'{r[col]}' is not a time HH:MM")
+    if bool(r["open"]) != bool(r["close"]):
+        raise err("close" if r["open"] else "open", "open and close must be given together")
+    if r["open"] and parse_hhmm(r["open"]) >= parse_hhmm(r["close"]):
+        raise err("close", f"closes ({r['close']}) before it opens ({r['open']})")
+    closed: list[int] = []
+    for part in r["closed_weekdays"].split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if part not in {"1", "2", "3", "4", "5", "6", "7"}:
+            raise err("closed_weekdays", f"'{part}' is not an ISO weekday 1-7 (1 = Monday)")
+        closed.append(int(part))
+    if r["overnight"] not in ("", "0", "1"):
+        raise err("overnight", f"'{r['overnight']}' is not 0 or 1")
+    ticket = None
+    if r["ticket_cny"]:
+        ticket = _float(r["ticket_cny"], "ticket_cny", err)
+        if ticket < 0:
+            raise err("ticket_cny", "is negative")
+    return Spot(
+        id=sid,
+        name_zh=r["name_zh"],
+        name_en=r["name_en"],
+        kind=r["kind"],
+        themes=themes,
+        prefecture=r["prefecture"],
+        lat=lat,
+        lon=lon,
+        level=r["level"],
+        visit_minutes=visit,
+        open=r["open"] or None,
+        close=r["close"] or None,
+        closed_weekdays=tuple(sorted(set(closed))),
+        overnight=r["overnight"] == "1" or r["kind"] == "hub",
+        season_note=r["season_note"],
+        ticket_cny=ticket,
+        summary_zh=r["summary_zh"],
+        summary_en=r["summary_en"],
+        source=r["source"],
+        note=r["note"],
+        file=fname,
+    )
+
+
+def _float(text: str, fld: str, err) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise err(fld, f"'{text}' is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise err(fld, f"'{text}' is not a finite number")
+    return value

@@ -1,0 +1,191 @@
+"""Catalog loading: the bundled data loads, and every kind of bad data is refused by file, row and field."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from planner.catalog import Catalog, format_hhmm, load_catalog, parse_hhmm, read_spot_table
+from planner.errors import DataError, UnknownPlaceError
+
+
+def _rows(data_dir: Path) -> list[dict]:
+    with open(data_dir / "mini_catalog.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write(tmp_path: Path, rows: list[dict], columns: list[str] | None = None, name="spots.csv") -> Path:
+    columns = columns or list(rows[0].keys())
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    p = tmp_path / name
+    p.write_text(buf.getvalue(), encoding="utf-8")
+    return p
+
+
+def test_mini_catalog_loads_with_types(data_dir):
+    cat = load_catalog(data_dir / "mini_catalog.csv")
+    assert len(cat) == 3
+    hg = cat.get("huangguoshu-waterfall")
+    assert hg.themes == ("natural", "waterfall", "karst")
+    assert (hg.lat, hg.lon) == (25.992, 105.666)
+    assert hg.open_minutes == 7 * 60 + 30 and hg.close_minutes == 18 * 60
+    assert hg.ticket_cny == 160 and hg.level == "5A" and hg.visit_minutes == 240
+    assert cat.get("zunyi-conference-site").closed_weekdays == (1,)
+    assert cat.get("guiyang").overnight is True
+
+
+def test_resolve_by_name_and_suggestions(data_dir):
+    cat = load_catalog(data_dir / "mini_catalog.csv")
+    assert cat.resolve("黄果树瀑布").id == "huangguoshu-waterfall"
+    assert cat.resolve("huangguoshu waterfall").id == "huangguoshu-waterfall"
+    assert cat.resolve("黄果树").id == "huangguoshu-waterfall"
+    with pytest.raises(UnknownPlaceError) as ei:
+        cat.resolve("huangguosu-waterfall")
+    assert "huangguoshu-waterfall" in ei.value.suggestions
+
+
+@pytest.mark.parametrize(
+    "field, value, expect_field, words",
+    [
+        ("lat", "north", "lat", "not a number"),
+        ("lat", "95", "lat", "not a latitude"),
+        ("lat", "105.666", "lat", "swapped"),  # lat and lon swapped (lon set below)
+        ("lon", "10.5", "lon", "outside"),
+        ("open", "7:30", "open", "HH:MM"),
+        ("close", "25:00", "close", "HH:MM"),
+        ("close", "06:00", "close", "before it opens"),
+        ("themes", "waterfalls", "themes", "unknown theme"),
+        ("kind", "scenic", "kind", "not one of"),
+        ("id", "Huangguoshu Waterfall", "id", "slug"),
+        ("level", "AAAAA", "level", "5A"),
+        ("visit_minutes", "2h", "visit_minutes", "whole number"),
+        ("closed_weekdays", "Mon", "closed_weekdays", "ISO weekday"),
+        ("source", "", "source", "empty"),
+        ("ticket_cny", "-5", "ticket_cny", "negative"),
+    ],
+)
+def test_bad_value_names_file_row_and_field(tmp_path, data_dir, field, value, expect_field, words):
+    rows = _rows(data_dir)
+    rows[1][field] = value
+    if words == "swapped":
+        rows[1]["lon"] = "25.992"
+    p = _write(tmp_path, rows)
+    with pytest.raises(DataError) as ei:
+        read_spot_table(p)
+    err = ei.value
+    assert err.file == str(p)
+    assert err.row == 3  # header is line 1, the waterfall is the second data row
+    assert err.field == expect_field
+    assert words in err.message
+    line = err.one_line()
+    assert str(p) in line and ":3" in line and expect_field in line and "\n" not in line
+
+
+def test_missing_column(tmp_path, data_dir):
+    rows = _rows(data_dir)
+    cols = [c for c in rows[0] if c != "lon"]
+    p = _write(tmp_path, rows, columns=cols)
+    with pytest.raises(DataError) as ei:
+        read_spot_table(p)
+    assert ei.value.field == "lon" and "missing column" in ei.value.message
+
+
+def test_duplicate_id_in_one_file(tmp_path, data_dir):
+    rows = _rows(data_dir)
+    rows.append(dict(rows[1]))
+    p = _write(tmp_path, rows)
+    with pytest.raises(DataError) as ei:
+        read_spot_table(p)
+    assert ei.value.field == "id" and ei.value.row == 5 and "duplicate" in ei.value.message
+
+
+def test_duplicate_id_across_files(tmp_path, data_dir):
+    rows = _rows(data_dir)
+    a = _write(tmp_path, rows[:2], name="a.csv")
+    b = _write(tmp_path, rows[1:], name="b.csv")
+    with pytest.raises(DataError) as ei:
+        load_catalog(tmp_path)
+    assert ei.value.file == str(b) and ei.value.row == 2 and "a.csv" in ei.value.message
+    assert a.exists()
+
+
+def test_not_a_csv(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(DataError) as ei:
+        read_spot_table(p)
+    assert ei.value.file == str(p)
+
+
+def test_times():
+    assert parse_hhmm("08:30") == 510
+    assert format_hhmm(510) == "08:30"
+    with pytest.raises(ValueError):
+        parse_hhmm("8.30")
+
+
+# --- the bundled catalog -------------------------------------------------------------------------
+
+REQUIRED_IDS = [
+    # provincial plan
+    "huangguoshu-waterfall", "xiaoqikong", "daqikong", "chishui-waterfall", "foguangyan", "baili-dujuan",
+    "wanfenglin", "malinghe-canyon", "fanjingshan", "xijiang-miao-village", "long-march-digital-art-museum",
+    # Long March sites
+    "zunyi-conference-site", "hongjunshan-martyrs-cemetery", "loushan-pass", "sidu-chishui-memorial",
+    "qinggangpo-battlefield", "gouba-conference-site", "liping-conference-site", "houchang-conference-site",
+    "wujiang-crossing", "maotai-crossing", "erlangtan-crossing",
+    # corridor
+    "guangzhou", "guilin", "guiyang", "kunming", "guangzhou-south-station", "guiyang-north-station",
+    "guiyang-east-station", "kunming-south-station",
+    # others a package is built from
+    "qingyan-ancient-town", "jiaxiu-tower", "qianlingshan-park", "zhijin-cave", "longgong-cave",
+    "zhenyuan-ancient-town", "zhaoxing-dong-village", "fast-telescope", "maotai-town", "anshun", "kaili",
+    "duyun", "tongren", "zunyi", "bijie", "liupanshui", "xingyi", "chishui",
+]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalog:
+    return load_catalog()
+
+
+def test_bundled_catalog_has_every_required_place(bundled):
+    missing = [i for i in REQUIRED_IDS if i not in bundled]
+    assert not missing, f"missing from the catalog: {missing}"
+    assert len(bundled) >= 70
+    assert any(s.id in ("guilin-north-station", "guilin-west-station") for s in bundled)
+
+
+def test_bundled_catalog_is_sourced_and_in_region(bundled):
+    for s in bundled:
+        assert s.source.strip(), s.id
+        assert 20 < s.lat < 30 and 100 < s.lon < 115, s.id
+        if s.kind == "attraction":
+            assert s.visit_minutes > 0, s.id
+
+
+def test_bundled_red_sites_and_corridor_attractions(bundled):
+    red = [s for s in bundled if "red" in s.themes and s.prefecture not in ("Guangzhou", "Guilin", "Kunming")]
+    assert len(red) >= 14
+    for city in ("Guangzhou", "Guilin", "Kunming"):
+        attractions = [s for s in bundled if s.kind == "attraction" and s.prefecture == city]
+        assert len(attractions) >= 3, city
+
+
+def test_known_positions(bundled):
+    """Positions checked against independent public references (Wikipedia coordinates)."""
+    from geopy.distance import geodesic
+
+    refs = {
+        # Huangguoshu Waterfall, en.wikipedia: 25°59′31″N 105°39′58″E
+        "huangguoshu-waterfall": (25.992, 105.666),
+    }
+    for sid, (lat, lon) in refs.items():
+        s = bundled.get(sid)
+        assert geodesic((s.lat, s.lon), (lat, lon)).km < 1.5, sid

@@ -1,0 +1,84 @@
+"""The `qiantu` command as a person runs it: output, exit status, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def qiantu(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_spots_json_lists_sourced_wgs84_places():
+    out = qiantu("spots", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    spots = json.loads(out.stdout)
+    ids = {s["id"] for s in spots}
+    assert {"huangguoshu-waterfall", "zunyi-conference-site", "guangzhou-south-station"} <= ids
+    for s in spots:
+        assert s["source"] and isinstance(s["lat"], float) and isinstance(s["lon"], float)
+
+
+def test_spots_theme_filter_and_csv():
+    out = qiantu("spots", "--theme", "red", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) >= 14
+    assert all("red" in r["themes"].split(";") for r in rows)
+
+
+def test_spots_table_counts():
+    out = qiantu("spots", "--kind", "station")
+    assert out.returncode == 0
+    assert "guiyang-north-station" in out.stdout
+    assert out.stdout.strip().splitlines()[-1].endswith("places")
+
+
+def test_unknown_theme_is_one_line_exit_2():
+    out = qiantu("spots", "--theme", "beaches")
+    assert out.returncode == 2
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "beaches" in lines[0] and "Traceback" not in out.stderr
+
+
+def test_bad_option_is_one_line_exit_2():
+    out = qiantu("spots", "--format", "xml")
+    assert out.returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_check_good_and_bad_catalog_files(tmp_path, data_dir):
+    good = qiantu("check", str(data_dir / "mini_catalog.csv"))
+    assert good.returncode == 0 and "3 places" in good.stdout
+    bad = tmp_path / "bad.csv"
+    text = (data_dir / "mini_catalog.csv").read_text(encoding="utf-8").replace("25.992,105.666", "105.666,25.992")
+    bad.write_text(text, encoding="utf-8")
+    out = qiantu("check", str(bad))
+    assert out.returncode == 2
+    line = out.stderr.strip()
+    assert "\n" not in line and "bad.csv:3" in line and "'lat'" in line and "swapped" in line
+    missing = qiantu("check", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and "not found" in missing.stderr
+
+
+def test_check_every_bundled_table():
+    for p in sorted((ROOT / "data" / "scenic_spots").glob("*.csv")):
+        if p.name == "long_march_events.csv":
+            continue
+        out = qiantu("check", str(p))
+        assert out.returncode == 0, out.stderr
+
+
+def test_unknown_command_or_file():
+    out = qiantu("frobnicate")
+    assert out.returncode == 2 and "no such command or file" in out.stderr
