@@ -362,16 +362,15 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
         raise err("themes", "no theme given")
     lat = _float(r["lat"], "lat", err)
     lon = _float(r["lon"], "lon", err)
+    in_lat = REGION_LAT[0] <= lat <= REGION_LAT[1]
+    in_lon = REGION_LON[0] <= lon <= REGION_LON[1]
+    if REGION_LAT[0] <= lon <= REGION_LAT[1] and REGION_LON[0] <= lat <= REGION_LON[1]:
+        raise err("lat", f"lat {lat} and lon {lon} look swapped")
     if not -90 <= lat <= 90:
         raise err("lat", f"{lat} is not a latitude (-90..90)")
     if not -180 <= lon <= 180:
         raise err("lon", f"{lon} is not a longitude (-180..180)")
-    in_lat = REGION_LAT[0] <= lat <= REGION_LAT[1]
-    in_lon = REGION_LON[0] <= lon <= REGION_LON[1]
     if not (in_lat and in_lon):
-        swapped = REGION_LAT[0] <= lon <= REGION_LAT[1] and REGION_LON[0] <= lat <= REGION_LON[1]
-        if swapped:
-            raise err("lat", f"lat {lat} and lon {lon} look swapped")
         fld = "lat" if not in_lat else "lon"
         raise err(fld, f"({lat}, {lon}) is outside Guizhou and the Guangzhou-Guilin-Kunming corridor")
     if r["level"] not in LEVELS:

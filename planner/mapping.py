@@ -476,3 +476,336 @@ def write_text_atomic(path: Path | str, text: str) -> Path:
             pass
         raise
     return path
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+# Day colours: distinct on screen and, with the day number drawn on every marker and in the
+# legend, still readable when printed in black and white.
+DAY_COLORS = (
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
+    "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+)
+
+
+def day_color(index: int) -> str:
+    """Colour of day ``index`` (0-based)."""
+    return DAY_COLORS[index % len(DAY_COLORS)]
+
+
+def _item_type(item: dict) -> str:
+    return str(item.get("type") or item.get("kind") or "")
+
+
+def _place_latlon(ref, catalog, plan: dict) -> tuple[float, float] | None:
+    """Position of a plan place: a catalog id, or a custom place dict with lat/lon."""
+    if isinstance(ref, dict):
+        if "lat" in ref and "lon" in ref:
+            return float(ref["lat"]), float(ref["lon"])
+        ref = ref.get("id")
+    if ref is None:
+        return None
+    if catalog is not None and ref in catalog:
+        s = catalog.spots[ref]
+        return s.lat, s.lon
+    places = plan.get("places") or {}
+    if isinstance(places, dict):
+        place = places.get(ref)
+        if isinstance(place, dict) and "lat" in place:
+            return float(place["lat"]), float(place["lon"])
+    else:
+        for place in places:
+            if isinstance(place, dict) and place.get("id") == ref and "lat" in place:
+                return float(place["lat"]), float(place["lon"])
+    return None
+
+
+def _place_name(ref, catalog, lang: str, plan: dict | None = None) -> str:
+    if isinstance(ref, dict):
+        return str(ref.get("name") or ref.get("id") or "")
+    places = (plan or {}).get("places") or {}
+    if isinstance(places, dict) and isinstance(places.get(ref), dict) and places[ref].get("name"):
+        return str(places[ref]["name"])
+    if isinstance(ref, str) and ref.startswith("custom:"):
+        return ref[len("custom:"):]
+    if catalog is not None and ref in catalog:
+        return catalog.spots[ref].name(lang)
+    return str(ref)
+
+
+def day_summary(day: dict) -> dict:
+    """Drive, rail and visit minutes, km and stop count of one plan day."""
+    drive = rail = visit = 0.0
+    km = 0.0
+    stops = 0
+    for it in day.get("items", []):
+        t = _item_type(it)
+        if t == "travel":
+            km += float(it.get("km") or 0)
+            legs = it.get("legs") or []
+            if legs:
+                for leg in legs:
+                    if leg.get("mode") == "rail":
+                        rail += float(leg.get("minutes") or 0)
+                    else:
+                        drive += float(leg.get("minutes") or 0)
+            elif it.get("mode") == "rail":
+                rail += float(it.get("minutes") or 0)
+            else:
+                drive += float(it.get("minutes") or 0)
+        elif t == "visit":
+            stops += 1
+            visit += _minutes_between(it.get("start"), it.get("end"))
+    return {"drive_minutes": drive, "rail_minutes": rail, "visit_minutes": visit, "km": km, "stops": stops}
+
+
+def _minutes_between(a: str | None, b: str | None) -> float:
+    if not a or not b:
+        return 0.0
+    ha, ma = a.split(":")
+    hb, mb = b.split(":")
+    return (int(hb) * 60 + int(mb)) - (int(ha) * 60 + int(ma))
+
+
+def _fmt_hours(minutes: float, lang: str) -> str:
+    h = minutes / 60
+    return f"{h:.1f} h" if lang == "en" else f"{h:.1f} 小时"
+
+
+def plan_map(
+    plan: dict,
+    catalog=None,
+    *,
+    lang: str = "zh",
+    tiles: str = "none",
+    for_app: bool = False,
+    day: int | None = None,
+    numbered: bool = True,
+):
+    """A folium map of a plan: each day's route in its colour along the network path, numbered
+    stops, overnight markers, a legend with the day totals.
+
+    Parameters
+    ----------
+    plan : dict
+        A plan as JSON (DESIGN.md "Plan").
+    catalog : Catalog, optional
+        For names and positions of visited places (the bundled catalog when None).
+    day : int, optional
+        Draw only this day (0-based) — the per-day maps of the printed itinerary.
+    """
+    import folium
+
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    en = lang == "en"
+    e = html.escape
+    m = base_map(tiles=tiles, lang=lang)
+    m.get_root().header.add_child(folium.Element(_POPUP_CSS + _PLAN_CSS))
+    m.get_root().header.add_child(folium.Element(f"<script>{_API_JS}{_PLAN_JS}</script>"))
+    if for_app:
+        m.get_root().header.add_child(
+            folium.Element('<script src="qrc:///qtwebchannel/qwebchannel.js"></script>')
+        )
+    days = plan.get("days") or []
+    bounds: list[tuple[float, float]] = []
+    js: list[str] = [f"qiantu.map = {m.get_name()};"]
+    stop_no = 0
+    legend_rows = []
+    overnight_nights: dict[str, list[int]] = {}
+    for di, d in enumerate(days):
+        if day is not None and di != day:
+            continue
+        color = day_color(di)
+        group = folium.FeatureGroup(name=f"day-{di + 1}")
+        group.add_to(m)
+        js.append(f"qiantu.registerDay({di}, {group.get_name()});")
+        for ii, it in enumerate(d.get("items", [])):
+            t = _item_type(it)
+            key = f"{di}:{ii}"
+            if t == "travel":
+                path = it.get("path") or []
+                pts = [to_display(float(p[0]), float(p[1]), tiles) for p in path if len(p) >= 2]
+                if len(pts) < 2:
+                    a = _place_latlon(it.get("from"), catalog, plan)
+                    b = _place_latlon(it.get("to"), catalog, plan)
+                    pts = [to_display(*a, tiles), to_display(*b, tiles)] if a and b else []
+                if len(pts) < 2:
+                    continue
+                bounds.extend(pts)
+                rail = any(leg.get("mode") == "rail" for leg in it.get("legs") or []) or it.get("mode") == "rail"
+                tip = (
+                    f"{'Day' if en else '第'} {di + 1}{'' if en else ' 天'}: "
+                    f"{_place_name(it.get('from'), catalog, lang)} → {_place_name(it.get('to'), catalog, lang)}, "
+                    f"{it.get('depart', '')}–{it.get('arrive', '')}, {int(round(float(it.get('minutes') or 0)))} min"
+                    + (" (rail)" if rail and en else (" （含高铁）" if rail else ""))
+                )
+                line = folium.PolyLine(
+                    [list(p) for p in pts],
+                    color=color,
+                    weight=5,
+                    opacity=0.85,
+                    dash_array="8 6" if rail else None,
+                    tooltip=e(tip),
+                )
+                line.add_to(group)
+                js.append(f"qiantu.registerItem({json.dumps(key)}, {di}, {line.get_name()});")
+            elif t == "visit":
+                stop_no += 1
+                pos = _place_latlon(it.get("id"), catalog, plan)
+                if not pos:
+                    continue
+                lat, lon = to_display(*pos, tiles)
+                bounds.append((lat, lon))
+                name = _place_name(it.get("id"), catalog, lang)
+                wait = int(it.get("wait_minutes") or 0)
+                rows = [
+                    ("Day" if en else "日程", f"{'Day' if en else '第'} {di + 1}{'' if en else ' 天'} · {d.get('date', '')}"),
+                    ("Arrive" if en else "到达", it.get("arrive", "")),
+                    ("Visit" if en else "游览", f"{it.get('start', '')}–{it.get('end', '')}"),
+                ]
+                if wait:
+                    rows.append(("Wait" if en else "等待", f"{wait} min"))
+                table = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows)
+                popup = f'<div class="qt-popup"><b>{stop_no}. {e(name)}</b><table>{table}</table></div>'
+                label = str(stop_no) if numbered else ""
+                icon = folium.DivIcon(
+                    html=f'<div class="qt-stop" style="background:{color}">{e(label)}</div>',
+                    icon_size=(24, 24),
+                    icon_anchor=(12, 12),
+                    class_name="qt-stop-icon",
+                )
+                mk = folium.Marker([lat, lon], icon=icon, popup=folium.Popup(popup, max_width=300),
+                                   tooltip=e(f"{stop_no}. {name}"))
+                mk.add_to(group)
+                js.append(f"qiantu.registerItem({json.dumps(key)}, {di}, {mk.get_name()}, {json.dumps(it.get('id'))});")
+        ov = d.get("overnight")
+        if ov and (di < len(days) - 1 or day is not None):
+            overnight_nights.setdefault(json.dumps(ov, sort_keys=True, ensure_ascii=False), []).append(di + 1)
+        s = day_summary(d)
+        parts = [
+            f"{'Day' if en else '第'} {di + 1}{'' if en else ' 天'}",
+            str(d.get("date", "")),
+            (f"{s['stops']} stops" if en else f"{s['stops']} 处"),
+            (f"drive {_fmt_hours(s['drive_minutes'], lang)}" if en else f"驾车 {_fmt_hours(s['drive_minutes'], lang)}"),
+        ]
+        if s["rail_minutes"]:
+            parts.append(f"rail {_fmt_hours(s['rail_minutes'], lang)}" if en else f"高铁 {_fmt_hours(s['rail_minutes'], lang)}")
+        parts.append(f"{s['km']:.0f} km")
+        legend_rows.append(
+            f'<div class="qt-legend-day" data-day="{di}"><i style="background:{color}"></i>{e(" · ".join(parts))}</div>'
+        )
+    # Start and overnight places.
+    if days:
+        start = days[0].get("start") if day is None else days[day].get("start")
+        pos = _place_latlon(start, catalog, plan)
+        if pos:
+            lat, lon = to_display(*pos, tiles)
+            bounds.append((lat, lon))
+            folium.Marker(
+                [lat, lon],
+                icon=folium.DivIcon(html='<div class="qt-start">★</div>', icon_size=(26, 26), icon_anchor=(13, 13),
+                                    class_name="qt-start-icon"),
+                tooltip=e(("Start: " if en else "出发：") + _place_name(start, catalog, lang)),
+            ).add_to(m)
+    for ov_key, nights in overnight_nights.items():
+        ov = json.loads(ov_key)
+        pos = _place_latlon(ov, catalog, plan)
+        if not pos:
+            continue
+        lat, lon = to_display(*pos, tiles)
+        bounds.append((lat, lon))
+        nights_txt = ", ".join(str(n) for n in nights)
+        tip = (f"Night {nights_txt}: " if en else f"第 {nights_txt} 晚：") + _place_name(ov, catalog, lang)
+        mk = folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(html=f'<div class="qt-night">H{e(nights_txt if len(nights) == 1 else "")}</div>',
+                                icon_size=(28, 20), icon_anchor=(14, 24), class_name="qt-night-icon"),
+            tooltip=e(tip),
+            popup=folium.Popup(f'<div class="qt-popup"><b>{e(tip)}</b></div>', max_width=260),
+        )
+        mk.add_to(m)
+        js.append(f"qiantu.overnights.push({mk.get_name()});")
+    status = plan.get("status", "")
+    title = plan.get("title") or ""
+    head = e(title) + (f" <span class='qt-status'>({e(status)})</span>" if status else "")
+    add_legend(m, f'<div class="qt-legend"><b>{head}</b>{"".join(legend_rows)}</div>', "topright")
+    if bounds:
+        m.fit_bounds(
+            [[min(p[0] for p in bounds), min(p[1] for p in bounds)], [max(p[0] for p in bounds), max(p[1] for p in bounds)]],
+            padding=(30, 30),
+        )
+    js.append("qiantu.connect();")
+    add_script(m, "\n".join(js))
+    return m
+
+
+_PLAN_CSS = """<style>
+.qt-stop{width:22px;height:22px;border-radius:11px;color:#fff;font:bold 12px/22px sans-serif;
+  text-align:center;border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.6)}
+.qt-stop.qt-hl{border-color:#ffd400;transform:scale(1.3)}
+.qt-start{font:20px/26px sans-serif;color:#000;text-align:center;text-shadow:0 0 3px #fff}
+.qt-night{background:#fff;border:2px solid #333;border-radius:3px;font:bold 11px/16px sans-serif;
+  text-align:center;color:#333;padding:0 2px}
+.qt-legend-day{white-space:nowrap;cursor:pointer}
+.qt-legend-day.qt-hl{font-weight:bold}
+.qt-status{font-weight:normal;color:#555}
+</style>"""
+
+_PLAN_JS = """
+(function(q){
+  q.days = {}; q.items = {}; q.overnights = []; q.highlighted = null;
+  q.registerDay = function(i, group){ q.days[i] = group; };
+  q.registerItem = function(key, day, layer, spotId){
+    q.items[key] = {day: day, layer: layer, spot: spotId || null};
+    layer.on('click', function(){ q.highlightItem(key); if (q.bridge && q.bridge.itemClicked) { q.bridge.itemClicked(key); } });
+  };
+  q.routeDays = function(){
+    var out = [];
+    Object.keys(q.days).forEach(function(d){
+      var n = 0; q.days[d].eachLayer(function(l){ if (l instanceof L.Polyline) { n++; } });
+      if (n > 0) { out.push(parseInt(d, 10)); }
+    });
+    return out;
+  };
+  q.lineCount = function(){
+    var n = 0; Object.keys(q.days).forEach(function(d){ q.days[d].eachLayer(function(l){ if (l instanceof L.Polyline) { n++; } }); });
+    return n;
+  };
+  q.stopCount = function(){
+    var n = 0; Object.keys(q.items).forEach(function(k){ if (q.items[k].spot) { n++; } }); return n;
+  };
+  q._reset = function(){
+    Object.keys(q.items).forEach(function(k){
+      var l = q.items[k].layer;
+      if (l.setStyle) { l.setStyle({weight: 5, opacity: 0.85}); }
+      else if (l._icon) { var d = l._icon.querySelector('.qt-stop'); if (d) { d.classList.remove('qt-hl'); } }
+    });
+    document.querySelectorAll('.qt-legend-day').forEach(function(e){ e.classList.remove('qt-hl'); });
+  };
+  q.highlightDay = function(day){
+    q._reset(); q.highlighted = 'day:' + day;
+    var b = null;
+    Object.keys(q.items).forEach(function(k){
+      var it = q.items[k];
+      if (it.layer.setStyle) { it.layer.setStyle(it.day === day ? {weight: 8, opacity: 1} : {weight: 3, opacity: 0.35}); }
+      if (it.day === day) {
+        var lb = it.layer.getBounds ? it.layer.getBounds() : L.latLngBounds([it.layer.getLatLng()]);
+        b = b ? b.extend(lb) : L.latLngBounds(lb.getSouthWest(), lb.getNorthEast());
+      }
+    });
+    document.querySelectorAll('.qt-legend-day[data-day="' + day + '"]').forEach(function(e){ e.classList.add('qt-hl'); });
+    if (b && b.isValid()) { q.map.fitBounds(b, {padding: [40, 40]}); }
+    return true;
+  };
+  q.highlightItem = function(key){
+    var it = q.items[key]; if (!it) { return false; }
+    q._reset(); q.highlighted = key;
+    if (it.layer.setStyle) { it.layer.setStyle({weight: 9, opacity: 1}); it.layer.bringToFront(); }
+    else if (it.layer._icon) { var d = it.layer._icon.querySelector('.qt-stop'); if (d) { d.classList.add('qt-hl'); } it.layer.openPopup(); }
+    return true;
+  };
+})(window.qiantu);
+"""

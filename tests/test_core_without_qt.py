@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _planner_modules() -> list[str]:
     names = ["planner"]
     for info in pkgutil.walk_packages(planner.__path__, prefix="planner."):
-        if info.name.startswith("planner._data"):
+        if info.name.startswith("planner._data") or info.name.endswith("__main__"):
             continue
         names.append(info.name)
     return names
