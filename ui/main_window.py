@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -13,11 +18,18 @@ from PySide6.QtWidgets import (
 
 from planner.catalog import Catalog, load_catalog
 from planner.errors import PlannerError
-from planner.mapping import TILE_LABELS, catalog_map, render_html
+from planner.mapping import TILE_LABELS, catalog_map, day_summary, plan_map, render_html
 from ui.catalog_panel import CatalogPanel
 from ui.details import DetailsPane
+from ui.document import TripDocument, clean_request
+from ui.itinerary import ItineraryView
 from ui.map_view import MapView
 from ui.settings import Settings
+from ui.trip_panel import TripPanel
+from ui.workers import Worker
+
+FILE_FILTER_ZH = "黔途行程 (*.qiantu.json);;行程请求 (*.json);;所有文件 (*)"
+FILE_FILTER_EN = "QianTu packages (*.qiantu.json);;Trip requests (*.json);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -52,15 +64,49 @@ class MainWindow(QMainWindow):
         self.detailsDock.setWidget(self.detailsPane)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detailsDock)
 
+        self.doc = TripDocument(self)
+        self.worker: Worker | None = None
+        self._network = None
+        self.showing_plan = False
+
+        self.tripPanel = TripPanel(self.doc, self.catalog, self.lang, self)
+        self.tripPanel.reorderRequested = self._on_reorder_requested  # re-time at once when order is kept
+        self.tripDock = QDockWidget(self)
+        self.tripDock.setObjectName("tripDock")
+        self.tripDock.setWidget(self.tripPanel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tripDock)
+
+        self.itineraryView = ItineraryView(self.catalog, self.lang, self)
+        self.itineraryDock = QDockWidget(self)
+        self.itineraryDock.setObjectName("itineraryDock")
+        self.itineraryDock.setWidget(self.itineraryView)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.itineraryDock)
+        self.tabifyDockWidget(self.detailsDock, self.itineraryDock)
+        self.splitDockWidget(self.tripDock, self.detailsDock, Qt.Orientation.Vertical)
+
+        self.totalsLabel = QLabel(self)
+        self.totalsLabel.setObjectName("totalsLabel")
+        self.statusBar().addWidget(self.totalsLabel, 1)
         self.tilesLabel = QLabel(self)
         self.tilesLabel.setObjectName("tilesLabel")
         self.statusBar().addPermanentWidget(self.tilesLabel)
 
         self._build_menus()
         self.catalogPanel.spotSelected.connect(self._on_list_selected)
+        self.catalogPanel.spotActivated.connect(self.add_stops_from_ids)
         self.catalogPanel.filterChanged.connect(self._on_filter_changed)
         self.mapView.spotClicked.connect(self._on_marker_clicked)
+        self.mapView.addToTripRequested.connect(self.add_stops_from_ids)
+        self.mapView.itemClicked.connect(self._on_map_item_clicked)
         self.mapView.mapReady.connect(self._on_map_ready)
+        self.tripPanel.optimizeRequested.connect(self.optimize)
+        self.tripPanel.cancelRequested.connect(self.cancel_optimize)
+        self.tripPanel.stopSelected.connect(self._on_list_selected)
+        self.itineraryView.dayActivated.connect(self._on_day_activated)
+        self.itineraryView.itemActivated.connect(self._on_item_activated)
+        self.doc.changed.connect(self._on_doc_changed)
+        self.doc.planChanged.connect(self._on_plan_changed)
+        self.doc.undo_stack.cleanChanged.connect(self._update_title)
 
         geometry, state = self.settings.window_state()
         if geometry is not None:
@@ -68,12 +114,44 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self._retranslate()
+        self._on_doc_changed()
+        self.itineraryView.show_plan(None)
         self.reload_map()
 
     # -- menus --------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         mb = self.menuBar()
         self.fileMenu = mb.addMenu("")
+        self.newAction = QAction(self, shortcut=QKeySequence.StandardKey.New, triggered=self.new_trip)
+        self.openAction = QAction(self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_dialog)
+        self.saveAction = QAction(self, shortcut=QKeySequence.StandardKey.Save, triggered=self.save)
+        self.saveAsAction = QAction(self, shortcut=QKeySequence.StandardKey.SaveAs, triggered=self.save_as)
+        self.recentMenu = self.fileMenu.addMenu("")
+        for a in (self.newAction, self.openAction, self.saveAction, self.saveAsAction):
+            self.fileMenu.addAction(a)
+        self.fileMenu.insertMenu(self.saveAction, self.recentMenu)
+        self.fileMenu.addSeparator()
+        self.recentMenu.aboutToShow.connect(self._fill_recent)
+
+        self.editMenu = mb.addMenu("")
+        self.undoAction = self.doc.undo_stack.createUndoAction(self)
+        self.undoAction.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redoAction = self.doc.undo_stack.createRedoAction(self)
+        self.redoAction.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.editMenu.addAction(self.undoAction)
+        self.editMenu.addAction(self.redoAction)
+        self.editMenu.addSeparator()
+        self.addStopAction = QAction(self, shortcut=QKeySequence("Ctrl+Return"), triggered=self._add_current_stop)
+        self.removeStopAction = QAction(self, shortcut=QKeySequence.StandardKey.Delete,
+                                        triggered=self.tripPanel._remove_selected)
+        self.removeStopAction.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tripPanel.stopsView.addAction(self.removeStopAction)
+        self.moveUpAction = QAction(self, shortcut=QKeySequence("Ctrl+Up"), triggered=lambda: self.tripPanel._move_selected(-1))
+        self.moveDownAction = QAction(self, shortcut=QKeySequence("Ctrl+Down"), triggered=lambda: self.tripPanel._move_selected(1))
+        self.optimizeAction = QAction(self, shortcut=QKeySequence("F5"), triggered=self.optimize)
+        for a in (self.addStopAction, self.removeStopAction, self.moveUpAction, self.moveDownAction, self.optimizeAction):
+            self.editMenu.addAction(a)
+
         self.quitAction = QAction(self)
         self.quitAction.setShortcut(QKeySequence.StandardKey.Quit)
         self.quitAction.triggered.connect(self.close)
@@ -103,8 +181,12 @@ class MainWindow(QMainWindow):
             self.tilesActions[code] = a
         self.tilesGroup.triggered.connect(lambda a: self.set_tiles(a.data()))
         self.viewMenu.addSeparator()
-        self.viewMenu.addAction(self.catalogDock.toggleViewAction())
-        self.viewMenu.addAction(self.detailsDock.toggleViewAction())
+        self.showPlanAction = QAction(self, checkable=True, shortcut=QKeySequence("Ctrl+M"))
+        self.showPlanAction.toggled.connect(self._on_show_plan_toggled)
+        self.viewMenu.addAction(self.showPlanAction)
+        self.viewMenu.addSeparator()
+        for dock in (self.catalogDock, self.tripDock, self.itineraryDock, self.detailsDock):
+            self.viewMenu.addAction(dock.toggleViewAction())
 
         self.helpMenu = mb.addMenu("")
         self.aboutAction = QAction(self)
@@ -113,8 +195,24 @@ class MainWindow(QMainWindow):
 
     def _retranslate(self) -> None:
         en = self.lang == "en"
-        self.setWindowTitle("QianTu — Guizhou route planner" if en else "黔途 — 贵州旅游线路规划")
+        self._update_title()
         self.fileMenu.setTitle("&File" if en else "文件(&F)")
+        self.newAction.setText("&New" if en else "新建(&N)")
+        self.openAction.setText("&Open…" if en else "打开(&O)…")
+        self.recentMenu.setTitle("Open &Recent" if en else "最近打开(&R)")
+        self.saveAction.setText("&Save" if en else "保存(&S)")
+        self.saveAsAction.setText("Save &As…" if en else "另存为(&A)…")
+        self.editMenu.setTitle("&Edit" if en else "编辑(&E)")
+        self.undoAction.setText("&Undo" if en else "撤销(&U)")
+        self.redoAction.setText("&Redo" if en else "重做(&R)")
+        self.addStopAction.setText("Add selected place to trip" if en else "将所选地点加入行程")
+        self.removeStopAction.setText("Remove stop" if en else "移除站点")
+        self.moveUpAction.setText("Move stop up" if en else "站点上移")
+        self.moveDownAction.setText("Move stop down" if en else "站点下移")
+        self.optimizeAction.setText("&Optimize" if en else "优化行程(&O)")
+        self.showPlanAction.setText("Show the &plan on the map" if en else "地图显示行程(&P)")
+        self.tripDock.setWindowTitle("Trip" if en else "行程设置")
+        self.itineraryDock.setWindowTitle("Itinerary" if en else "日程")
         self.quitAction.setText("&Quit" if en else "退出(&Q)")
         self.viewMenu.setTitle("&View" if en else "视图(&V)")
         self.languageMenu.setTitle("&Language" if en else "语言(&L)")
@@ -129,11 +227,18 @@ class MainWindow(QMainWindow):
 
     # -- map ----------------------------------------------------------------------------------
     def reload_map(self) -> None:
-        """Rebuild the map page (language or tiles changed) and load it."""
-        m = catalog_map(self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
+        """Rebuild the map page (plan or catalog, language, tiles) and load it."""
+        if self.showing_plan and self.doc.plan:
+            plan = dict(self.doc.plan)
+            plan.setdefault("title", self.doc.request.get("title") or "")
+            m = plan_map(plan, self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
+        else:
+            m = catalog_map(self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
         self.mapView.show_html(render_html(m))
 
     def _on_map_ready(self) -> None:
+        if self.showing_plan and self.doc.plan:
+            return
         self.mapView.set_visible_ids(self.catalogPanel.visible_ids())
         current = self.catalogPanel.current_id()
         if current:
@@ -145,6 +250,27 @@ class MainWindow(QMainWindow):
     def _on_list_selected(self, spot_id: str) -> None:
         self.detailsPane.show_spot(self.catalog.spots.get(spot_id), self.lang)
         self.mapView.select_spot(spot_id)
+
+    def _on_show_plan_toggled(self, on: bool) -> None:
+        if on == self.showing_plan:
+            return
+        self.showing_plan = on and self.doc.plan is not None
+        self.showPlanAction.setChecked(self.showing_plan)
+        self.reload_map()
+
+    def _on_day_activated(self, day: int) -> None:
+        if self.showing_plan:
+            self.mapView.run_js(f"window.qiantu && qiantu.highlightDay && qiantu.highlightDay({int(day)});")
+
+    def _on_item_activated(self, key: str) -> None:
+        if self.showing_plan:
+            import json as _json
+
+            self.mapView.run_js(f"window.qiantu && qiantu.highlightItem && qiantu.highlightItem({_json.dumps(key)});")
+
+    def _on_map_item_clicked(self, key: str) -> None:
+        self.itineraryDock.raise_()
+        self.itineraryView.select_key(key)
 
     def _on_marker_clicked(self, spot_id: str) -> None:
         if spot_id in self.catalog:
@@ -159,6 +285,9 @@ class MainWindow(QMainWindow):
         self.settings.language = lang
         self.languageActions[lang].setChecked(True)
         self.catalogPanel.set_language(lang)
+        self.tripPanel.set_language(lang)
+        self.itineraryView.set_language(lang)
+        self._update_totals()
         self.detailsPane.show_spot(self.detailsPane.spot, lang)
         self._retranslate()
         self.reload_map()
@@ -173,11 +302,247 @@ class MainWindow(QMainWindow):
         self._retranslate()
         self.reload_map()
 
+    # -- trip editing -------------------------------------------------------------------------
+    def add_stops_from_ids(self, ids) -> None:
+        if isinstance(ids, str):
+            ids = [ids]
+        stops = [i for i in ids if i in self.catalog and self.catalog.spots[i].kind == "attraction"]
+        if not stops:
+            self.statusBar().showMessage("Only attractions can be stops." if self.lang == "en" else "只有景点可以加入行程。", 4000)
+            return
+        added = self.doc.add_stops(stops)
+        if added:
+            names = ", ".join(self.catalog.spots[i].name(self.lang) for i in added)
+            self.statusBar().showMessage(("Added: " if self.lang == "en" else "已加入：") + names, 4000)
+
+    def _add_current_stop(self) -> None:
+        current = self.catalogPanel.current_id()
+        if current:
+            self.add_stops_from_ids([current])
+
+    def _on_reorder_requested(self, order: list[str]) -> None:
+        """A new stop order. With "keep my order" the plan is re-timed at once (no optimizing)."""
+        if not self.doc.request.get("keep_order") or self.doc.plan is None:
+            self.doc.reorder_stops(order)
+            return
+        req = copy.deepcopy(self.doc.request)
+        by_id = {s["id"]: s for s in req["stops"]}
+        req["stops"] = [by_id[i] for i in order if i in by_id] + [s for s in req["stops"] if s["id"] not in order]
+        try:
+            plan = self._run_planner(req)
+        except PlannerError as exc:
+            QMessageBox.warning(self, "QianTu", exc.one_line())
+            self.tripPanel.refresh()
+            return
+        self.doc.set_plan(plan, "Reorder and re-time" if self.lang == "en" else "调整顺序并重新计时", request=req)
+
+    def network(self):
+        if self._network is None:
+            from planner.network import load_network
+
+            self._network = load_network(self.catalog)
+        return self._network
+
+    def _run_planner(self, request: dict, progress=None, cancelled=None) -> dict:
+        from planner.optimize.trip import plan_trip
+        from planner.plan import plan_to_dict
+        from planner.request import request_from_dict
+
+        req = request_from_dict(clean_request(request), file=self.doc.path, catalog=self.catalog)
+        plan = plan_trip(req, self.catalog, self.network(), progress=progress, cancelled=cancelled)
+        return plan_to_dict(plan)
+
+    def optimize(self) -> None:
+        """Run the optimizer in a worker thread; a second press while it runs does nothing."""
+        if self.worker is not None and self.worker.running:
+            return
+        if not self.doc.request.get("stops"):
+            QMessageBox.information(self, "QianTu", "Add at least one stop first." if self.lang == "en"
+                                    else "请先添加至少一个站点。")
+            return
+        request = copy.deepcopy(self.doc.request)
+        try:  # validate in the UI thread: a bad request is a message, not a crash in a thread
+            from planner.request import request_from_dict
+
+            request_from_dict(clean_request(request), file=self.doc.path, catalog=self.catalog)
+            self.network()
+        except PlannerError as exc:
+            QMessageBox.warning(self, "QianTu", exc.one_line())
+            return
+        self.worker = Worker(lambda progress, cancelled: self._run_planner(request, progress, cancelled), self)
+        self.worker.progressed.connect(self.tripPanel.show_progress)
+        self.worker.succeeded.connect(lambda plan: self._on_optimized(plan, request))
+        self.worker.failed.connect(self._on_optimize_failed)
+        self.worker.finished.connect(lambda: self.tripPanel.set_running(False))
+        self.tripPanel.set_running(True)
+        self.statusBar().showMessage("Optimizing…" if self.lang == "en" else "正在优化…")
+        self.worker.start()
+
+    def cancel_optimize(self) -> None:
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+            self.statusBar().showMessage("Cancelling…" if self.lang == "en" else "正在取消…")
+
+    def _on_optimized(self, plan: dict, request: dict) -> None:
+        self.doc.set_plan(plan, "Optimize" if self.lang == "en" else "优化行程", request=request)
+        self.statusBar().showMessage(("Plan ready: " if self.lang == "en" else "行程已生成：") + plan.get("status", ""), 5000)
+
+    def _on_optimize_failed(self, message: str) -> None:
+        if not message:
+            self.statusBar().showMessage("Optimization cancelled." if self.lang == "en" else "已取消优化。", 5000)
+        else:
+            QMessageBox.warning(self, "QianTu", message)
+
+    def _on_doc_changed(self) -> None:
+        self._update_totals()
+        self._update_title()
+        stale = self.doc.plan_is_stale
+        self.itineraryView.show_plan(self.doc.plan, stale=stale)
+
+    def _on_plan_changed(self) -> None:
+        self.itineraryView.show_plan(self.doc.plan, stale=self.doc.plan_is_stale)
+        if self.doc.plan is not None:
+            self.itineraryDock.raise_()
+        want = self.doc.plan is not None
+        self.showing_plan = want
+        self.showPlanAction.blockSignals(True)
+        self.showPlanAction.setChecked(want)
+        self.showPlanAction.blockSignals(False)
+        self.reload_map()
+
+    def _update_totals(self) -> None:
+        en = self.lang == "en"
+        req, plan = self.doc.request, self.doc.plan
+        n_req = len(req.get("stops") or [])
+        if not plan:
+            self.totalsLabel.setText(f"{req.get('days')} days · {n_req} stops requested · not optimized yet" if en
+                                     else f"{req.get('days')} 天 · 已选 {n_req} 个站点 · 尚未优化")
+            return
+        days = plan.get("days") or []
+        sums = [day_summary(d) for d in days]
+        drive = sum(s["drive_minutes"] for s in sums) / 60
+        rail = sum(s["rail_minutes"] for s in sums) / 60
+        visit = sum(s["visit_minutes"] for s in sums) / 60
+        km = sum(s["km"] for s in sums)
+        stops = sum(s["stops"] for s in sums)
+        status = plan.get("status", "")
+        status_zh = {"optimal": "最优", "feasible": "可行", "infeasible": "不可行"}.get(status, status)
+        stale = (" · edited since" if en else " · 已修改") if self.doc.plan_is_stale else ""
+        if en:
+            text = (f"{len(days)} days · {stops} stops · drive {drive:.1f} h, {km:.0f} km · rail {rail:.1f} h · "
+                    f"visits {visit:.1f} h · {status}{stale}")
+        else:
+            text = (f"{len(days)} 天 · {stops} 个站点 · 驾车 {drive:.1f} 小时 {km:.0f} 公里 · 高铁 {rail:.1f} 小时 · "
+                    f"游览 {visit:.1f} 小时 · {status_zh}{stale}")
+        cost = (plan.get("totals") or {}).get("cost_per_person_cny")
+        if cost:
+            text += f" · ¥{cost:,.0f}/{'person' if en else '人'}"
+        self.totalsLabel.setText(text)
+
+    def _update_title(self, *_args) -> None:
+        en = self.lang == "en"
+        name = Path(self.doc.path).name if self.doc.path else ("Untitled" if en else "未命名")
+        app = "QianTu" if en else "黔途"
+        self.setWindowTitle(f"{name}[*] — {app}")
+        self.setWindowModified(not self.doc.undo_stack.isClean())
+
     # -- files --------------------------------------------------------------------------------
+    def _maybe_save(self) -> bool:
+        """Ask before losing unsaved changes; True when it is fine to go on."""
+        if self.doc.undo_stack.isClean():
+            return True
+        en = self.lang == "en"
+        box = QMessageBox.question(
+            self, "QianTu",
+            "The trip has unsaved changes. Save them?" if en else "行程有未保存的修改，是否保存？",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
+        if box == QMessageBox.StandardButton.Save:
+            return self.save()
+        return box == QMessageBox.StandardButton.Discard
+
+    def new_trip(self) -> None:
+        if not self._maybe_save():
+            return
+        from ui.document import DEFAULT_REQUEST
+
+        self.doc.load(copy.deepcopy(DEFAULT_REQUEST), None, "", None)
+
+    def open_dialog(self) -> None:
+        if not self._maybe_save():
+            return
+        en = self.lang == "en"
+        path, _ = QFileDialog.getOpenFileName(self, "Open trip" if en else "打开行程", self.settings.last_folder,
+                                              FILE_FILTER_EN if en else FILE_FILTER_ZH)
+        if path:
+            self.open_path(path)
+
     def open_path(self, path: str) -> bool:
-        """Open a package or request file (available once packages are supported)."""
-        QMessageBox.warning(self, "QianTu", f"{path}: opening trip files is not supported in this version")
-        return False
+        """Open a package (``*.qiantu.json``) or a bare trip request file."""
+        from planner.package import load_package
+        from planner.plan import plan_to_dict
+        from planner.request import request_to_dict
+
+        try:
+            pkg = load_package(path, self.catalog)
+        except PlannerError as exc:
+            QMessageBox.warning(self, "QianTu", exc.one_line())
+            return False
+        request = request_to_dict(pkg.request)
+        if pkg.title and not request.get("title"):
+            request["title"] = pkg.title
+        plan = plan_to_dict(pkg.plan) if pkg.plan is not None else None
+        is_package = str(path).endswith(".qiantu.json")
+        self.doc.load(request, plan, pkg.notes, str(path) if is_package else None)
+        self.settings.last_folder = str(Path(path).parent)
+        self.settings.add_recent(str(Path(path).resolve()))
+        return True
+
+    def save(self) -> bool:
+        if not self.doc.path:
+            return self.save_as()
+        return self.save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        en = self.lang == "en"
+        start = self.doc.path or os.path.join(self.settings.last_folder, (self.doc.request.get("title") or "trip") + ".qiantu.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save trip" if en else "保存行程", start,
+                                              FILE_FILTER_EN if en else FILE_FILTER_ZH)
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".qiantu.json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Write the package atomically; on failure the old file stays as it was."""
+        from planner.package import Package, save_package
+        from planner.plan import plan_from_dict
+        from planner.request import request_from_dict
+
+        try:
+            req = request_from_dict(clean_request(self.doc.request), file=path, catalog=self.catalog)
+            plan = plan_from_dict(self.doc.plan, file=path) if self.doc.plan else None
+            save_package(Package(request=req, plan=plan, title=req.title, notes=self.doc.notes), path)
+        except (PlannerError, OSError) as exc:
+            msg = exc.one_line() if isinstance(exc, PlannerError) else f"{path}: {exc.strerror or exc}"
+            QMessageBox.warning(self, "QianTu", msg)
+            return False
+        self.doc.mark_saved(path)
+        self.settings.last_folder = str(Path(path).parent)
+        self.settings.add_recent(str(Path(path).resolve()))
+        self._update_title()
+        self.statusBar().showMessage(("Saved " if self.lang == "en" else "已保存 ") + path, 4000)
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recentMenu.clear()
+        for p in self.settings.recent_files:
+            a = self.recentMenu.addAction(p)
+            a.triggered.connect(lambda _c=False, p=p: self._maybe_save() and self.open_path(p))
+        if not self.settings.recent_files:
+            a = self.recentMenu.addAction("(none)" if self.lang == "en" else "（无）")
+            a.setEnabled(False)
 
     def _on_about(self) -> None:
         en = self.lang == "en"
@@ -189,6 +554,12 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+            self.worker.wait(10000)
+        if not self._maybe_save():
+            event.ignore()
+            return
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)

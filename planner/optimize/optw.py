@@ -1,0 +1,373 @@
+"""Orienteering with time windows: one route that collects the most score within its time budget."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.optimize.tour import TourInputError
+
+__all__ = ["OptwResult", "optw_schedule", "solve_optw"]
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+_EPS = 1e-7
+
+
+@dataclass(frozen=True)
+class OptwResult:
+    """What :func:`solve_optw` found.
+
+    Attributes
+    ----------
+    route : list[int]
+        Places in visiting order, from ``start`` to ``end`` (both included; a round trip lists
+        the depot at both ends).
+    score : float
+        Total score of the visited places (the depot's own scores are not counted).
+    service_start : list[float]
+        When service begins at each place of ``route`` (for the depots: departure / arrival).
+    travel : float
+        Total travel time of the route.
+    iterations : int
+        Perturbation iterations performed.
+    seconds : float
+        Wall time spent.
+    cancelled : bool
+        True when ``cancelled()`` stopped the search (``route`` is the best found so far).
+    """
+
+    route: list[int]
+    score: float
+    service_start: list[float]
+    travel: float
+    iterations: int
+    seconds: float
+    cancelled: bool = False
+
+
+def optw_schedule(
+    travel,
+    route: Sequence[int],
+    *,
+    service=None,
+    open_times=None,
+    close_times=None,
+    day_start: float = 0.0,
+    horizon: float = math.inf,
+) -> list[float] | None:
+    """Earliest service start at each place of ``route``, or None when a window or the horizon is broken.
+
+    Service at a place begins at ``max(arrival, open)`` and must begin no later than ``close``
+    (waiting is allowed); the route leaves ``route[0]`` at ``day_start`` and must reach
+    ``route[-1]`` by ``horizon``.
+    """
+    t = np.asarray(travel, dtype=float)
+    n = t.shape[0]
+    svc = np.zeros(n) if service is None else np.asarray(service, dtype=float)
+    op = np.full(n, -math.inf) if open_times is None else np.asarray(open_times, dtype=float)
+    cl = np.full(n, math.inf) if close_times is None else np.asarray(close_times, dtype=float)
+    return _schedule(t.tolist(), svc.tolist(), op.tolist(), cl.tolist(), list(route), day_start, horizon)
+
+
+def _schedule(T, svc, op, cl, route, day_start, horizon):
+    starts = [day_start]
+    now = day_start
+    last = len(route) - 1
+    for k in range(1, len(route)):
+        prev, cur = route[k - 1], route[k]
+        now = now + svc[prev] + T[prev][cur]
+        if k == last:
+            if now > horizon + _EPS:
+                return None
+        else:
+            now = max(now, op[cur])
+            if now > cl[cur] + _EPS:
+                return None
+        starts.append(now)
+    return starts
+
+
+def solve_optw(
+    travel,
+    score,
+    *,
+    service=None,
+    open_times=None,
+    close_times=None,
+    start: int = 0,
+    end: int | None = None,
+    day_start: float = 0.0,
+    horizon: float | None = None,
+    max_duration: float | None = None,
+    time_limit_s: float | None = 1.0,
+    seed: int = 0,
+    max_iterations: int | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> OptwResult:
+    """Choose and order places to maximise the collected score within time windows and a budget.
+
+    Parameters
+    ----------
+    travel : array_like, shape (n, n)
+        Travel time from row to column (non-negative, finite; may be asymmetric).
+    score : array_like, shape (n,)
+        Score of visiting each place (non-negative). The depots' scores are ignored.
+    service : array_like, shape (n,), optional
+        Time spent at each place (default 0).
+    open_times, close_times : array_like, shape (n,), optional
+        Earliest and latest start of service at each place (defaults: no window). Arriving
+        early means waiting until ``open``.
+    start, end : int
+        Depots: the route leaves ``start`` and finishes at ``end`` (default: ``start``).
+    day_start : float
+        Departure time from ``start``.
+    horizon : float, optional
+        Latest arrival at ``end`` (default: ``close_times[end]``, or no limit).
+    max_duration : float, optional
+        Longest route, from ``day_start`` to the arrival at ``end``; tightens ``horizon``.
+    time_limit_s : float or None
+        Wall-time budget. ``None``: stop by ``max_iterations`` only (default then ``100 * n``).
+    seed : int
+        Seed of the random perturbations; deterministic for a seed when the time limit does not
+        stop the search.
+    max_iterations : int, optional
+        Cap on perturbation iterations.
+    progress, cancelled : callable, optional
+        ``progress(fraction, message)`` and ``cancelled() -> bool`` as for ``solve_tour``.
+
+    Returns
+    -------
+    OptwResult
+
+    Notes
+    -----
+    Iterated local search after Vansteenwegen et al. (2009): greedy insertion by
+    ``score**2 / time shift`` with O(1) feasibility checks (wait and max-shift bookkeeping),
+    relocation moves that shorten the route to make room, a swap of one visited place for a
+    better unvisited one, and a perturbation that removes a random run of consecutive visits.
+    """
+    t0 = time.perf_counter()
+    T = _square(travel)
+    n = T.shape[0]
+    svc = _vector(service, n, "service", 0.0)
+    sc = _vector(score, n, "score", None)
+    op = _vector(open_times, n, "open_times", -math.inf, allow_inf=True)
+    cl = _vector(close_times, n, "close_times", math.inf, allow_inf=True)
+    if (sc < 0).any() or (svc < 0).any():
+        raise TourInputError("scores and service times must be non-negative")
+    for name, v in (("start", start), ("end", end)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 0 <= v < n):
+            raise TourInputError(f"{name} = {v!r} is not a place index below {n}")
+    end = start if end is None else int(end)
+    start = int(start)
+    if horizon is None:
+        horizon = float(cl[end]) if math.isfinite(cl[end]) else math.inf
+    if max_duration is not None:
+        horizon = min(horizon, day_start + max_duration)
+    deadline = math.inf if time_limit_s is None else t0 + time_limit_s
+    if max_iterations is None and time_limit_s is None:
+        max_iterations = 100 * n
+    max_it = math.inf if max_iterations is None else max_iterations
+    rng = random.Random(seed)
+
+    depots = {start, end}
+    candidates = np.array([v for v in range(n) if v not in depots], dtype=int)
+    Tl = T.tolist()
+    svcl = svc.tolist()
+    opl = op.tolist()
+    cll = cl.tolist()
+    scl = [0.0 if v in depots else float(sc[v]) for v in range(n)]
+    sc2 = np.where(np.isin(np.arange(n), list(depots)), 0.0, sc.astype(float) ** 2)
+
+    def route_score(route: list[int]) -> float:
+        return sum(scl[v] for v in route[1:-1])
+
+    def route_travel(route: list[int]) -> float:
+        return sum(Tl[route[k - 1]][route[k]] for k in range(1, len(route)))
+
+    def times(route: list[int]):
+        """Service starts, waits and max-shifts along a feasible route."""
+        st = _schedule(Tl, svcl, opl, cll, route, day_start, horizon)
+        L = len(route)
+        arrive = [day_start] + [st[k - 1] + svcl[route[k - 1]] + Tl[route[k - 1]][route[k]] for k in range(1, L)]
+        wait = [st[k] - arrive[k] for k in range(L)]
+        ms = [0.0] * L
+        ms[L - 1] = horizon - arrive[L - 1]
+        for k in range(L - 2, 0, -1):
+            ms[k] = min(cll[route[k]] - st[k], wait[k + 1] + ms[k + 1])
+        ms[0] = wait[1] + ms[1] if L > 1 else 0.0
+        return np.array(st), np.array(wait), np.array(ms)
+
+    def insertion_table(route: list[int], nodes: np.ndarray):
+        """Time shift and feasibility of inserting each of ``nodes`` after each route position."""
+        st, wait, ms = times(route)
+        r = np.array(route)
+        a, b = r[:-1], r[1:]
+        tab = T[a][:, nodes]  # (positions, nodes)
+        arrive = (st[:-1] + svc[a])[:, None] + tab
+        begin = np.maximum(arrive, op[nodes][None, :])
+        shift = tab + (begin - arrive) + svc[nodes][None, :] + T[nodes][:, b].T - T[a, b][:, None]
+        ok = (begin <= cl[nodes][None, :] + _EPS) & (shift <= (wait[1:] + ms[1:])[:, None] + _EPS)
+        return shift, ok
+
+    def insert_all(route: list[int], visited: np.ndarray) -> list[int]:
+        """Greedy insertion by score² / shift until nothing fits."""
+        while True:
+            free = candidates[~visited[candidates]]
+            if free.size == 0:
+                return route
+            shift, ok = insertion_table(route, free)
+            if not ok.any():
+                return route
+            ratio = np.where(ok, sc2[free][None, :] / np.maximum(shift, 1e-9), -1.0)
+            p, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+            v = int(free[j])
+            route.insert(int(p) + 1, v)
+            visited[v] = True
+
+    def end_time(route: list[int]) -> float:
+        return _schedule(Tl, svcl, opl, cll, route, day_start, horizon)[-1]
+
+    def shorten(route: list[int]) -> list[int]:
+        """Relocate single visits to their cheapest place while that makes the route end earlier."""
+        best_end = end_time(route)
+        improved = True
+        while improved:
+            improved = False
+            for i in range(1, len(route) - 1):
+                v = route[i]
+                base = route[:i] + route[i + 1 :]
+                shift, ok = insertion_table(base, np.array([v]))
+                shift = np.where(ok[:, 0], shift[:, 0], np.inf)
+                shift[i - 1] = np.inf  # where it came from
+                p = int(np.argmin(shift))
+                if not math.isfinite(shift[p]):
+                    continue
+                cand = base[: p + 1] + [v] + base[p + 1 :]
+                e = end_time(cand)
+                if e < best_end - _EPS:
+                    route, best_end, improved = cand, e, True
+                    break
+        return route
+
+    def swap(route: list[int], visited: np.ndarray) -> bool:
+        """Replace one visit by an unvisited place of higher score, if the route stays feasible."""
+        free = candidates[~visited[candidates]]
+        if free.size == 0:
+            return False
+        st, wait, ms = times(route)
+        for i in sorted(range(1, len(route) - 1), key=lambda k: scl[route[k]]):
+            v, prev, nxt = route[i], route[i - 1], route[i + 1]
+            cand = free[sc[free] > scl[v] + _EPS]
+            if cand.size == 0:
+                continue
+            arrive = st[i - 1] + svc[prev] + T[prev, cand]
+            begin = np.maximum(arrive, op[cand])
+            shift = begin + svc[cand] + T[cand, nxt] - (st[i + 1] - wait[i + 1])
+            ok = (begin <= cl[cand] + _EPS) & (shift <= wait[i + 1] + ms[i + 1] + _EPS)
+            if ok.any():
+                # the highest score, then the smallest shift
+                key = np.where(ok, sc[cand] * 1e9 - shift, -np.inf)
+                u = int(cand[int(np.argmax(key))])
+                route[i] = u
+                visited[v] = False
+                visited[u] = True
+                return True
+        return False
+
+    def local_opt(route: list[int], visited: np.ndarray) -> list[int]:
+        route = insert_all(route, visited)
+        for _ in range(50):
+            before = route_score(route)
+            route = shorten(route)
+            route = insert_all(route, visited)
+            if swap(route, visited):
+                route = insert_all(route, visited)
+            if route_score(route) <= before + _EPS:
+                break
+        return route
+
+    base = [start, end]
+    if _schedule(Tl, svcl, opl, cll, base, day_start, horizon) is None:
+        raise TourInputError("the route cannot even go from start to end within the horizon")
+    visited = np.zeros(n, dtype=bool)
+    visited[list(depots)] = True
+    cur = local_opt(list(base), visited)
+    best = list(cur)
+    best_key = (route_score(best), -route_travel(best))
+    iterations = 0
+    stall = 0
+    stopped = False
+    next_report = time.perf_counter() + 0.1
+    while iterations < max_it:
+        now = time.perf_counter()
+        if now >= deadline:
+            break
+        if cancelled is not None and cancelled():
+            stopped = True
+            break
+        if progress is not None and now >= next_report:
+            next_report = now + 0.1
+            frac = (now - t0) / time_limit_s if time_limit_s is not None else iterations / max_it
+            progress(min(0.99, frac), f"choosing places (iteration {iterations}, score {best_key[0]:g})")
+        iterations += 1
+        inner = len(cur) - 2
+        if stall > 0 and stall % max(20, n // 2) == 0:
+            cur = list(best)  # restart from the best route now and then
+            inner = len(cur) - 2
+        if inner > 0:
+            r = rng.randint(1, max(1, min(inner, (inner + 2) // 3)))
+            s = rng.randint(1, inner - r + 1)
+            removed = cur[s : s + r]
+            cur = cur[:s] + cur[s + r :]
+            visited[:] = False
+            visited[list(depots)] = True
+            visited[cur] = True
+            # removed places may come back, but only after others had their chance
+            visited[removed] = True
+            cur = insert_all(cur, visited)
+            visited[removed] = False
+            visited[cur] = True
+        cur = local_opt(cur, visited)
+        key = (route_score(cur), -route_travel(cur))
+        if key[0] > best_key[0] + _EPS or (key[0] > best_key[0] - _EPS and key[1] > best_key[1] + _EPS):
+            best, best_key, stall = list(cur), key, 0
+        else:
+            stall += 1
+    st = _schedule(Tl, svcl, opl, cll, best, day_start, horizon)
+    if progress is not None:
+        progress(1.0, "route found")
+    return OptwResult(best, route_score(best), st, route_travel(best), iterations, time.perf_counter() - t0, stopped)
+
+
+def _square(matrix) -> np.ndarray:
+    try:
+        t = np.array(matrix, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TourInputError(f"the travel matrix must be a square table of numbers ({exc})") from None
+    if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape[0] < 1:
+        raise TourInputError(f"the travel matrix must be square and non-empty, got shape {t.shape}")
+    if not np.isfinite(t).all() or (t < 0).any():
+        raise TourInputError("the travel matrix must hold finite, non-negative times")
+    return t
+
+
+def _vector(values, n: int, name: str, default, allow_inf: bool = False) -> np.ndarray:
+    if values is None:
+        if default is None:
+            raise TourInputError(f"{name} is required")
+        return np.full(n, default, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if v.shape != (n,):
+        raise TourInputError(f"{name} must have one value per place ({n}), got shape {v.shape}")
+    if np.isnan(v).any() or (not allow_inf and not np.isfinite(v).all()):
+        raise TourInputError(f"{name} must hold finite numbers")
+    return v

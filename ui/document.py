@@ -1,0 +1,201 @@
+"""The open trip: request, plan and notes as JSON dicts, edited only through undoable commands."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from planner.request import SCHEMA_TAG as REQUEST_TAG
+
+DEFAULT_REQUEST: dict[str, Any] = {
+    "schema": REQUEST_TAG,
+    "title": "",
+    "start": "guiyang",
+    "end": None,
+    "start_date": None,
+    "days": 3,
+    "day_start": "08:30",
+    "day_end": "18:30",
+    "max_drive_minutes_per_day": 360,
+    "mode": "drive",
+    "stops": [],
+    "keep_order": False,
+    "follow_history": False,
+    "lunch_minutes": 60,
+    "group_size": 10,
+    "budget_per_person_cny": None,
+    "time_limit_s": 5,
+    "seed": 0,
+}
+
+
+def clean_request(req: dict) -> dict:
+    """The request as saved: without keys whose value is None (the defaults apply)."""
+    return {k: v for k, v in req.items() if v is not None}
+
+
+class TripDocument(QObject):
+    """Holds the trip being edited. Views read ``request``/``plan`` and listen to ``changed``.
+
+    Every change goes through :meth:`apply`, which pushes a snapshot command on ``undo_stack``,
+    so undo/redo and the modified flag (``undo_stack.isClean()``) come for free.
+    """
+
+    changed = Signal()
+    planChanged = Signal()
+    pathChanged = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.request: dict = copy.deepcopy(DEFAULT_REQUEST)
+        self.plan: dict | None = None
+        self.plan_request: dict | None = None  # the request the plan was made for
+        self.notes = ""
+        self.path: str | None = None
+        self.undo_stack = QUndoStack(self)
+
+    # -- state --------------------------------------------------------------------------------
+    def state(self) -> tuple[dict, dict | None, dict | None, str]:
+        return (
+            copy.deepcopy(self.request),
+            copy.deepcopy(self.plan),
+            copy.deepcopy(self.plan_request),
+            self.notes,
+        )
+
+    def _set_state(self, state) -> None:
+        old_plan = self.plan
+        self.request, self.plan, self.plan_request, self.notes = copy.deepcopy(state)
+        self.changed.emit()
+        if old_plan != self.plan:
+            self.planChanged.emit()
+
+    @property
+    def plan_is_stale(self) -> bool:
+        """True when the request was edited after the plan was made."""
+        if self.plan is None or self.plan_request is None:
+            return False
+        return _comparable(self.request) != _comparable(self.plan_request)
+
+    def stop_ids(self) -> list[str]:
+        return [s["id"] for s in self.request.get("stops", [])]
+
+    # -- editing ------------------------------------------------------------------------------
+    def apply(self, text: str, request: dict | None = None, plan: Any = ..., plan_request: Any = ...,
+              notes: str | None = None, merge_key: str | None = None) -> None:
+        """Change the document as one undoable step named ``text``."""
+        before = self.state()
+        new_request = copy.deepcopy(request) if request is not None else before[0]
+        new_plan = before[1] if plan is ... else copy.deepcopy(plan)
+        new_plan_request = before[2] if plan_request is ... else copy.deepcopy(plan_request)
+        after = (new_request, new_plan, new_plan_request, before[3] if notes is None else notes)
+        if after == before:
+            return
+        self.undo_stack.push(_Snapshot(self, text, before, after, merge_key))
+
+    def set_field(self, key: str, value: Any, text: str | None = None) -> None:
+        req = copy.deepcopy(self.request)
+        req[key] = value
+        self.apply(text or f"Set {key}", request=req, merge_key=f"field:{key}")
+
+    def add_stops(self, ids: list[str]) -> list[str]:
+        req = copy.deepcopy(self.request)
+        have = {s["id"] for s in req["stops"]}
+        added = [i for i in ids if i not in have]
+        if not added:
+            return []
+        req["stops"].extend({"id": i} for i in added)
+        self.apply("Add stop" if len(added) == 1 else f"Add {len(added)} stops", request=req)
+        return added
+
+    def remove_stops(self, ids: list[str]) -> None:
+        req = copy.deepcopy(self.request)
+        gone = set(ids)
+        req["stops"] = [s for s in req["stops"] if s["id"] not in gone]
+        for s in req["stops"]:
+            if s.get("after"):
+                s["after"] = [a for a in s["after"] if a not in gone] or None
+                if s["after"] is None:
+                    del s["after"]
+        self.apply("Remove stop" if len(ids) == 1 else f"Remove {len(ids)} stops", request=req)
+
+    def edit_stop(self, spot_id: str, key: str, value: Any) -> None:
+        req = copy.deepcopy(self.request)
+        for s in req["stops"]:
+            if s["id"] == spot_id:
+                if value is None or value == "" or value == []:
+                    s.pop(key, None)
+                else:
+                    s[key] = value
+        self.apply(f"Edit {key} of {spot_id}", request=req, merge_key=f"stop:{spot_id}:{key}")
+
+    def reorder_stops(self, ids: list[str], text: str = "Reorder stops", plan: Any = ...) -> None:
+        req = copy.deepcopy(self.request)
+        by_id = {s["id"]: s for s in req["stops"]}
+        rest = [s for s in req["stops"] if s["id"] not in ids]
+        req["stops"] = [by_id[i] for i in ids if i in by_id] + rest
+        if plan is ...:
+            self.apply(text, request=req)
+        else:
+            self.apply(text, request=req, plan=plan, plan_request=req)
+
+    def set_plan(self, plan: dict | None, text: str = "Optimize", request: dict | None = None) -> None:
+        req = request if request is not None else self.request
+        self.apply(text, request=req, plan=plan, plan_request=req if plan is not None else None)
+
+    # -- files --------------------------------------------------------------------------------
+    def load(self, request: dict, plan: dict | None, notes: str, path: str | None) -> None:
+        """Replace everything (opening a file): not undoable, starts clean."""
+        self.undo_stack.clear()
+        self.request = {**copy.deepcopy(DEFAULT_REQUEST), **copy.deepcopy(request)}
+        self.plan = copy.deepcopy(plan)
+        self.plan_request = copy.deepcopy(self.request) if plan is not None else None
+        self.notes = notes
+        self.path = path
+        self.undo_stack.setClean()
+        self.changed.emit()
+        self.planChanged.emit()
+        self.pathChanged.emit(path or "")
+
+    def mark_saved(self, path: str) -> None:
+        self.path = path
+        self.undo_stack.setClean()
+        self.pathChanged.emit(path)
+
+
+def _comparable(req: dict) -> str:
+    keys = ("start", "end", "start_date", "days", "day_start", "day_end", "max_drive_minutes_per_day", "mode",
+            "stops", "keep_order", "follow_history", "lunch_minutes", "budget_per_person_cny")
+    return json.dumps({k: req.get(k) for k in keys}, sort_keys=True, ensure_ascii=False)
+
+
+class _Snapshot(QUndoCommand):
+    """An edit as the document's state before and after; consecutive edits of one field merge."""
+
+    _ID = 4711
+
+    def __init__(self, doc: TripDocument, text: str, before, after, merge_key: str | None) -> None:
+        super().__init__(text)
+        self._doc = doc
+        self._before = before
+        self._after = after
+        self._merge_key = merge_key
+
+    def id(self) -> int:  # noqa: A003
+        return self._ID if self._merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+        if not isinstance(other, _Snapshot) or other._merge_key != self._merge_key or self._merge_key is None:
+            return False
+        self._after = other._after
+        return True
+
+    def redo(self) -> None:
+        self._doc._set_state(self._after)
+
+    def undo(self) -> None:
+        self._doc._set_state(self._before)

@@ -1,0 +1,184 @@
+"""The itinerary view: the plan as a tree of days and timed items, with the dropped stops."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
+
+from planner.catalog import Catalog
+from planner.mapping import day_color, day_summary
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+SPOT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def place_name(ref, catalog: Catalog, lang: str, plan: dict | None = None) -> str:
+    if isinstance(ref, dict):
+        return str(ref.get("name") or "")
+    places = (plan or {}).get("places") or {}
+    if isinstance(places, dict) and isinstance(places.get(ref), dict) and places[ref].get("name"):
+        return str(places[ref]["name"])
+    if ref in catalog:
+        return catalog.spots[ref].name(lang)
+    if isinstance(ref, str) and ref.startswith("custom:"):
+        return ref[7:]
+    return str(ref or "")
+
+
+def mode_label(item: dict, lang: str) -> str:
+    en = lang == "en"
+    legs = item.get("legs") or []
+    if any(leg.get("mode") == "rail" for leg in legs) or item.get("mode") == "rail":
+        return "road + rail" if en else "公路 + 高铁"
+    return "drive" if en else "驾车"
+
+
+class ItineraryView(QTreeWidget):
+    """Days → travel / visit / lunch items, then the dropped stops with their reasons.
+
+    Item keys are ``"day:<d>"`` and ``"<d>:<i>"`` (day index, item index) — the same keys the map
+    uses, so a selection here highlights there and the reverse.
+    """
+
+    dayActivated = Signal(int)
+    itemActivated = Signal(str)
+
+    def __init__(self, catalog: Catalog, lang: str = "zh", parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("itineraryView")
+        self.catalog = catalog
+        self.lang = lang
+        self.plan: dict | None = None
+        self.setColumnCount(3)
+        self.setAlternatingRowColors(True)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.currentItemChanged.connect(self._on_current_changed)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        en = self.lang == "en"
+        self.setHeaderLabels(["Time", "What", "Details"] if en else ["时间", "内容", "说明"])
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self._retranslate()
+        self.show_plan(self.plan)
+
+    def show_plan(self, plan: dict | None, stale: bool = False) -> None:
+        en = self.lang == "en"
+        self.plan = plan
+        self.blockSignals(True)
+        self.clear()
+        if not plan:
+            hint = QTreeWidgetItem(["", "Add stops and press Optimize." if en else "添加站点后点击“优化行程”。", ""])
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.addTopLevelItem(hint)
+            self.blockSignals(False)
+            return
+        if stale:
+            warn = QTreeWidgetItem(["⚠", "The trip was edited after this plan was made: press Optimize to update."
+                                    if en else "行程已修改，此计划已过期：请重新优化。", ""])
+            warn.setForeground(1, QBrush(QColor("#b35900")))
+            self.addTopLevelItem(warn)
+        stop_no = 0
+        for di, day in enumerate(plan.get("days") or []):
+            s = day_summary(day)
+            start_name = place_name(day.get("start"), self.catalog, self.lang, plan)
+            night = place_name(day.get("overnight"), self.catalog, self.lang, plan)
+            title = (f"Day {di + 1} · {day.get('date', '')}" if en else f"第 {di + 1} 天 · {day.get('date', '')}")
+            detail = (f"{start_name} → {night} · drive {s['drive_minutes'] / 60:.1f} h · {s['km']:.0f} km"
+                      if en else f"{start_name} → {night} · 驾车 {s['drive_minutes'] / 60:.1f} 小时 · {s['km']:.0f} 公里")
+            top = QTreeWidgetItem(["", title, detail])
+            top.setData(0, KEY_ROLE, f"day:{di}")
+            color = QColor(day_color(di))
+            top.setForeground(1, QBrush(color))
+            f = top.font(1)
+            f.setBold(True)
+            top.setFont(1, f)
+            self.addTopLevelItem(top)
+            for ii, it in enumerate(day.get("items") or []):
+                t = it.get("type")
+                if t == "travel":
+                    frm = place_name(it.get("from"), self.catalog, self.lang, plan)
+                    to = place_name(it.get("to"), self.catalog, self.lang, plan)
+                    minutes = int(round(float(it.get("minutes") or 0)))
+                    what = f"{frm} → {to}"
+                    est = (" (estimate)" if en else "（估算）") if it.get("estimate") else ""
+                    detail = f"{mode_label(it, self.lang)} {minutes} min · {float(it.get('km') or 0):.0f} km{est}"
+                    child = QTreeWidgetItem([f"{it.get('depart', '')}–{it.get('arrive', '')}", what, detail])
+                elif t == "visit":
+                    stop_no += 1
+                    name = place_name(it.get("id"), self.catalog, self.lang, plan)
+                    wait = int(it.get("wait_minutes") or 0)
+                    bits = []
+                    if wait:
+                        bits.append((f"waits {wait} min from {it.get('arrive')}" if en
+                                     else f"{it.get('arrive')} 到达，等待 {wait} 分钟"))
+                    spot = self.catalog.spots.get(it.get("id"))
+                    if spot and spot.hours_text():
+                        bits.append(("open " if en else "开放 ") + spot.hours_text())
+                    child = QTreeWidgetItem([f"{it.get('start', '')}–{it.get('end', '')}", f"{stop_no}. {name}", " · ".join(bits)])
+                    child.setData(0, SPOT_ROLE, it.get("id"))
+                    if spot:
+                        child.setToolTip(1, spot.name("zh" if en else "en"))
+                else:
+                    child = QTreeWidgetItem([f"{it.get('start', '')}–{it.get('end', '')}", "Lunch" if en else "午餐", ""])
+                    child.setForeground(1, QBrush(QColor("#666")))
+                child.setData(0, KEY_ROLE, f"{di}:{ii}")
+                top.addChild(child)
+            if di < len(plan.get("days") or []) - 1 or (plan.get("days") and day.get("overnight") != day.get("start")):
+                night_item = QTreeWidgetItem(["", ("Overnight: " if en else "住宿：") + night, ""])
+                night_item.setForeground(1, QBrush(QColor("#444")))
+                top.addChild(night_item)
+            top.setExpanded(True)
+        dropped = plan.get("dropped") or []
+        if dropped:
+            top = QTreeWidgetItem(["", (f"Left out ({len(dropped)})" if en else f"未安排（{len(dropped)}）"), ""])
+            top.setForeground(1, QBrush(QColor("#a00")))
+            top.setData(0, KEY_ROLE, "dropped")
+            self.addTopLevelItem(top)
+            for d in dropped:
+                child = QTreeWidgetItem(["", place_name(d.get("id"), self.catalog, self.lang, plan), d.get("reason", "")])
+                child.setData(0, SPOT_ROLE, d.get("id"))
+                child.setToolTip(2, d.get("reason", ""))
+                top.addChild(child)
+            top.setExpanded(True)
+        self.blockSignals(False)
+
+    def select_key(self, key: str) -> bool:
+        """Select the row with map key ``key`` (no signal)."""
+        it = self._find(key)
+        if it is None:
+            return False
+        self.blockSignals(True)
+        self.setCurrentItem(it)
+        self.scrollToItem(it)
+        self.blockSignals(False)
+        return True
+
+    def _find(self, key: str) -> QTreeWidgetItem | None:
+        for i in range(self.topLevelItemCount()):
+            top = self.topLevelItem(i)
+            if top.data(0, KEY_ROLE) == key:
+                return top
+            for j in range(top.childCount()):
+                if top.child(j).data(0, KEY_ROLE) == key:
+                    return top.child(j)
+        return None
+
+    def _on_current_changed(self, current, _previous) -> None:
+        if current is None:
+            return
+        key = current.data(0, KEY_ROLE)
+        if not key:
+            return
+        if key.startswith("day:"):
+            self.dayActivated.emit(int(key[4:]))
+        elif key != "dropped":
+            self.itemActivated.emit(key)
+
+    def day_count(self) -> int:
+        return sum(1 for i in range(self.topLevelItemCount())
+                   if str(self.topLevelItem(i).data(0, KEY_ROLE) or "").startswith("day:"))

@@ -1,0 +1,489 @@
+"""The trip panel: where the trip starts and ends, dates, days, limits, mode, group, and the stops."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.catalog import Catalog
+from ui.document import TripDocument
+
+CUSTOM = "__custom__"
+SAME_AS_START = "__same__"
+ANYWHERE = "anywhere"
+
+
+class CustomPlaceDialog(QDialog):
+    """Name and WGS-84 position of a place that is not in the catalog (a hotel)."""
+
+    def __init__(self, lang: str, parent=None, lat: float = 26.58, lon: float = 106.71) -> None:
+        super().__init__(parent)
+        en = lang == "en"
+        self.setWindowTitle("Custom place" if en else "自定义地点")
+        self.name = QLineEdit(self)
+        self.lat = QDoubleSpinBox(self, decimals=5, minimum=18.0, maximum=32.0, value=lat)
+        self.lon = QDoubleSpinBox(self, decimals=5, minimum=97.0, maximum=117.0, value=lon)
+        form = QFormLayout(self)
+        form.addRow("Name" if en else "名称", self.name)
+        form.addRow("Latitude (WGS-84)" if en else "纬度（WGS-84）", self.lat)
+        form.addRow("Longitude (WGS-84)" if en else "经度（WGS-84）", self.lon)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._en = en
+
+    def _accept(self) -> None:
+        if not self.name.text().strip():
+            QMessageBox.warning(self, self.windowTitle(), "Give the place a name." if self._en else "请填写地点名称。")
+            return
+        self.accept()
+
+    def place(self) -> dict:
+        return {"name": self.name.text().strip(), "lat": round(self.lat.value(), 6), "lon": round(self.lon.value(), 6)}
+
+
+class TripPanel(QWidget):
+    """Edits the request of a TripDocument; every change is an undoable command."""
+
+    optimizeRequested = Signal()
+    cancelRequested = Signal()
+    stopSelected = Signal(str)
+
+    def __init__(self, doc: TripDocument, catalog: Catalog, lang: str = "zh", parent=None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.catalog = catalog
+        self.lang = lang
+        self._updating = False
+
+        self.titleEdit = QLineEdit(self)
+        self.titleEdit.setObjectName("titleEdit")
+        self.startCombo = QComboBox(self)
+        self.startCombo.setObjectName("startCombo")
+        self.endCombo = QComboBox(self)
+        self.endCombo.setObjectName("endCombo")
+        self.dateCheck = QCheckBox(self)
+        self.dateEdit = QDateEdit(self)
+        self.dateEdit.setObjectName("startDateEdit")
+        self.dateEdit.setCalendarPopup(True)
+        self.dateEdit.setDisplayFormat("yyyy-MM-dd")
+        self.daysSpin = QSpinBox(self, minimum=1, maximum=30)
+        self.daysSpin.setObjectName("daysSpin")
+        self.dayStartEdit = QTimeEdit(self)
+        self.dayStartEdit.setDisplayFormat("HH:mm")
+        self.dayEndEdit = QTimeEdit(self)
+        self.dayEndEdit.setDisplayFormat("HH:mm")
+        self.driveSpin = QDoubleSpinBox(self, minimum=0.0, maximum=16.0, singleStep=0.5, decimals=1)
+        self.driveSpin.setObjectName("driveLimitSpin")
+        self.modeCombo = QComboBox(self)
+        self.modeCombo.setObjectName("modeCombo")
+        self.groupSpin = QSpinBox(self, minimum=1, maximum=200)
+        self.groupSpin.setObjectName("groupSizeSpin")
+        self.lunchSpin = QSpinBox(self, minimum=0, maximum=180, singleStep=15)
+        self.lunchSpin.setObjectName("lunchSpin")
+        self.keepOrderCheck = QCheckBox(self)
+        self.keepOrderCheck.setObjectName("keepOrderCheck")
+
+        self.stopsView = QTreeWidget(self)
+        self.stopsView.setObjectName("stopsView")
+        self.stopsView.setRootIsDecorated(False)
+        self.stopsView.setColumnCount(5)
+        self.stopsView.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.stopsView.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.stopsView.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.stopsView.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.stopsView.model().rowsMoved.connect(self._on_rows_moved)
+        self.upButton = QPushButton("▲", self)
+        self.downButton = QPushButton("▼", self)
+        self.removeButton = QPushButton(self)
+        self.removeButton.setObjectName("removeStopButton")
+        self.afterButton = QPushButton(self)
+        self.afterButton.setObjectName("afterButton")
+
+        self.optimizeButton = QPushButton(self)
+        self.optimizeButton.setObjectName("optimizeButton")
+        self.optimizeButton.setDefault(True)
+        self.cancelButton = QPushButton(self)
+        self.cancelButton.setObjectName("cancelButton")
+        self.cancelButton.setEnabled(False)
+        self.progressBar = QProgressBar(self)
+        self.progressBar.setObjectName("optimizeProgress")
+        self.progressBar.setRange(0, 1000)
+        self.progressBar.setTextVisible(True)
+        self.progressBar.hide()
+
+        self._form = QFormLayout()
+        self._labels = {k: QLabel(self) for k in ("title", "start", "end", "date", "days", "hours", "drive",
+                                                   "mode", "group", "lunch")}
+        self._form.addRow(self._labels["title"], self.titleEdit)
+        self._form.addRow(self._labels["start"], self.startCombo)
+        self._form.addRow(self._labels["end"], self.endCombo)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.dateCheck)
+        date_row.addWidget(self.dateEdit, 1)
+        self._form.addRow(self._labels["date"], date_row)
+        self._form.addRow(self._labels["days"], self.daysSpin)
+        hours = QHBoxLayout()
+        hours.addWidget(self.dayStartEdit)
+        hours.addWidget(QLabel("–", self))
+        hours.addWidget(self.dayEndEdit)
+        self._form.addRow(self._labels["hours"], hours)
+        self._form.addRow(self._labels["drive"], self.driveSpin)
+        self._form.addRow(self._labels["mode"], self.modeCombo)
+        self._form.addRow(self._labels["group"], self.groupSpin)
+        self._form.addRow(self._labels["lunch"], self.lunchSpin)
+
+        stop_buttons = QHBoxLayout()
+        for b in (self.upButton, self.downButton, self.afterButton, self.removeButton):
+            stop_buttons.addWidget(b)
+        run = QHBoxLayout()
+        run.addWidget(self.optimizeButton, 1)
+        run.addWidget(self.cancelButton)
+
+        self._stops_label = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._form)
+        layout.addWidget(self._stops_label)
+        layout.addWidget(self.stopsView, 1)
+        layout.addLayout(stop_buttons)
+        layout.addWidget(self.keepOrderCheck)
+        layout.addLayout(run)
+        layout.addWidget(self.progressBar)
+
+        self.titleEdit.editingFinished.connect(lambda: self._set("title", self.titleEdit.text().strip()))
+        self.startCombo.activated.connect(self._on_start_activated)
+        self.endCombo.activated.connect(self._on_end_activated)
+        self.dateCheck.toggled.connect(self._on_date_changed)
+        self.dateEdit.dateChanged.connect(self._on_date_changed)
+        self.daysSpin.valueChanged.connect(lambda v: self._set("days", int(v)))
+        self.dayStartEdit.timeChanged.connect(lambda t: self._set("day_start", t.toString("HH:mm")))
+        self.dayEndEdit.timeChanged.connect(lambda t: self._set("day_end", t.toString("HH:mm")))
+        self.driveSpin.valueChanged.connect(
+            lambda v: self._set("max_drive_minutes_per_day", int(round(v * 60)) if v > 0 else None)
+        )
+        self.modeCombo.activated.connect(lambda _i: self._set("mode", self.modeCombo.currentData()))
+        self.groupSpin.valueChanged.connect(lambda v: self._set("group_size", int(v)))
+        self.lunchSpin.valueChanged.connect(lambda v: self._set("lunch_minutes", int(v)))
+        self.keepOrderCheck.toggled.connect(lambda v: self._set("keep_order", bool(v)))
+        self.stopsView.itemChanged.connect(self._on_stop_item_changed)
+        self.stopsView.currentItemChanged.connect(self._on_stop_current)
+        self.upButton.clicked.connect(lambda: self._move_selected(-1))
+        self.downButton.clicked.connect(lambda: self._move_selected(+1))
+        self.removeButton.clicked.connect(self._remove_selected)
+        self.afterButton.clicked.connect(self._set_after_previous)
+        self.optimizeButton.clicked.connect(self.optimizeRequested)
+        self.cancelButton.clicked.connect(self.cancelRequested)
+        doc.changed.connect(self.refresh)
+        self.retranslate()
+        self.refresh()
+
+    # -- language -----------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.retranslate()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        en = self.lang == "en"
+        texts = {
+            "title": ("Title", "标题"), "start": ("Start", "出发地"), "end": ("End", "结束地"),
+            "date": ("Start date", "出发日期"), "days": ("Days", "天数"), "hours": ("Day hours", "每日时间"),
+            "drive": ("Max drive / day (h)", "每日驾车上限（小时）"), "mode": ("Travel mode", "交通方式"),
+            "group": ("Group size", "团队人数"), "lunch": ("Lunch (min)", "午餐（分钟）"),
+        }
+        for k, (e, z) in texts.items():
+            self._labels[k].setText(e if en else z)
+        self.dateCheck.setText("" if en else "")
+        self.dateCheck.setToolTip("Plan on real dates (weekly closures apply)" if en else "按实际日期规划（考虑闭馆日）")
+        self.driveSpin.setSpecialValueText("no limit" if en else "不限")
+        self.keepOrderCheck.setText("Keep my order (re-time only)" if en else "保持我的顺序（仅重新计算时间）")
+        self.stopsView.setHeaderLabels(
+            ["Stop", "Must", "Priority", "Visit (min)", "After"] if en else ["站点", "必去", "优先级", "游览（分钟）", "在…之后"]
+        )
+        self._stops_label.setText("Stops (drag to reorder; double-click a place in the list to add)" if en
+                                  else "站点（拖动排序；双击左侧地点加入）")
+        self.upButton.setToolTip("Move up (Ctrl+Up)" if en else "上移 (Ctrl+Up)")
+        self.downButton.setToolTip("Move down (Ctrl+Down)" if en else "下移 (Ctrl+Down)")
+        self.removeButton.setText("Remove" if en else "移除")
+        self.afterButton.setText("After previous" if en else "排在上一站之后")
+        self.afterButton.setToolTip("The selected stop must come after the stop above it" if en
+                                    else "所选站点必须在其上一站之后游览")
+        self.optimizeButton.setText("Optimize" if en else "优化行程")
+        self.cancelButton.setText("Cancel" if en else "取消")
+        self.modeCombo.blockSignals(True)
+        self.modeCombo.clear()
+        self.modeCombo.addItem("Road" if en else "公路", "drive")
+        self.modeCombo.addItem("Road + high-speed rail" if en else "公路 + 高铁", "drive+rail")
+        self.modeCombo.blockSignals(False)
+        self._fill_places()
+
+    def _fill_places(self) -> None:
+        en = self.lang == "en"
+        hubs = [s for s in self.catalog if s.kind in ("hub", "station") or s.overnight]
+        hubs.sort(key=lambda s: (s.kind != "hub", s.name(self.lang)))
+        for combo, extra in ((self.startCombo, []), (self.endCombo, [(SAME_AS_START, "Same as start" if en else "同出发地"),
+                                                                      (ANYWHERE, "Anywhere (open end)" if en else "任意（不返回）")])):
+            combo.blockSignals(True)
+            combo.clear()
+            for key, text in extra:
+                combo.addItem(text, key)
+            for s in hubs:
+                combo.addItem(s.name(self.lang), s.id)
+                combo.setItemData(combo.count() - 1, s.name("zh" if en else "en"), Qt.ItemDataRole.ToolTipRole)
+            combo.addItem("Custom place…" if en else "自定义地点…", CUSTOM)
+            combo.blockSignals(False)
+
+    # -- document -> widgets ------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._updating = True
+        try:
+            r = self.doc.request
+            self.titleEdit.setText(r.get("title") or "")
+            self._show_place(self.startCombo, r.get("start"))
+            end = r.get("end")
+            self._show_place(self.endCombo, SAME_AS_START if end in (None, r.get("start")) else end)
+            has_date = bool(r.get("start_date"))
+            self.dateCheck.setChecked(has_date)
+            self.dateEdit.setEnabled(has_date)
+            if has_date:
+                self.dateEdit.setDate(QDate.fromString(r["start_date"], "yyyy-MM-dd"))
+            elif not self.dateEdit.date().isValid() or self.dateEdit.date() < QDate(2000, 1, 1):
+                self.dateEdit.setDate(QDate.currentDate().addDays(14))
+            self.daysSpin.setValue(int(r.get("days") or 1))
+            self.dayStartEdit.setTime(QTime.fromString(r.get("day_start") or "08:30", "HH:mm"))
+            self.dayEndEdit.setTime(QTime.fromString(r.get("day_end") or "18:30", "HH:mm"))
+            drive = r.get("max_drive_minutes_per_day")
+            self.driveSpin.setValue((drive or 0) / 60)
+            self.modeCombo.setCurrentIndex(max(0, self.modeCombo.findData(r.get("mode") or "drive")))
+            self.groupSpin.setValue(int(r.get("group_size") or 1))
+            self.lunchSpin.setValue(int(r.get("lunch_minutes") if r.get("lunch_minutes") is not None else 60))
+            self.keepOrderCheck.setChecked(bool(r.get("keep_order")))
+            self._fill_stops()
+        finally:
+            self._updating = False
+
+    def _show_place(self, combo: QComboBox, value) -> None:
+        if isinstance(value, dict):
+            key = f"custom:{value.get('name')}"
+            i = combo.findData(key)
+            if i < 0:
+                combo.insertItem(combo.count() - 1, f"{value.get('name')} ({value.get('lat')}, {value.get('lon')})", key)
+                combo.setItemData(combo.count() - 2, value, Qt.ItemDataRole.UserRole + 1)
+                i = combo.findData(key)
+            combo.setCurrentIndex(i)
+            return
+        i = combo.findData(value)
+        if i < 0 and isinstance(value, str) and value in self.catalog:
+            s = self.catalog.spots[value]
+            combo.insertItem(combo.count() - 1, s.name(self.lang), value)
+            i = combo.findData(value)
+        combo.setCurrentIndex(max(i, 0))
+
+    def _fill_stops(self) -> None:
+        current = self.current_stop()
+        self.stopsView.blockSignals(True)
+        self.stopsView.clear()
+        names = {}
+        for s in self.doc.request.get("stops", []):
+            spot = self.catalog.spots.get(s["id"])
+            name = spot.name(self.lang) if spot else s["id"]
+            names[s["id"]] = name
+            item = QTreeWidgetItem()
+            item.setText(0, name)
+            item.setData(0, Qt.ItemDataRole.UserRole, s["id"])
+            if spot:
+                item.setToolTip(0, spot.name("zh" if self.lang == "en" else "en"))
+            item.setFlags(
+                Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDragEnabled
+                | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
+            )
+            item.setCheckState(1, Qt.CheckState.Checked if s.get("must") else Qt.CheckState.Unchecked)
+            item.setText(2, f"{s.get('priority', 1):g}")
+            default_visit = spot.visit_minutes if spot else 0
+            item.setText(3, str(s.get("visit_minutes") or default_visit))
+            if s.get("visit_minutes"):
+                f = item.font(3)
+                f.setBold(True)
+                item.setFont(3, f)
+            item.setText(4, ", ".join(names.get(a, self.catalog.spots[a].name(self.lang) if a in self.catalog else a)
+                                      for a in s.get("after", []) or []))
+            self.stopsView.addTopLevelItem(item)
+        self.stopsView.blockSignals(False)
+        if current:
+            self.select_stop(current)
+
+    # -- widgets -> document ------------------------------------------------------------------
+    def _set(self, key: str, value) -> None:
+        if self._updating or self.doc.request.get(key) == value:
+            return
+        self.doc.set_field(key, value, text=f"Set {key.replace('_', ' ')}")
+
+    def _pick_place(self, combo: QComboBox):
+        data = combo.currentData()
+        if data == CUSTOM:
+            dlg = CustomPlaceDialog(self.lang, self)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                self.refresh()
+                return None
+            return dlg.place()
+        if isinstance(data, str) and data.startswith("custom:"):
+            return combo.currentData(Qt.ItemDataRole.UserRole + 1)
+        return data
+
+    def _on_start_activated(self, _index: int) -> None:
+        value = self._pick_place(self.startCombo)
+        if value is not None:
+            self._set("start", value)
+
+    def _on_end_activated(self, _index: int) -> None:
+        value = self._pick_place(self.endCombo)
+        if value is None:
+            return
+        self._set("end", None if value == SAME_AS_START else value)
+
+    def _on_date_changed(self, *_args) -> None:
+        self.dateEdit.setEnabled(self.dateCheck.isChecked())
+        if self._updating:
+            return
+        value = self.dateEdit.date().toString("yyyy-MM-dd") if self.dateCheck.isChecked() else None
+        self._set("start_date", value)
+
+    def _on_stop_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._updating:
+            return
+        sid = item.data(0, Qt.ItemDataRole.UserRole)
+        if column == 1:
+            self.doc.edit_stop(sid, "must", True if item.checkState(1) == Qt.CheckState.Checked else None)
+        elif column == 2:
+            try:
+                value = float(item.text(2))
+                if value < 0:
+                    raise ValueError
+            except ValueError:
+                QMessageBox.warning(self, "QianTu", "Priority must be a number ≥ 0." if self.lang == "en"
+                                    else "优先级必须是不小于 0 的数字。")
+                self.refresh()
+                return
+            self.doc.edit_stop(sid, "priority", None if value == 1 else value)
+        elif column == 3:
+            spot = self.catalog.spots.get(sid)
+            try:
+                value = int(item.text(3))
+                if not 1 <= value <= 24 * 60:
+                    raise ValueError
+            except ValueError:
+                QMessageBox.warning(self, "QianTu", "Visit time is a whole number of minutes (1–1440)."
+                                    if self.lang == "en" else "游览时长须为 1–1440 的整数分钟。")
+                self.refresh()
+                return
+            self.doc.edit_stop(sid, "visit_minutes", None if spot and value == spot.visit_minutes else value)
+
+    def _on_stop_current(self, current, _previous) -> None:
+        if current is not None and not self._updating:
+            self.stopSelected.emit(current.data(0, Qt.ItemDataRole.UserRole))
+
+    def current_stop(self) -> str | None:
+        item = self.stopsView.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+
+    def selected_stops(self) -> list[str]:
+        return [i.data(0, Qt.ItemDataRole.UserRole) for i in self.stopsView.selectedItems()]
+
+    def select_stop(self, spot_id: str) -> None:
+        for i in range(self.stopsView.topLevelItemCount()):
+            item = self.stopsView.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == spot_id:
+                self.stopsView.blockSignals(True)
+                self.stopsView.setCurrentItem(item)
+                self.stopsView.blockSignals(False)
+                return
+
+    def view_order(self) -> list[str]:
+        return [self.stopsView.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+                for i in range(self.stopsView.topLevelItemCount())]
+
+    def _on_rows_moved(self, *_args) -> None:
+        if self._updating:
+            return
+        order = self.view_order()
+        if order != self.doc.stop_ids():
+            self.reorderRequested(order)
+
+    def reorderRequested(self, order: list[str]) -> None:
+        """Overridden by the main window (re-time at once when the order is kept)."""
+        self.doc.reorder_stops(order)
+
+    def _move_selected(self, delta: int) -> None:
+        sid = self.current_stop()
+        order = self.doc.stop_ids()
+        if sid not in order:
+            return
+        i = order.index(sid)
+        j = i + delta
+        if not 0 <= j < len(order):
+            return
+        order[i], order[j] = order[j], order[i]
+        self.reorderRequested(order)
+        self.select_stop(sid)
+
+    def _remove_selected(self) -> None:
+        ids = self.selected_stops()
+        if ids:
+            self.doc.remove_stops(ids)
+
+    def _set_after_previous(self) -> None:
+        sid = self.current_stop()
+        order = self.doc.stop_ids()
+        if sid not in order or order.index(sid) == 0:
+            return
+        prev = order[order.index(sid) - 1]
+        stop = next(s for s in self.doc.request["stops"] if s["id"] == sid)
+        after = list(stop.get("after") or [])
+        if prev in after:
+            after.remove(prev)
+        else:
+            after.append(prev)
+        self.doc.edit_stop(sid, "after", after)
+
+    # -- running ------------------------------------------------------------------------------
+    def set_running(self, running: bool) -> None:
+        self.optimizeButton.setEnabled(not running)
+        self.cancelButton.setEnabled(running)
+        self.progressBar.setVisible(running)
+        if running:
+            self.progressBar.setValue(0)
+            self.progressBar.setFormat("%p%")
+
+    def show_progress(self, fraction: float, message: str) -> None:
+        self.progressBar.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        self.progressBar.setFormat(f"%p%  {message}" if message else "%p%")
+
+
+def iso_weekday(date_text: str) -> int:
+    return _dt.date.fromisoformat(date_text).isoweekday()
