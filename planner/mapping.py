@@ -27,6 +27,9 @@ _GAODE_URL = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&sca
 _OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 GUIZHOU_CENTER = (26.8, 106.8)
+GUIZHOU_PREFECTURES = frozenset(
+    ("Guiyang", "Zunyi", "Anshun", "Liupanshui", "Bijie", "Tongren", "Qiandongnan", "Qiannan", "Qianxinan")
+)
 
 
 def add_script(m, code: str) -> None:
@@ -427,8 +430,10 @@ def catalog_map(
     tail = "\n".join(registrations)
     if selected:
         tail += f"\nqiantu.select({json.dumps(selected)}, true);"
-    if spots:
-        lats = [to_display(s.lat, s.lon, tiles) for s in spots]
+    # Open on Guizhou; the corridor cities are a zoom-out away.
+    focus = [s for s in spots if s.prefecture in GUIZHOU_PREFECTURES] or spots
+    if focus:
+        lats = [to_display(s.lat, s.lon, tiles) for s in focus]
         south = min(p[0] for p in lats)
         north = max(p[0] for p in lats)
         west = min(p[1] for p in lats)
@@ -688,7 +693,7 @@ def plan_map(
         parts = [
             f"{'Day' if en else '第'} {di + 1}{'' if en else ' 天'}",
             str(d.get("date", "")),
-            (f"{s['stops']} stops" if en else f"{s['stops']} 处"),
+            ((f"{s['stops']} stop" + ("" if s["stops"] == 1 else "s")) if en else f"{s['stops']} 处"),
             (f"drive {_fmt_hours(s['drive_minutes'], lang)}" if en else f"驾车 {_fmt_hours(s['drive_minutes'], lang)}"),
         ]
         if s["rail_minutes"]:

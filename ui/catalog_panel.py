@@ -158,8 +158,13 @@ class CatalogFilter(QSortFilterProxyModel):
         self.level = ""
 
     def set_criteria(self, *, text: str, theme: str, prefecture: str, level: str) -> None:
-        self.text, self.theme, self.prefecture, self.level = text.strip().lower(), theme, prefecture, level
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            self.text, self.theme, self.prefecture, self.level = text.strip().lower(), theme, prefecture, level
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.text, self.theme, self.prefecture, self.level = text.strip().lower(), theme, prefecture, level
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model: CatalogModel = self.sourceModel()  # type: ignore[assignment]
@@ -218,6 +223,8 @@ class CatalogPanel(QWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.verticalHeader().hide()
         self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.setDragEnabled(True)
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

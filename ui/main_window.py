@@ -81,12 +81,17 @@ class MainWindow(QMainWindow):
         self.itineraryDock.setObjectName("itineraryDock")
         self.itineraryDock.setWidget(self.itineraryView)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.itineraryDock)
-        self.tabifyDockWidget(self.detailsDock, self.itineraryDock)
-        self.splitDockWidget(self.tripDock, self.detailsDock, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.tripDock, self.itineraryDock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.itineraryDock, self.detailsDock)
+        self.itineraryDock.raise_()
+        self.resizeDocks([self.catalogDock, self.tripDock], [330, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.tripDock, self.itineraryDock], [430, 470], Qt.Orientation.Vertical)
 
         self.totalsLabel = QLabel(self)
         self.totalsLabel.setObjectName("totalsLabel")
-        self.statusBar().addWidget(self.totalsLabel, 1)
+        self.totalsLabel.setWordWrap(True)
+        self.totalsLabel.setStyleSheet("QLabel{padding:4px;background:#f4f6f8;border:1px solid #d0d7de;border-radius:3px}")
+        self.tripPanel.add_totals(self.totalsLabel)
         self.tilesLabel = QLabel(self)
         self.tilesLabel.setObjectName("tilesLabel")
         self.statusBar().addPermanentWidget(self.tilesLabel)
@@ -249,6 +254,8 @@ class MainWindow(QMainWindow):
 
     def _on_list_selected(self, spot_id: str) -> None:
         self.detailsPane.show_spot(self.catalog.spots.get(spot_id), self.lang)
+        if self.doc.plan is None:
+            self.detailsDock.raise_()
         self.mapView.select_spot(spot_id)
 
     def _on_show_plan_toggled(self, on: bool) -> None:

@@ -117,6 +117,9 @@ class TripPanel(QWidget):
         self.stopsView.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.stopsView.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.stopsView.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.stopsView.header().setStretchLastSection(False)
+        for col in (1, 2, 3, 4):
+            self.stopsView.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.stopsView.model().rowsMoved.connect(self._on_rows_moved)
         self.upButton = QPushButton("▲", self)
         self.downButton = QPushButton("▼", self)
@@ -175,6 +178,7 @@ class TripPanel(QWidget):
         layout.addWidget(self.keepOrderCheck)
         layout.addLayout(run)
         layout.addWidget(self.progressBar)
+        self._layout = layout
 
         self.titleEdit.editingFinished.connect(lambda: self._set("title", self.titleEdit.text().strip()))
         self.startCombo.activated.connect(self._on_start_activated)
@@ -203,6 +207,10 @@ class TripPanel(QWidget):
         self.retranslate()
         self.refresh()
 
+    def add_totals(self, label: QLabel) -> None:
+        """Show the plan's totals under the Optimize button."""
+        self._layout.addWidget(label)
+
     # -- language -----------------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -224,7 +232,7 @@ class TripPanel(QWidget):
         self.driveSpin.setSpecialValueText("no limit" if en else "不限")
         self.keepOrderCheck.setText("Keep my order (re-time only)" if en else "保持我的顺序（仅重新计算时间）")
         self.stopsView.setHeaderLabels(
-            ["Stop", "Must", "Priority", "Visit (min)", "After"] if en else ["站点", "必去", "优先级", "游览（分钟）", "在…之后"]
+            ["Stop", "Must", "Prio.", "Min", "After"] if en else ["站点", "必去", "优先", "分钟", "之后"]
         )
         self._stops_label.setText("Stops (drag to reorder; double-click a place in the list to add)" if en
                                   else "站点（拖动排序；双击左侧地点加入）")
@@ -273,7 +281,7 @@ class TripPanel(QWidget):
             self.dateEdit.setEnabled(has_date)
             if has_date:
                 self.dateEdit.setDate(QDate.fromString(r["start_date"], "yyyy-MM-dd"))
-            elif not self.dateEdit.date().isValid() or self.dateEdit.date() < QDate(2000, 1, 1):
+            elif not self.dateEdit.date().isValid() or self.dateEdit.date() <= QDate(2000, 1, 1):
                 self.dateEdit.setDate(QDate.currentDate().addDays(14))
             self.daysSpin.setValue(int(r.get("days") or 1))
             self.dayStartEdit.setTime(QTime.fromString(r.get("day_start") or "08:30", "HH:mm"))
