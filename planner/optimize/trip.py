@@ -1,0 +1,337 @@
+"""Plan a trip: order the stops, split them into days with a night place each, keep the hours.
+
+``plan_trip(request) -> Plan`` is the one entry point (CLI, app worker, benchmarks). Small
+requests (up to ``EXACT_MAX_STOPS`` stops) are solved exactly by label setting and the plan
+says ``optimal`` with ``solver.lower_bound``; larger ones by an iterated local search
+(``feasible``). Requests that cannot be met in full get the best plan that fits, status
+``infeasible`` and a reason for every stop left out.
+
+Cancellation: when ``cancelled()`` turns true the best plan found so far is returned (with
+``solver.cancelled = true``); when nothing was found yet, ``planner.errors.Cancelled`` is raised.
+Determinism: for a given seed the result is the same from run to run as long as the search
+stops on its iteration cap and not on ``time_limit_s`` (the cap is reached within the default
+5 s for the sizes in benchmarks/bench_trips.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from planner.errors import Cancelled, PlannerError
+from planner.optimize.trip_exact import ExactTimeout, solve_exact
+from planner.optimize.trip_model import ANY, TripModel
+from planner.optimize.trip_search import Solution, ils, make_solution
+from planner.plan import BreakItem, Day, Dropped, Plan, TravelItem, VisitItem, minutes_hhmm
+
+EXACT_MAX_STOPS = 12
+WEEKDAYS_EN = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def plan_trip(
+    request,
+    catalog=None,
+    network=None,
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Plan:
+    """Plan a trip request.
+
+    Parameters
+    ----------
+    request : TripRequest
+    catalog : Catalog, optional
+        Default: the bundled catalog.
+    network : Network, optional
+        Anything with ``matrix(places, mode)`` and ``route(a, b, mode)``; default the bundled one.
+    time_limit_s, seed : optional
+        Override the request's ``time_limit_s`` and ``seed``.
+    progress : callable(fraction, message), optional
+    cancelled : callable() -> bool, optional
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    RequestError
+        An unknown spot id in the request.
+    Cancelled
+        Cancelled before any plan was found.
+    """
+    t0 = time.perf_counter()
+    limit = float(time_limit_s if time_limit_s is not None else request.time_limit_s)
+    seed = int(seed if seed is not None else request.seed)
+    deadline = t0 + limit
+
+    def report(frac: float, msg: str) -> None:
+        if progress is not None:
+            progress(frac, msg)
+
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    from planner.request import check_request_ids
+
+    check_request_ids(request, catalog)
+    if network is None:
+        from planner.network import load_network
+
+        network = load_network(catalog)
+    if cancelled is not None and cancelled():
+        raise Cancelled("planning cancelled")
+    report(0.0, "travel times")
+    m = TripModel(request, catalog, network, cancelled=cancelled)
+    report(0.1, "searching")
+
+    proven = False
+    name = "iterated local search"
+    iterations = 0
+    best: Solution | None = None
+    was_cancelled = False
+    if m.n <= EXACT_MAX_STOPS:
+        quick_deadline = min(deadline, time.perf_counter() + max(0.05, 0.1 * limit))
+        best, iterations = ils(m, seed=seed, deadline=quick_deadline, max_iterations=3, cancelled=cancelled)
+        if best is not None and not _is_cancelled(cancelled):
+            try:
+                res = solve_exact(m, best.obj, deadline=deadline, cancelled=cancelled)
+                proven = True
+                name = "label-setting DP (exact)"
+                if res is not None:
+                    sol = make_solution(m, res[1])
+                    if sol is not None and sol.obj <= best.obj:
+                        best = sol
+            except ExactTimeout:
+                was_cancelled = _is_cancelled(cancelled)
+                if not was_cancelled:
+                    best2, it2 = ils(m, seed=seed, deadline=deadline, cancelled=cancelled, progress=report, start=best)
+                    iterations += it2
+                    if best2 is not None and best2.obj < best.obj:
+                        best = best2
+    else:
+        best, iterations = ils(m, seed=seed, deadline=deadline, cancelled=cancelled, progress=report)
+    was_cancelled = was_cancelled or _is_cancelled(cancelled)
+    if best is None and was_cancelled:
+        raise Cancelled("planning cancelled before a plan was found")
+    report(0.97, "building the plan")
+    plan = build_plan(m, best)
+    plan.solver = {
+        "name": name,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "lower_bound": best.travel if (proven and best is not None) else None,
+        "seed": seed,
+        "time_limit_s": limit,
+        "iterations": iterations,
+        "cancelled": was_cancelled,
+    }
+    if best is not None and proven and plan.status != "infeasible":
+        plan.status = "optimal"
+    report(1.0, "done")
+    return plan
+
+
+def _is_cancelled(cancelled) -> bool:
+    return bool(cancelled is not None and cancelled())
+
+
+# ---------------------------------------------------------------------------- the plan
+
+
+def _fmt_duration(minutes: int) -> str:
+    h, mm = divmod(int(minutes), 60)
+    if h and mm:
+        return f"{h} h {mm:02d} min"
+    return f"{h} h" if h else f"{mm} min"
+
+
+def build_plan(m: TripModel, sol: Solution | None) -> Plan:
+    """The Plan of a solution (times replayed by the same day simulator the solvers use)."""
+    req = m.request
+    places = {pid: cp.to_dict() for pid, cp in m.custom.items()}
+    plan = Plan(status="feasible", title=req.title, mode=m.mode, places=places, start_date_given=m.start_date_given)
+    if sol is None:
+        plan.status = "infeasible"
+        end = m.place_name(m.end) if m.end != ANY else ""
+        need = m.T[m.start][m.end] if m.end != ANY else 0
+        plan.warnings.append(
+            f"the trip from {m.place_name(m.start)} to {end} does not fit in {m.D} day(s) "
+            f"of {req.day_start}–{req.day_end}: the travel alone takes {_fmt_duration(need)}"
+        )
+        plan.dropped = [Dropped(sid, "no plan fits the days at all", m.must[s]) for s, sid in enumerate(m.stop_ids)]
+        plan.totals = {
+            "travel_minutes": 0,
+            "km": 0.0,
+            "visit_minutes": 0,
+            "priority": 0,
+            "cost_cny": None,
+            "cost_per_person_cny": None,
+        }
+        return plan
+    final = m.last_day(sol.days)
+    days: list[Day] = []
+    estimates: set[str] = set()
+    travel_total = 0
+    km_total = 0.0
+    visit_total = 0
+    for k in range(final + 1):
+        h_in = m.start if k == 0 else sol.nights[k - 1]
+        h_out = sol.nights[k] if k < final else m.end
+        stops = sol.days[k]
+        rec: list = []
+        run = m.run_day(m.wd[k], h_in, stops, h_out, rec)
+        if run is None:  # cannot happen: the solution was evaluated with the same simulator
+            raise PlannerError(f"internal error: day {k + 1} of the plan does not fit")
+        overnight = h_out if h_out != ANY else (m.stop_place[stops[-1]] if stops else h_in)
+        items = []
+        for r in rec:
+            if r[0] == "travel":
+                _, a, b, t_dep, t_arr = r
+                route = m.route(a, b)
+                modes = {leg.mode for leg in route.legs}
+                if "rail" in modes:
+                    mode = "drive+rail" if modes & {"drive", "access", "estimate"} else "rail"
+                else:
+                    mode = "drive"
+                legs = None
+                if m.mode != "drive":
+                    legs = [leg.to_dict() if hasattr(leg, "to_dict") else dict(leg) for leg in route.legs]
+                if route.estimate:
+                    estimates.add(m.place_name(a) + " – " + m.place_name(b))
+                items.append(
+                    TravelItem(
+                        from_id=m.place_ids[a],
+                        to_id=m.place_ids[b],
+                        depart=minutes_hhmm(t_dep),
+                        arrive=minutes_hhmm(t_arr),
+                        minutes=t_arr - t_dep,
+                        km=round(float(route.km), 2),
+                        mode=mode,
+                        path=[[round(p[0], 6), round(p[1], 6)] for p in route.points],
+                        legs=legs,
+                        estimate=bool(route.estimate),
+                    )
+                )
+                travel_total += t_arr - t_dep
+                km_total += round(float(route.km), 2)
+            elif r[0] == "visit":
+                _, s, t_arr, t_start, t_end = r
+                items.append(
+                    VisitItem(
+                        id=m.stop_ids[s],
+                        arrive=minutes_hhmm(t_arr),
+                        start=minutes_hhmm(t_start),
+                        end=minutes_hhmm(t_end),
+                        wait_minutes=t_start - t_arr,
+                    )
+                )
+                visit_total += t_end - t_start
+            else:
+                _, p, b0, b1 = r
+                items.append(BreakItem(start=minutes_hhmm(b0), end=minutes_hhmm(b1), at=m.place_ids[p]))
+        days.append(
+            Day(date=m.dates[k].isoformat(), start=m.place_ids[h_in], overnight=m.place_ids[overnight], items=items)
+        )
+    # trailing days spent at the end place doing nothing are not part of the trip
+    while len(days) > 1 and not days[-1].items and days[-1].start == days[-2].overnight:
+        days.pop()
+    plan.days = days
+    plan.order = [m.stop_ids[s] for d in sol.days for s in d]
+    visited = {s for d in sol.days for s in d}
+    plan.dropped = [Dropped(m.stop_ids[s], explain_drop(m, s), m.must[s]) for s in range(m.n) if s not in visited]
+    if any(m.must[s] and s not in visited for s in range(m.n)):
+        plan.status = "infeasible"
+    if estimates:
+        plan.warnings.append(
+            "travel estimated from straight-line distance (off the road network): " + "; ".join(sorted(estimates))
+        )
+    plan.totals = {
+        "travel_minutes": travel_total,
+        "km": round(km_total, 1),
+        "visit_minutes": visit_total,
+        "priority": sum(m.prio[s] for s in visited if not m.must[s]),
+        "cost_cny": None,
+        "cost_per_person_cny": None,
+    }
+    return plan
+
+
+# ---------------------------------------------------------------------------- why a stop is out
+
+
+def explain_drop(m: TripModel, s: int) -> str:
+    """A reason a person understands for leaving stop s out of the plan."""
+    name = m.names[s]
+    v = m.visit[s]
+    req = m.request
+    if m.use_wd:
+        trip_wd = [d.isoweekday() for d in m.dates]
+        if all(w in m.closed[s] for w in trip_wd):
+            closed = " and ".join(WEEKDAYS_EN[w - 1] for w in sorted(m.closed[s]))
+            examples = ", ".join(f"{d.isoformat()} is a {WEEKDAY_EN[d.isoweekday() - 1]}" for d in m.dates[:3])
+            more = ", ..." if len(m.dates) > 3 else ""
+            return f"{name} is closed on {closed} ({examples}{more})"
+    day_len = m.day_end - m.day_start
+    if v > day_len:
+        return f"{name} needs {_fmt_duration(v)}, more than the {req.day_start}–{req.day_end} day"
+    # can it be done at all, alone in a day, from and to some place to stay?
+    fits, fits_without_drive_limit = _fits_alone(m, s)
+    if not fits:
+        near = min(m.hubs, key=lambda h: m.T[h][m.stop_place[s]] + m.T[m.stop_place[s]][h]) if m.hubs else m.start
+        away = m.T[near][m.stop_place[s]]
+        if fits_without_drive_limit:
+            limit = _fmt_duration(m.drive_limit)
+            return (
+                f"{name} would exceed the {limit} daily drive (the nearest place to stay, "
+                f"{m.place_name(near)}, is {_fmt_duration(away)} away each way)"
+            )
+        return (
+            f"{name} cannot be reached, visited ({_fmt_duration(v)}) and left within the "
+            f"{req.day_start}–{req.day_end} day (the nearest place to stay, {m.place_name(near)}, "
+            f"is {_fmt_duration(away)} away)"
+        )
+    if m.preds[s] or m.succs[s]:
+        tail = " with the 'after' order kept"
+    else:
+        tail = ""
+    if m.must[s]:
+        return f"{name} needs {_fmt_duration(v)} and the days are full{tail}"
+    return f"left out for lack of time: {name} needs {_fmt_duration(v)} and the {m.D} day(s) are full{tail} (priority {m.prio[s]:g})"
+
+
+def _fits_alone(m: TripModel, s: int) -> tuple[bool, bool]:
+    """(fits as the only visit of some day, fits when the daily drive limit is lifted)."""
+    ends = list(m.hubs) + ([m.end] if m.end != ANY and m.end not in m.hubs else [])
+    if m.end == ANY:
+        ends.append(ANY)
+    saved = m.drive_limit
+    out = []
+    for limit in (saved, 10**9):
+        m.drive_limit = limit
+        ok = False
+        for k in range(m.D):
+            starts = [m.start] if k == 0 else m.hubs
+            for h_in in starts:
+                for h_out in ends:
+                    if m.run_day(m.wd[k], h_in, (s,), h_out) is not None:
+                        ok = True
+                        break
+                if ok:
+                    break
+            if ok:
+                break
+        out.append(ok)
+        if ok:
+            break
+    m.drive_limit = saved
+    if out[0]:
+        return True, True
+    return False, len(out) > 1 and out[1]
+
+
+__all__ = ["EXACT_MAX_STOPS", "build_plan", "explain_drop", "plan_trip"]

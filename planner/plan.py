@@ -1,0 +1,274 @@
+"""The plan: the optimizer's answer, day by day (dataclasses, JSON I/O, atomic save)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.errors import RequestError
+from planner.request import read_json, schema_check
+
+SCHEMA_TAG = "qiantu/plan@1"
+STATUSES = ("optimal", "feasible", "infeasible")
+
+
+def hhmm_minutes(text: str) -> int:
+    """``"09:05"`` -> 545 (hours may pass 23 for a late arrival)."""
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def minutes_hhmm(minutes: int) -> str:
+    """545 -> ``"09:05"``."""
+    minutes = int(minutes)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass
+class TravelItem:
+    """Moving from one place to the next (road, or road and high-speed rail)."""
+
+    from_id: str
+    to_id: str
+    depart: str
+    arrive: str
+    minutes: int
+    km: float
+    mode: str = "drive"
+    path: list[list[float]] = field(default_factory=list)
+    legs: list[dict] | None = None
+    estimate: bool = False
+    type: str = field(default="travel", init=False)
+
+    @property
+    def start(self) -> str:
+        return self.depart
+
+    @property
+    def end(self) -> str:
+        return self.arrive
+
+
+@dataclass
+class VisitItem:
+    """A visit at a spot; ``arrive`` is when the group is there, ``start`` when the visit begins."""
+
+    id: str
+    arrive: str
+    start: str
+    end: str
+    wait_minutes: int = 0
+    type: str = field(default="visit", init=False)
+
+
+@dataclass
+class BreakItem:
+    """A break (lunch) at the place where the group is."""
+
+    start: str
+    end: str
+    kind: str = "lunch"
+    at: str | None = None
+    type: str = field(default="break", init=False)
+
+
+Item = TravelItem | VisitItem | BreakItem
+
+
+@dataclass
+class Day:
+    """One day: from ``start`` (a place id) to the ``overnight`` place, items chained without gaps."""
+
+    date: str
+    start: str
+    overnight: str
+    items: list[Item] = field(default_factory=list)
+
+    def visits(self) -> list[VisitItem]:
+        return [i for i in self.items if isinstance(i, VisitItem)]
+
+    def travel_minutes(self) -> int:
+        return sum(i.minutes for i in self.items if isinstance(i, TravelItem))
+
+
+@dataclass
+class Dropped:
+    """A requested stop left out, and why (in words a planner understands)."""
+
+    id: str
+    reason: str
+    must: bool = False
+
+
+@dataclass
+class Plan:
+    """A plan as in DESIGN.md ("Plan")."""
+
+    status: str
+    days: list[Day] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    totals: dict[str, Any] = field(default_factory=dict)
+    solver: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    mode: str = "drive"
+    places: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    start_date_given: bool = True
+
+    def visits(self) -> list[VisitItem]:
+        return [v for d in self.days for v in d.visits()]
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _item_to_dict(it: Item) -> dict:
+    if isinstance(it, TravelItem):
+        d = {
+            "type": "travel",
+            "from": it.from_id,
+            "to": it.to_id,
+            "depart": it.depart,
+            "arrive": it.arrive,
+            "minutes": it.minutes,
+            "km": round(it.km, 2),
+            "mode": it.mode,
+            "path": [[round(p[0], 6), round(p[1], 6)] for p in it.path],
+        }
+        if it.legs is not None:
+            d["legs"] = it.legs
+        if it.estimate:
+            d["estimate"] = True
+        return d
+    if isinstance(it, VisitItem):
+        return {
+            "type": "visit",
+            "id": it.id,
+            "arrive": it.arrive,
+            "start": it.start,
+            "end": it.end,
+            "wait_minutes": it.wait_minutes,
+        }
+    d = {"type": "break", "kind": it.kind, "start": it.start, "end": it.end}
+    if it.at:
+        d["at"] = it.at
+    return d
+
+
+def plan_to_dict(plan: Plan) -> dict:
+    """The JSON dict of a plan."""
+    d: dict[str, Any] = {"schema": SCHEMA_TAG, "title": plan.title, "status": plan.status, "mode": plan.mode}
+    d["start_date_given"] = plan.start_date_given
+    if plan.places:
+        d["places"] = plan.places
+    d["days"] = [
+        {
+            "date": day.date,
+            "start": day.start,
+            "overnight": day.overnight,
+            "items": [_item_to_dict(i) for i in day.items],
+        }
+        for day in plan.days
+    ]
+    d["order"] = list(plan.order)
+    d["dropped"] = [{"id": x.id, "reason": x.reason, **({"must": True} if x.must else {})} for x in plan.dropped]
+    if plan.warnings:
+        d["warnings"] = list(plan.warnings)
+    d["totals"] = dict(plan.totals)
+    d["solver"] = dict(plan.solver)
+    return d
+
+
+def _item_from_dict(d: dict) -> Item:
+    t = d["type"]
+    if t == "travel":
+        return TravelItem(
+            from_id=d["from"],
+            to_id=d["to"],
+            depart=d["depart"],
+            arrive=d["arrive"],
+            minutes=d["minutes"],
+            km=d["km"],
+            mode=d["mode"],
+            path=[list(p) for p in d["path"]],
+            legs=d.get("legs"),
+            estimate=d.get("estimate", False),
+        )
+    if t == "visit":
+        return VisitItem(id=d["id"], arrive=d["arrive"], start=d["start"], end=d["end"], wait_minutes=d["wait_minutes"])
+    return BreakItem(start=d["start"], end=d["end"], kind=d.get("kind", "lunch"), at=d.get("at"))
+
+
+def plan_from_dict(d: Any, file: str | None = None) -> Plan:
+    """Build a Plan from its JSON dict, validated against ``qiantu/plan@1``."""
+    if not isinstance(d, dict):
+        raise RequestError("a plan must be a JSON object", file=file)
+    tag = d.get("schema")
+    if tag != SCHEMA_TAG:
+        if isinstance(tag, str) and tag.startswith("qiantu/plan@"):
+            raise RequestError(
+                f"'{tag}' is not supported by this version of QianTu (it reads {SCHEMA_TAG})", file=file, field="schema"
+            )
+        raise RequestError(
+            f"is {json.dumps(tag, ensure_ascii=False)}, not a plan ({SCHEMA_TAG})", file=file, field="schema"
+        )
+    schema_check(d, "plan", file)
+    return Plan(
+        status=d["status"],
+        days=[
+            Day(
+                date=x["date"],
+                start=x["start"],
+                overnight=x["overnight"],
+                items=[_item_from_dict(i) for i in x["items"]],
+            )
+            for x in d["days"]
+        ],
+        order=list(d["order"]),
+        dropped=[Dropped(x["id"], x["reason"], x.get("must", False)) for x in d["dropped"]],
+        totals=dict(d["totals"]),
+        solver=dict(d["solver"]),
+        title=d.get("title", ""),
+        mode=d.get("mode", "drive"),
+        places=dict(d.get("places", {})),
+        warnings=list(d.get("warnings", [])),
+        start_date_given=d.get("start_date_given", True),
+    )
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate a plan file; RequestError naming the file and field on a problem."""
+    return plan_from_dict(read_json(path, RequestError), file=str(path))
+
+
+def write_json_atomic(doc: Any, path: str | Path) -> None:
+    """Write JSON to a temporary file in the same folder, then ``os.replace`` it into place.
+
+    A crash or a full disk leaves the old file (or none), never half a file.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save_plan(plan: Plan, path: str | Path) -> None:
+    """Write a plan file atomically."""
+    write_json_atomic(plan_to_dict(plan), path)

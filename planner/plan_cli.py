@@ -1,0 +1,108 @@
+"""`qiantu plan REQUEST.json [-o PLAN.json] [--time-limit S] [--seed N]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from planner.errors import PlannerError
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("plan", help="plan a trip request (order, days, nights, times)")
+    p.add_argument("request", metavar="REQUEST.json", help="a trip request or a package file")
+    p.add_argument("-o", "--output", metavar="PLAN.json", help="write the plan here (default: a summary on stdout)")
+    p.add_argument(
+        "--time-limit", type=float, default=None, metavar="S", help="seconds of search (default: the request's)"
+    )
+    p.add_argument("--seed", type=int, default=None, metavar="N", help="random seed (default: the request's)")
+
+
+class _ProgressBar:
+    """A progress bar on stderr, shown only once a run has lasted a second."""
+
+    def __init__(self, stream=None, delay_s: float = 1.0) -> None:
+        self.stream = stream or sys.stderr
+        self.t0 = time.perf_counter()
+        self.delay = delay_s
+        self.shown = False
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if time.perf_counter() - self.t0 < self.delay:
+            return
+        width = 30
+        done = round(max(0.0, min(1.0, fraction)) * width)
+        self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction * 100:3.0f}% {message[:40]:<40}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 80 + "\r")
+            self.stream.flush()
+
+
+def summary(plan, catalog) -> str:
+    """A short day-by-day text of a plan."""
+
+    def name(pid: str) -> str:
+        if pid in catalog:
+            return catalog.get(pid).name_zh
+        if pid.startswith("custom:"):
+            return pid[len("custom:") :]
+        return pid
+
+    from planner.plan import BreakItem, TravelItem, VisitItem
+
+    lines = [f"{plan.title or 'trip'}: {plan.status}, {len(plan.days)} day(s)"]
+    for k, day in enumerate(plan.days, start=1):
+        lines.append(
+            f"Day {k} {day.date}: {name(day.start)} -> {name(day.overnight)} ({day.travel_minutes()} min travel)"
+        )
+        for it in day.items:
+            if isinstance(it, VisitItem):
+                wait = f" (wait {it.wait_minutes} min)" if it.wait_minutes else ""
+                lines.append(f"  {it.start}-{it.end}  {name(it.id)}{wait}")
+            elif isinstance(it, BreakItem):
+                lines.append(f"  {it.start}-{it.end}  lunch")
+            elif isinstance(it, TravelItem):
+                lines.append(f"  {it.depart}-{it.arrive}  -> {name(it.to_id)} {it.km:.0f} km ({it.mode})")
+    t = plan.totals
+    lines.append(
+        f"Total: {t.get('travel_minutes', 0)} min travel, {t.get('km', 0):.0f} km, {t.get('visit_minutes', 0)} min visits"
+    )
+    for d in plan.dropped:
+        lines.append(f"Left out: {name(d.id)} — {d.reason}")
+    for w in plan.warnings:
+        lines.append(f"Note: {w}")
+    lines.append(f"Solver: {plan.solver.get('name')} in {plan.solver.get('seconds')} s")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from planner.catalog import load_catalog
+    from planner.optimize.trip import plan_trip
+    from planner.package import load_package
+    from planner.plan import save_plan
+
+    if args.time_limit is not None and not (0 < args.time_limit <= 3600):
+        raise PlannerError(f"{args.time_limit} is out of range (0..3600 s)", field="--time-limit")
+    if args.seed is not None and args.seed < 0:
+        raise PlannerError(f"{args.seed} is negative", field="--seed")
+    catalog = load_catalog()
+    pkg = load_package(args.request, catalog=catalog)
+    bar = _ProgressBar()
+    try:
+        plan = plan_trip(pkg.request, catalog, time_limit_s=args.time_limit, seed=args.seed, progress=bar)
+    finally:
+        bar.close()
+    if args.output:
+        save_plan(plan, args.output)
+        print(
+            f"{args.output}: {plan.status}, {len(plan.days)} day(s), {len(plan.order)} visits, "
+            f"{len(plan.dropped)} left out"
+        )
+    else:
+        sys.stdout.write(summary(plan, catalog))
+    return 0

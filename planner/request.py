@@ -1,0 +1,447 @@
+"""The trip request: what a planner asks for (dataclasses, JSON I/O and validation)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerError, RequestError, UnknownPlaceError
+
+SCHEMA_TAG = "qiantu/request@1"
+ANYWHERE = "anywhere"
+MODES = ("drive", "drive+rail")
+MAX_DAYS = 30
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+DEFAULTS: dict[str, Any] = {
+    "title": "",
+    "start_date": None,
+    "day_start": "08:30",
+    "day_end": "18:30",
+    "max_drive_minutes_per_day": None,
+    "mode": "drive",
+    "keep_order": False,
+    "follow_history": False,
+    "lunch_minutes": 60,
+    "group_size": None,
+    "budget_per_person_cny": None,
+    "time_limit_s": 5,
+    "seed": 0,
+}
+
+
+@dataclass(frozen=True)
+class CustomPlace:
+    """A start or end that is not in the catalog (a hotel, an address) given by coordinates."""
+
+    name: str
+    lat: float
+    lon: float
+
+    @property
+    def id(self) -> str:
+        """The id used for it in plans: ``custom:<name>``."""
+        return f"custom:{self.name}"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "lat": self.lat, "lon": self.lon}
+
+
+PlaceRef = str | CustomPlace
+
+
+@dataclass
+class StopRequest:
+    """One place the planner wants in the trip, with its overrides."""
+
+    id: str
+    must: bool = False
+    priority: float = 1
+    after: tuple[str, ...] = ()
+    visit_minutes: int | None = None
+    open: str | None = None
+    close: str | None = None
+    note: str = ""
+
+
+@dataclass
+class TripRequest:
+    """A trip request as in DESIGN.md ("Trip request"); defaults filled in."""
+
+    start: PlaceRef
+    days: int
+    stops: list[StopRequest] = field(default_factory=list)
+    end: PlaceRef | None = None  # None: same as start; "anywhere": open end
+    title: str = ""
+    start_date: str | None = None
+    day_start: str = "08:30"
+    day_end: str = "18:30"
+    max_drive_minutes_per_day: int | None = None
+    mode: str = "drive"
+    keep_order: bool = False
+    follow_history: bool = False
+    lunch_minutes: int = 60
+    group_size: int | None = None
+    budget_per_person_cny: float | None = None
+    time_limit_s: float = 5
+    seed: int = 0
+    file: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def end_place(self) -> PlaceRef:
+        """The end: a place, or ``"anywhere"``; the start when none was given."""
+        return self.start if self.end is None else self.end
+
+    @property
+    def open_end(self) -> bool:
+        return self.end == ANYWHERE
+
+    @property
+    def first_date(self) -> _dt.date | None:
+        return _dt.date.fromisoformat(self.start_date) if self.start_date else None
+
+    def stop(self, spot_id: str) -> StopRequest:
+        for s in self.stops:
+            if s.id == spot_id:
+                return s
+        raise KeyError(spot_id)
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+@cache
+def load_schema(name: str) -> dict:
+    """The bundled JSON Schema ``planner/schemas/<name>.schema.json``."""
+    path = Path(__file__).resolve().parent / "schemas" / f"{name}.schema.json"
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def json_path(parts) -> str:
+    """``['stops', 2, 'id']`` -> ``stops[2].id``."""
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out
+
+
+def schema_check(doc: Any, schema_name: str, file: str | None, error_class=RequestError) -> None:
+    """Validate ``doc`` against a bundled schema; the first problem as a domain error naming the field."""
+    import jsonschema
+    from jsonschema.exceptions import best_match
+
+    schema = load_schema(schema_name)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = list(validator.iter_errors(doc))
+    if not errors:
+        return
+    errors.sort(key=lambda e: (list(map(str, e.absolute_path)), e.validator != "required"))
+    err = best_match(errors)
+    path = list(err.absolute_path)
+    msg = err.message
+    if err.validator == "required":
+        missing = next(
+            (r for r in err.validator_value if isinstance(err.instance, dict) and r not in err.instance), None
+        )
+        if missing is not None:
+            path.append(missing)
+            msg = "is missing"
+    elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = list(err.schema.get("properties", {}))
+        extra = [k for k in err.instance if k not in allowed]
+        if extra:
+            path.append(extra[0])
+            close = difflib.get_close_matches(str(extra[0]), allowed, n=1)
+            msg = "is not a known field" + (f" (did you mean '{close[0]}'?)" if close else "")
+    elif err.validator == "const":
+        msg = f"is {json.dumps(err.instance, ensure_ascii=False)}, expected {json.dumps(err.validator_value)}"
+    elif err.validator == "pattern" and "[0-5]" in str(err.validator_value):
+        msg = f"'{err.instance}' is not a time HH:MM"
+    elif err.validator == "pattern":
+        msg = f"'{err.instance}' is not a date YYYY-MM-DD"
+    elif err.validator == "oneOf":
+        msg = 'must be a spot id or an object {"name", "lat", "lon"}'
+    elif err.validator == "enum":
+        msg = f"{json.dumps(err.instance, ensure_ascii=False)} is not one of {', '.join(map(str, err.validator_value))}"
+    elif err.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        lo = err.schema.get("minimum", err.schema.get("exclusiveMinimum"))
+        hi = err.schema.get("maximum", err.schema.get("exclusiveMaximum"))
+        msg = f"{err.instance} is out of range ({lo}..{hi})"
+    raise error_class(msg, file=file, field=json_path(path) or None)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load_request(path: str | Path, catalog=None) -> TripRequest:
+    """Read and validate a trip request file.
+
+    Parameters
+    ----------
+    path : str or Path
+    catalog : Catalog, optional
+        For checking the spot ids; the bundled catalog when None.
+
+    Raises
+    ------
+    RequestError
+        Naming the file and the field (``stops[2].id``) of the first problem.
+    """
+    doc = read_json(path, RequestError)
+    return request_from_dict(doc, file=str(path), catalog=catalog)
+
+
+def read_json(path: str | Path, error_class=RequestError) -> Any:
+    """Parse a JSON file; a missing file or bad JSON as a domain error with the line."""
+    p = Path(path)
+    if not p.is_file():
+        raise error_class("file not found", file=str(path))
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise error_class("not UTF-8 text", file=str(path)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error_class(f"not valid JSON ({exc.msg})", file=str(path), row=exc.lineno) from None
+
+
+def _minutes(text: str) -> int:
+    m = _TIME_RE.match(text)
+    assert m, text
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_ids: bool = True) -> TripRequest:
+    """Build a validated TripRequest from its JSON dict (see DESIGN.md, "Trip request").
+
+    ``file`` only names the source in error messages. With ``check_ids`` the spot ids are
+    checked against ``catalog`` (the bundled catalog when None).
+    """
+
+    def err(fld: str, msg: str) -> RequestError:
+        return RequestError(msg, file=file, field=fld)
+
+    if not isinstance(d, dict):
+        raise RequestError("a trip request must be a JSON object", file=file)
+    if "schema" not in d:
+        raise err("schema", f'is missing (expected "{SCHEMA_TAG}")')
+    if d["schema"] != SCHEMA_TAG:
+        tag = d["schema"]
+        if isinstance(tag, str) and tag.startswith("qiantu/request@"):
+            raise err("schema", f"'{tag}' is not supported by this version of QianTu (it reads {SCHEMA_TAG})")
+        raise err("schema", f"is {json.dumps(tag, ensure_ascii=False)}, not a trip request ({SCHEMA_TAG})")
+    schema_check(d, "request", file)
+
+    v = {**DEFAULTS, **d}
+    start = _place(d["start"])
+    end = _place(d["end"]) if "end" in d else None
+    if v["start_date"] is not None:
+        try:
+            _dt.date.fromisoformat(v["start_date"])
+        except ValueError:
+            raise err("start_date", f"'{v['start_date']}' is not a date YYYY-MM-DD") from None
+    if _minutes(v["day_end"]) <= _minutes(v["day_start"]):
+        raise err("day_end", f"{v['day_end']} is not after day_start {v['day_start']}")
+
+    stops: list[StopRequest] = []
+    seen: dict[str, int] = {}
+    for i, s in enumerate(d["stops"]):
+        sid = s["id"]
+        if sid in seen:
+            raise err(f"stops[{i}].id", f"'{sid}' is already stops[{seen[sid]}]")
+        seen[sid] = i
+        if ("open" in s) != ("close" in s):
+            raise err(f"stops[{i}].{'close' if 'open' in s else 'open'}", "open and close must be given together")
+        if "open" in s and _minutes(s["close"]) <= _minutes(s["open"]):
+            raise err(f"stops[{i}].close", f"{s['close']} is not after open {s['open']}")
+        stops.append(
+            StopRequest(
+                id=sid,
+                must=bool(s.get("must", False)),
+                priority=s.get("priority", 1),
+                after=tuple(s.get("after", ())),
+                visit_minutes=s.get("visit_minutes"),
+                open=s.get("open"),
+                close=s.get("close"),
+                note=s.get("note", ""),
+            )
+        )
+    for i, s in enumerate(stops):
+        for j, a in enumerate(s.after):
+            if a not in seen:
+                close = difflib.get_close_matches(a, list(seen), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise err(f"stops[{i}].after[{j}]", f"'{a}' is not one of the requested stops{hint}")
+            if a == s.id:
+                raise err(f"stops[{i}].after[{j}]", "a stop cannot come after itself")
+            if v["keep_order"] and seen[a] > i:
+                raise err(f"stops[{i}].after[{j}]", f"'{a}' comes later in the list and keep_order is true")
+    cycle = _find_cycle(stops)
+    if cycle:
+        i = seen[cycle[0]]
+        raise err(f"stops[{i}].after", "the 'after' rules form a cycle: " + " -> ".join(cycle))
+
+    req = TripRequest(
+        start=start,
+        end=end,
+        days=v["days"],
+        stops=stops,
+        title=v["title"],
+        start_date=v["start_date"],
+        day_start=v["day_start"],
+        day_end=v["day_end"],
+        max_drive_minutes_per_day=v["max_drive_minutes_per_day"],
+        mode=v["mode"],
+        keep_order=v["keep_order"],
+        follow_history=v["follow_history"],
+        lunch_minutes=v["lunch_minutes"],
+        group_size=v["group_size"],
+        budget_per_person_cny=v["budget_per_person_cny"],
+        time_limit_s=v["time_limit_s"],
+        seed=v["seed"],
+        file=file,
+    )
+    if check_ids:
+        check_request_ids(req, catalog)
+    return req
+
+
+def _place(value: Any) -> PlaceRef:
+    if isinstance(value, dict):
+        return CustomPlace(value["name"], float(value["lat"]), float(value["lon"]))
+    return value
+
+
+def _find_cycle(stops: list[StopRequest]) -> list[str]:
+    after = {s.id: list(s.after) for s in stops}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(n: str) -> list[str]:
+        state[n] = 1
+        stack.append(n)
+        for m in after.get(n, ()):
+            if state.get(m) == 1:
+                return stack[stack.index(m) :] + [m]
+            if m not in state:
+                found = visit(m)
+                if found:
+                    return found
+        stack.pop()
+        state[n] = 2
+        return []
+
+    for s in stops:
+        if s.id not in state:
+            found = visit(s.id)
+            if found:
+                return found
+    return []
+
+
+def check_request_ids(req: TripRequest, catalog=None) -> None:
+    """Every spot id of the request is in the catalog; else UnknownPlaceError naming the field."""
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    places = [("start", req.start)]
+    if req.end is not None and req.end != ANYWHERE:
+        places.append(("end", req.end))
+    places += [(f"stops[{i}].id", s.id) for i, s in enumerate(req.stops)]
+    for fld, ref in places:
+        if isinstance(ref, str) and ref not in catalog:
+            raise UnknownPlaceError(ref, catalog.suggest(ref), file=req.file, field=fld)
+    for i, s in enumerate(req.stops):
+        spot = catalog.get(s.id)
+        visit = s.visit_minutes if s.visit_minutes is not None else spot.visit_minutes
+        o = s.open or spot.open
+        c = s.close or spot.close
+        if o and c and visit > _minutes(c) - _minutes(o):
+            raise RequestError(
+                f"a {visit} min visit does not fit in the opening hours {o}–{c}",
+                file=req.file,
+                field=f"stops[{i}].visit_minutes",
+            )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def request_to_dict(req: TripRequest) -> dict:
+    """The JSON dict of a request (every field written, defaults included)."""
+
+    def place(p: PlaceRef) -> Any:
+        return p.to_dict() if isinstance(p, CustomPlace) else p
+
+    d: dict[str, Any] = {"schema": SCHEMA_TAG, "title": req.title, "start": place(req.start)}
+    if req.end is not None:  # absent: the end is the start
+        d["end"] = place(req.end)
+    d.update(
+        {
+            "start_date": req.start_date,
+            "days": req.days,
+            "day_start": req.day_start,
+            "day_end": req.day_end,
+            "max_drive_minutes_per_day": req.max_drive_minutes_per_day,
+            "mode": req.mode,
+            "stops": [_stop_to_dict(s) for s in req.stops],
+            "keep_order": req.keep_order,
+            "follow_history": req.follow_history,
+            "lunch_minutes": req.lunch_minutes,
+            "group_size": req.group_size,
+            "budget_per_person_cny": req.budget_per_person_cny,
+            "time_limit_s": req.time_limit_s,
+            "seed": req.seed,
+        }
+    )
+    return d
+
+
+def _stop_to_dict(s: StopRequest) -> dict:
+    d: dict[str, Any] = {"id": s.id}
+    if s.must:
+        d["must"] = True
+    if s.priority != 1:
+        d["priority"] = s.priority
+    if s.after:
+        d["after"] = list(s.after)
+    if s.visit_minutes is not None:
+        d["visit_minutes"] = s.visit_minutes
+    if s.open is not None:
+        d["open"] = s.open
+        d["close"] = s.close
+    if s.note:
+        d["note"] = s.note
+    return d
+
+
+def save_request(req: TripRequest, path: str | Path) -> None:
+    """Write a request file atomically."""
+    from planner.plan import write_json_atomic
+
+    write_json_atomic(request_to_dict(req), path)
+
+
+__all__ = [
+    "ANYWHERE",
+    "CustomPlace",
+    "PlannerError",
+    "StopRequest",
+    "TripRequest",
+    "load_request",
+    "request_from_dict",
+    "request_to_dict",
+    "save_request",
+]

@@ -1,0 +1,435 @@
+"""The trip optimizer: exact = brute force on small cases, every plan valid, reasons for every drop."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fake_network import FakeNetwork
+
+from planner.catalog import load_catalog
+from planner.errors import Cancelled
+from planner.optimize.trip import plan_trip
+from planner.optimize.trip_exact import solve_exact
+from planner.optimize.trip_model import TripModel
+from planner.plan import TravelItem, VisitItem, plan_from_dict, plan_to_dict
+from planner.plan_check import validate_plan
+from planner.request import request_from_dict
+
+DATA = Path(__file__).resolve().parent / "data"
+CATALOG = load_catalog(DATA / "trip_catalog.csv")
+NETWORK = FakeNetwork(CATALOG)
+HUBS = [s.id for s in CATALOG if s.kind == "hub"]
+ATTRACTIONS = [s.id for s in CATALOG if s.kind == "attraction"]
+
+
+def req(stops, **kw):
+    d = {"schema": "qiantu/request@1", "start": "guiyang", "days": 2, "stops": stops, "time_limit_s": 5}
+    d.update(kw)
+    return request_from_dict(d, catalog=CATALOG)
+
+
+def plan(r, **kw):
+    p = plan_trip(r, CATALOG, NETWORK, **kw)
+    problems = validate_plan(p, r, NETWORK, CATALOG)
+    assert problems == [], problems
+    # the plan survives its own JSON
+    assert plan_from_dict(json.loads(json.dumps(plan_to_dict(p)))) == p
+    return p
+
+
+# ---------------------------------------------------------------------------- brute force
+
+
+def brute_force(m: TripModel):
+    """Every subset, every order, every split into days (nights by the exact chain DP)."""
+    best = None
+    for k in range(m.n + 1):
+        for subset in itertools.combinations(range(m.n), k):
+            for order in itertools.permutations(subset):
+                pos = {s: i for i, s in enumerate(order)}
+                if any(p in pos and pos[p] > pos[s] for s in order for p in m.preds[s]):
+                    continue
+                # compositions of the order into D consecutive (possibly empty) days
+                for cuts in itertools.combinations_with_replacement(range(len(order) + 1), m.D - 1):
+                    bounds = (0, *cuts, len(order))
+                    days = [tuple(order[bounds[i] : bounds[i + 1]]) for i in range(m.D)]
+                    r = m.evaluate(days)
+                    if r is None:
+                        continue
+                    obj = m.objective(set(order), r[0])
+                    if best is None or obj < best:
+                        best = obj
+    return best
+
+
+SMALL_CASES = [
+    {
+        "stops": [
+            {"id": "qingyan-ancient-town"},
+            {"id": "jiaxiu-tower"},
+            {"id": "tianlong-tunpu"},
+            {"id": "longgong-cave"},
+            {"id": "huangguoshu-waterfall"},
+        ],
+        "days": 2,
+    },
+    {
+        "stops": [
+            {"id": "zunyi-conference-site", "must": True},
+            {"id": "loushan-pass", "priority": 3},
+            {"id": "sidu-chishui-memorial", "after": ["zunyi-conference-site"]},
+            {"id": "guizhou-museum"},
+            {"id": "jiaxiu-tower", "priority": 0.5},
+        ],
+        "days": 2,
+        "start_date": "2027-04-05",
+    },
+    {
+        "stops": [
+            {"id": "xijiang-miao-village"},
+            {"id": "zhenyuan-ancient-town"},
+            {"id": "fanjingshan", "priority": 4},
+            {"id": "qingyan-ancient-town"},
+            {"id": "xiaoqikong", "priority": 2},
+            {"id": "jiaxiu-tower"},
+        ],
+        "days": 2,
+        "end": "anywhere",
+    },
+    {
+        "stops": [
+            {"id": "huangguoshu-waterfall", "must": True},
+            {"id": "maling-river-canyon"},
+            {"id": "wanfenglin"},
+            {"id": "longgong-cave", "priority": 2},
+        ],
+        "days": 2,
+        "max_drive_minutes_per_day": 240,
+        "day_end": "17:30",
+    },
+    {
+        "stops": [
+            {"id": "guizhou-museum", "open": "12:30", "close": "17:00"},
+            {"id": "qingyan-ancient-town"},
+            {"id": "jiaxiu-tower", "visit_minutes": 200},
+            {"id": "tianlong-tunpu"},
+        ],
+        "days": 1,
+    },
+    {
+        "stops": [{"id": "loushan-pass"}, {"id": "zunyi-conference-site"}, {"id": "qingyan-ancient-town"}],
+        "days": 1,
+        "keep_order": True,
+        "end": "zunyi",
+    },
+]
+
+
+@pytest.mark.parametrize("case", range(len(SMALL_CASES)))
+def test_exact_equals_brute_force(case):
+    r = req(**SMALL_CASES[case])
+    m = TripModel(r, CATALOG, NETWORK)
+    want = brute_force(m)
+    got = solve_exact(m)
+    assert (got[0] if got else None) == want
+    p = plan(r)
+    if want is not None:
+        vis = [s for s in range(m.n) if m.stop_ids[s] in p.order]
+        assert m.objective(vis, p.totals["travel_minutes"]) == want
+        assert p.status in ("optimal", "infeasible")
+        assert p.solver["lower_bound"] == want[2]
+
+
+def test_twelve_stops_proven_optimal():
+    stops = [{"id": s} for s in ATTRACTIONS[:12]]
+    r = req(stops, days=4)
+    p = plan(r)
+    assert p.status == "optimal" and p.solver["name"].startswith("label-setting")
+    assert p.solver["lower_bound"] == p.totals["travel_minutes"]
+
+
+# ---------------------------------------------------------------------------- rules a planner notices
+
+
+def test_closed_on_monday_is_honoured_and_explained():
+    # 2027-04-05 is a Monday: the conference site (closed Mondays) goes to Tuesday.
+    r = req([{"id": "zunyi-conference-site", "must": True}, {"id": "loushan-pass"}], days=2, start_date="2027-04-05")
+    p = plan(r)
+    day_of = {v.id: d.date for d in p.days for v in d.visits()}
+    assert day_of["zunyi-conference-site"] == "2027-04-06"
+    one_day = req([{"id": "zunyi-conference-site", "must": True}], days=1, start_date="2027-04-05")
+    p = plan(one_day)
+    assert p.status == "infeasible"
+    assert p.dropped[0].id == "zunyi-conference-site"
+    assert "closed on Mondays (2027-04-05 is a Monday)" in p.dropped[0].reason
+
+
+def test_waiting_for_opening_is_reported():
+    r = req([{"id": "guizhou-museum", "open": "10:00", "close": "17:00"}], days=1)
+    p = plan(r)
+    visit = p.days[0].visits()[0]
+    assert visit.start == "10:00" and visit.wait_minutes > 0
+
+
+def test_keep_order_keeps_the_order():
+    ids = ["jiaxiu-tower", "longgong-cave", "qingyan-ancient-town", "tianlong-tunpu", "guizhou-museum"]
+    r = req([{"id": i} for i in ids], days=2, keep_order=True)
+    p = plan(r)
+    assert p.order == [i for i in ids if i in p.order]
+    assert len(p.order) >= 4
+
+
+def test_precedence_kept_even_when_costly():
+    r = req(
+        [
+            {"id": "loushan-pass", "after": ["qingyan-ancient-town"]},
+            {"id": "qingyan-ancient-town"},
+            {"id": "zunyi-conference-site", "after": ["loushan-pass"]},
+        ],
+        days=2,
+    )
+    p = plan(r)
+    assert p.order == ["qingyan-ancient-town", "loushan-pass", "zunyi-conference-site"]
+
+
+def test_lunch_near_noon_on_each_full_day():
+    r = req([{"id": s} for s in ("qingyan-ancient-town", "jiaxiu-tower", "tianlong-tunpu", "longgong-cave")], days=2)
+    p = plan(r)
+    for day in p.days:
+        breaks = [i for i in day.items if i.type == "break"]
+        if day.items and day.items[-1].end > "11:30":
+            assert len(breaks) == 1 and "11:30" <= breaks[0].start
+
+
+def test_infeasible_request_gets_reasons():
+    r = req(
+        [
+            {"id": "fanjingshan", "must": True},
+            {"id": "xiaoqikong", "must": True},
+            {"id": "huangguoshu-waterfall", "must": True},
+            {"id": "jiaxiu-tower"},
+        ],
+        days=1,
+    )
+    p = plan(r)
+    assert p.status == "infeasible"
+    reasons = {d.id: d.reason for d in p.dropped}
+    assert set(reasons) | set(p.order) == {"fanjingshan", "xiaoqikong", "huangguoshu-waterfall", "jiaxiu-tower"}
+    assert all(reasons.values())
+    assert any("days are full" in x or "cannot be reached" in x for x in reasons.values())
+
+
+def test_drive_limit_reason():
+    r = req([{"id": "fanjingshan", "must": True}], days=2, max_drive_minutes_per_day=60)
+    p = plan(r)
+    assert p.status == "infeasible"
+    assert "would exceed the 1 h daily drive" in p.dropped[0].reason
+
+
+def test_optional_left_out_is_listed_but_status_stays():
+    r = req([{"id": "jiaxiu-tower", "must": True}, {"id": "xiaoqikong"}, {"id": "fanjingshan"}], days=1)
+    p = plan(r)
+    assert p.status == "optimal"
+    assert {d.id for d in p.dropped} >= {"fanjingshan"}
+    assert all("left out" in d.reason or "cannot" in d.reason for d in p.dropped)
+
+
+def test_unreachable_end_gives_an_infeasible_plan_not_a_crash():
+    r = req([{"id": "jiaxiu-tower"}], days=1, end="xingyi", day_start="09:00", day_end="10:00")
+    p = plan(r)
+    assert p.status == "infeasible" and p.days == [] and p.warnings
+    assert p.dropped[0].id == "jiaxiu-tower"
+
+
+def test_custom_start_and_open_end():
+    r = req(
+        [{"id": "qingyan-ancient-town"}, {"id": "jiaxiu-tower"}],
+        days=1,
+        start={"name": "花溪宾馆", "lat": 26.43, "lon": 106.67},
+        end="anywhere",
+    )
+    p = plan(r)
+    assert p.days[0].start == "custom:花溪宾馆"
+    assert p.days[-1].overnight == p.order[-1]
+    assert "custom:花溪宾馆" in p.places
+
+
+def test_drive_rail_lists_legs():
+    r = req([{"id": "fanjingshan"}, {"id": "xijiang-miao-village"}], days=3, mode="drive+rail")
+    p = plan(r)
+    travels = [i for d in p.days for i in d.items if isinstance(i, TravelItem)]
+    assert any(t.mode == "drive+rail" for t in travels)
+    assert all(t.legs for t in travels)
+    assert any(leg["mode"] == "rail" for t in travels for leg in t.legs)
+
+
+def test_deterministic_for_a_seed():
+    stops = [{"id": s, "priority": 1 + i % 3} for i, s in enumerate(ATTRACTIONS)]
+    r = req(stops, days=3, time_limit_s=20)
+    a = plan_trip(r, CATALOG, NETWORK, seed=3)
+    b = plan_trip(r, CATALOG, NETWORK, seed=3)
+    assert a.order == b.order and a.totals == b.totals
+    assert validate_plan(a, r, NETWORK, CATALOG) == []
+
+
+def test_cancel_returns_best_so_far_or_raises():
+    stops = [{"id": s} for s in ATTRACTIONS]
+    r = req(stops, days=4)
+    with pytest.raises(Cancelled):
+        plan_trip(r, CATALOG, NETWORK, cancelled=lambda: True)
+    calls = {"n": 0}
+
+    def soon() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 50
+
+    p = plan_trip(r, CATALOG, NETWORK, cancelled=soon)
+    assert p.solver["cancelled"] is True
+    assert validate_plan(p, r, NETWORK, CATALOG) == []
+
+
+def test_progress_is_reported():
+    seen = []
+    plan_trip(req([{"id": s} for s in ATTRACTIONS], days=4), CATALOG, NETWORK, progress=lambda f, msg: seen.append(f))
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+# ---------------------------------------------------------------------------- properties
+
+
+@st.composite
+def random_requests(draw):
+    n = draw(st.integers(1, 8))
+    ids = draw(st.lists(st.sampled_from(ATTRACTIONS), min_size=n, max_size=n, unique=True))
+    stops = []
+    for i, sid in enumerate(ids):
+        s = {"id": sid}
+        if draw(st.booleans()):
+            s["must"] = draw(st.booleans())
+        if draw(st.integers(0, 3)) == 0:
+            s["priority"] = draw(st.sampled_from([0, 0.5, 2, 5]))
+        if i and draw(st.integers(0, 4)) == 0:
+            s["after"] = [ids[draw(st.integers(0, i - 1))]]
+        if draw(st.integers(0, 5)) == 0:
+            o = draw(st.integers(7, 13))
+            s["open"] = f"{o:02d}:00"
+            s["close"] = f"{o + draw(st.integers(4, 8)):02d}:30"
+            s["visit_minutes"] = draw(st.integers(30, 200))
+        stops.append(s)
+    d = {
+        "schema": "qiantu/request@1",
+        "start": draw(st.sampled_from(HUBS)),
+        "days": draw(st.integers(1, 3)),
+        "stops": stops,
+        "time_limit_s": 1,
+        "keep_order": draw(st.integers(0, 5)) == 0,
+        "lunch_minutes": draw(st.sampled_from([0, 45, 60])),
+    }
+    if d["keep_order"]:
+        for s in stops:
+            s.pop("after", None)
+    if draw(st.booleans()):
+        d["end"] = draw(st.sampled_from(["anywhere", *HUBS]))
+    if draw(st.booleans()):
+        d["start_date"] = f"2027-04-{draw(st.integers(5, 11)):02d}"
+    if draw(st.booleans()):
+        d["max_drive_minutes_per_day"] = draw(st.integers(90, 400))
+    if draw(st.booleans()):
+        ds = draw(st.integers(7, 10))
+        d["day_start"] = f"{ds:02d}:{draw(st.sampled_from(['00', '30']))}"
+        d["day_end"] = f"{draw(st.integers(ds + 6, 21)):02d}:00"
+    try:
+        return request_from_dict(d, catalog=CATALOG)
+    except Exception:  # noqa: BLE001 - e.g. a visit longer than its opening hours
+        from hypothesis import assume
+
+        assume(False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_requests())
+def test_every_plan_is_valid(r):
+    p = plan_trip(r, CATALOG, NETWORK)
+    assert validate_plan(p, r, NETWORK, CATALOG) == []
+    dropped = {d.id for d in p.dropped}
+    for s in r.stops:
+        assert (s.id in p.order) != (s.id in dropped)
+        if s.must and s.id not in p.order:
+            assert p.status == "infeasible"
+    assert len(p.days) <= r.days
+    for d in p.days:
+        for v in d.visits():
+            assert isinstance(v, VisitItem)
+
+
+# ---------------------------------------------------------------------------- the command line
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):
+    import shutil
+
+    import planner.network
+
+    spots = tmp_path / "data" / "scenic_spots"
+    spots.mkdir(parents=True)
+    shutil.copy(DATA / "trip_catalog.csv", spots / "trip_catalog.csv")
+    monkeypatch.setenv("QIANTU_DATA", str(tmp_path / "data"))
+    monkeypatch.setattr(planner.network, "load_network", lambda catalog=None, directory=None: FakeNetwork(catalog))
+    return tmp_path
+
+
+def run_cli(argv):
+    import argparse
+
+    from planner import plan_cli
+    from planner.errors import PlannerError
+
+    parser = argparse.ArgumentParser()
+    plan_cli.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    try:
+        return plan_cli.run(args)
+    except PlannerError as exc:  # what planner.cli.main does
+        print(f"qiantu: {exc.one_line()}", file=sys.stderr)
+        return 2
+
+
+def test_cli_plan_writes_a_valid_plan(cli_env, capsys):
+    from planner.plan import load_plan
+
+    doc = {
+        "schema": "qiantu/request@1",
+        "start": "guiyang",
+        "days": 2,
+        "start_date": "2027-04-05",
+        "stops": [{"id": "zunyi-conference-site", "must": True}, {"id": "loushan-pass"}],
+    }
+    rp = cli_env / "r.json"
+    rp.write_text(json.dumps(doc), encoding="utf-8")
+    out = cli_env / "plan.json"
+    assert run_cli(["plan", str(rp), "-o", str(out), "--seed", "1"]) == 0
+    p = load_plan(out)
+    assert p.status == "optimal" and set(p.order) == {"zunyi-conference-site", "loushan-pass"}
+    assert run_cli(["plan", str(rp)]) == 0
+    text = capsys.readouterr().out
+    assert "Day 1 2027-04-05" in text and "遵义会议会址" in text
+
+
+def test_cli_bad_input_one_line_exit_2_no_file(cli_env, capsys):
+    doc = {"schema": "qiantu/request@1", "start": "guiyang", "days": 2, "stops": [{"id": "loushan-pas"}]}
+    rp = cli_env / "r.json"
+    rp.write_text(json.dumps(doc), encoding="utf-8")
+    out = cli_env / "plan.json"
+    assert run_cli(["plan", str(rp), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "stops[0].id" in err and "loushan-pass" in err
+    assert not out.exists()
