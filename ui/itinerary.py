@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from planner.catalog import Catalog
 from planner.mapping import day_color, day_summary
+from ui.i18n import tr
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 SPOT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -30,8 +31,8 @@ def mode_label(item: dict, lang: str) -> str:
     en = lang == "en"
     legs = item.get("legs") or []
     if any(leg.get("mode") == "rail" for leg in legs) or item.get("mode") == "rail":
-        return "road + rail" if en else "公路 + 高铁"
-    return "drive" if en else "驾车"
+        return tr("road + rail")
+    return tr("drive")
 
 
 class ItineraryView(QTreeWidget):
@@ -59,7 +60,7 @@ class ItineraryView(QTreeWidget):
 
     def _retranslate(self) -> None:
         en = self.lang == "en"
-        self.setHeaderLabels(["Time", "What", "Details"] if en else ["时间", "内容", "说明"])
+        self.setHeaderLabels([tr("Time"), tr("What"), tr("Details")])
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -72,14 +73,13 @@ class ItineraryView(QTreeWidget):
         self.blockSignals(True)
         self.clear()
         if not plan:
-            hint = QTreeWidgetItem(["", "Add stops and press Optimize." if en else "添加站点后点击“优化行程”。", ""])
+            hint = QTreeWidgetItem(["", tr("Add stops and press Optimize."), ""])
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addTopLevelItem(hint)
             self.blockSignals(False)
             return
         if stale:
-            warn = QTreeWidgetItem(["⚠", "The trip was edited after this plan was made: press Optimize to update."
-                                    if en else "行程已修改，此计划已过期：请重新优化。", ""])
+            warn = QTreeWidgetItem(["⚠", tr("The trip was edited after this plan was made: press Optimize to update."), ""])
             warn.setForeground(1, QBrush(QColor("#b35900")))
             self.addTopLevelItem(warn)
         stop_no = 0
@@ -87,9 +87,9 @@ class ItineraryView(QTreeWidget):
             s = day_summary(day)
             start_name = place_name(day.get("start"), self.catalog, self.lang, plan)
             night = place_name(day.get("overnight"), self.catalog, self.lang, plan)
-            title = (f"Day {di + 1} · {day.get('date', '')}" if en else f"第 {di + 1} 天 · {day.get('date', '')}")
-            detail = (f"{start_name} → {night} · drive {s['drive_minutes'] / 60:.1f} h · {s['km']:.0f} km"
-                      if en else f"{start_name} → {night} · 驾车 {s['drive_minutes'] / 60:.1f} 小时 · {s['km']:.0f} 公里")
+            title = tr("Day {0} · {1}").format(di + 1, day.get("date", ""))
+            detail = tr("{0} → {1} · drive {2:.1f} h · {3:.0f} km").format(
+                start_name, night, s["drive_minutes"] / 60, s["km"])
             top = QTreeWidgetItem(["", title, detail])
             top.setData(0, KEY_ROLE, f"day:{di}")
             color = QColor(day_color(di))
@@ -105,7 +105,7 @@ class ItineraryView(QTreeWidget):
                     to = place_name(it.get("to"), self.catalog, self.lang, plan)
                     minutes = int(round(float(it.get("minutes") or 0)))
                     what = f"{frm} → {to}"
-                    est = (" (estimate)" if en else "（估算）") if it.get("estimate") else ""
+                    est = (tr(" (estimate)")) if it.get("estimate") else ""
                     detail = f"{mode_label(it, self.lang)} {minutes} min · {float(it.get('km') or 0):.0f} km{est}"
                     child = QTreeWidgetItem([f"{it.get('depart', '')}–{it.get('arrive', '')}", what, detail])
                 elif t == "visit":
@@ -114,28 +114,27 @@ class ItineraryView(QTreeWidget):
                     wait = int(it.get("wait_minutes") or 0)
                     bits = []
                     if wait:
-                        bits.append((f"waits {wait} min from {it.get('arrive')}" if en
-                                     else f"{it.get('arrive')} 到达，等待 {wait} 分钟"))
+                        bits.append((tr("arrives {0}, waits {1} min").format(it.get("arrive"), wait)))
                     spot = self.catalog.spots.get(it.get("id"))
                     if spot and spot.hours_text():
-                        bits.append(("open " if en else "开放 ") + spot.hours_text())
+                        bits.append((tr("open ")) + spot.hours_text())
                     child = QTreeWidgetItem([f"{it.get('start', '')}–{it.get('end', '')}", f"{stop_no}. {name}", " · ".join(bits)])
                     child.setData(0, SPOT_ROLE, it.get("id"))
                     if spot:
-                        child.setToolTip(1, spot.name("zh" if en else "en"))
+                        child.setToolTip(1, spot.name("zh" if self.lang == "en" else "en"))
                 else:
-                    child = QTreeWidgetItem([f"{it.get('start', '')}–{it.get('end', '')}", "Lunch" if en else "午餐", ""])
+                    child = QTreeWidgetItem([f"{it.get('start', '')}–{it.get('end', '')}", tr("Lunch"), ""])
                     child.setForeground(1, QBrush(QColor("#666")))
                 child.setData(0, KEY_ROLE, f"{di}:{ii}")
                 top.addChild(child)
             if di < len(plan.get("days") or []) - 1 or (plan.get("days") and day.get("overnight") != day.get("start")):
-                night_item = QTreeWidgetItem(["", ("Overnight: " if en else "住宿：") + night, ""])
+                night_item = QTreeWidgetItem(["", (tr("Overnight: ")) + night, ""])
                 night_item.setForeground(1, QBrush(QColor("#444")))
                 top.addChild(night_item)
             top.setExpanded(True)
         dropped = plan.get("dropped") or []
         if dropped:
-            top = QTreeWidgetItem(["", (f"Left out ({len(dropped)})" if en else f"未安排（{len(dropped)}）"), ""])
+            top = QTreeWidgetItem(["", tr("Left out ({0})").format(len(dropped)), ""])
             top.setForeground(1, QBrush(QColor("#a00")))
             top.setData(0, KEY_ROLE, "dropped")
             self.addTopLevelItem(top)

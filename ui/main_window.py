@@ -27,9 +27,9 @@ from ui.map_view import MapView
 from ui.settings import Settings
 from ui.trip_panel import TripPanel
 from ui.workers import Worker
+from ui.i18n import install_language, tr
 
-FILE_FILTER_ZH = "黔途行程 (*.qiantu.json);;行程请求 (*.json);;所有文件 (*)"
-FILE_FILTER_EN = "QianTu packages (*.qiantu.json);;Trip requests (*.json);;All files (*)"
+FILE_FILTER = "QianTu packages (*.qiantu.json);;Trip requests (*.json);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.lang = self.settings.language
+        install_language(self.lang)
         self.tiles = self.settings.tiles
         try:
             self.catalog = catalog if catalog is not None else load_catalog()
@@ -201,34 +202,34 @@ class MainWindow(QMainWindow):
     def _retranslate(self) -> None:
         en = self.lang == "en"
         self._update_title()
-        self.fileMenu.setTitle("&File" if en else "文件(&F)")
-        self.newAction.setText("&New" if en else "新建(&N)")
-        self.openAction.setText("&Open…" if en else "打开(&O)…")
-        self.recentMenu.setTitle("Open &Recent" if en else "最近打开(&R)")
-        self.saveAction.setText("&Save" if en else "保存(&S)")
-        self.saveAsAction.setText("Save &As…" if en else "另存为(&A)…")
-        self.editMenu.setTitle("&Edit" if en else "编辑(&E)")
-        self.undoAction.setText("&Undo" if en else "撤销(&U)")
-        self.redoAction.setText("&Redo" if en else "重做(&R)")
-        self.addStopAction.setText("Add selected place to trip" if en else "将所选地点加入行程")
-        self.removeStopAction.setText("Remove stop" if en else "移除站点")
-        self.moveUpAction.setText("Move stop up" if en else "站点上移")
-        self.moveDownAction.setText("Move stop down" if en else "站点下移")
-        self.optimizeAction.setText("&Optimize" if en else "优化行程(&O)")
-        self.showPlanAction.setText("Show the &plan on the map" if en else "地图显示行程(&P)")
-        self.tripDock.setWindowTitle("Trip" if en else "行程设置")
-        self.itineraryDock.setWindowTitle("Itinerary" if en else "日程")
-        self.quitAction.setText("&Quit" if en else "退出(&Q)")
-        self.viewMenu.setTitle("&View" if en else "视图(&V)")
-        self.languageMenu.setTitle("&Language" if en else "语言(&L)")
-        self.tilesMenu.setTitle("Map &tiles" if en else "底图(&T)")
+        self.fileMenu.setTitle(tr("&File"))
+        self.newAction.setText(tr("&New"))
+        self.openAction.setText(tr("&Open…"))
+        self.recentMenu.setTitle(tr("Open &Recent"))
+        self.saveAction.setText(tr("&Save"))
+        self.saveAsAction.setText(tr("Save &As…"))
+        self.editMenu.setTitle(tr("&Edit"))
+        self.undoAction.setText(tr("&Undo"))
+        self.redoAction.setText(tr("&Redo"))
+        self.addStopAction.setText(tr("Add selected place to trip"))
+        self.removeStopAction.setText(tr("Remove stop"))
+        self.moveUpAction.setText(tr("Move stop up"))
+        self.moveDownAction.setText(tr("Move stop down"))
+        self.optimizeAction.setText(tr("&Optimize"))
+        self.showPlanAction.setText(tr("Show the &plan on the map"))
+        self.tripDock.setWindowTitle(tr("Trip"))
+        self.itineraryDock.setWindowTitle(tr("Itinerary"))
+        self.quitAction.setText(tr("&Quit"))
+        self.viewMenu.setTitle(tr("&View"))
+        self.languageMenu.setTitle(tr("&Language"))
+        self.tilesMenu.setTitle(tr("Map &tiles"))
         for code, a in self.tilesActions.items():
             a.setText(TILE_LABELS[code][1 if en else 0])
-        self.helpMenu.setTitle("&Help" if en else "帮助(&H)")
-        self.aboutAction.setText("&About QianTu" if en else "关于黔途(&A)")
-        self.catalogDock.setWindowTitle("Places" if en else "地点")
-        self.detailsDock.setWindowTitle("Details" if en else "详情")
-        self.tilesLabel.setText(("Map: " if en else "底图：") + TILE_LABELS[self.tiles][1 if en else 0])
+        self.helpMenu.setTitle(tr("&Help"))
+        self.aboutAction.setText(tr("&About QianTu"))
+        self.catalogDock.setWindowTitle(tr("Places"))
+        self.detailsDock.setWindowTitle(tr("Details"))
+        self.tilesLabel.setText((tr("Map: ")) + TILE_LABELS[self.tiles][1 if en else 0])
 
     # -- map ----------------------------------------------------------------------------------
     def reload_map(self) -> None:
@@ -290,6 +291,7 @@ class MainWindow(QMainWindow):
             return
         self.lang = lang
         self.settings.language = lang
+        install_language(lang)
         self.languageActions[lang].setChecked(True)
         self.catalogPanel.set_language(lang)
         self.tripPanel.set_language(lang)
@@ -315,12 +317,12 @@ class MainWindow(QMainWindow):
             ids = [ids]
         stops = [i for i in ids if i in self.catalog and self.catalog.spots[i].kind == "attraction"]
         if not stops:
-            self.statusBar().showMessage("Only attractions can be stops." if self.lang == "en" else "只有景点可以加入行程。", 4000)
+            self.statusBar().showMessage(tr("Only attractions can be stops."), 4000)
             return
         added = self.doc.add_stops(stops)
         if added:
             names = ", ".join(self.catalog.spots[i].name(self.lang) for i in added)
-            self.statusBar().showMessage(("Added: " if self.lang == "en" else "已加入：") + names, 4000)
+            self.statusBar().showMessage((tr("Added: ")) + names, 4000)
 
     def _add_current_stop(self) -> None:
         current = self.catalogPanel.current_id()
@@ -341,7 +343,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "QianTu", exc.one_line())
             self.tripPanel.refresh()
             return
-        self.doc.set_plan(plan, "Reorder and re-time" if self.lang == "en" else "调整顺序并重新计时", request=req)
+        self.doc.set_plan(plan, tr("Reorder and re-time"), request=req)
 
     def network(self):
         if self._network is None:
@@ -364,8 +366,7 @@ class MainWindow(QMainWindow):
         if self.worker is not None and self.worker.running:
             return
         if not self.doc.request.get("stops"):
-            QMessageBox.information(self, "QianTu", "Add at least one stop first." if self.lang == "en"
-                                    else "请先添加至少一个站点。")
+            QMessageBox.information(self, "QianTu", tr("Add at least one stop first."))
             return
         request = copy.deepcopy(self.doc.request)
         try:  # validate in the UI thread: a bad request is a message, not a crash in a thread
@@ -382,21 +383,21 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._on_optimize_failed)
         self.worker.finished.connect(lambda: self.tripPanel.set_running(False))
         self.tripPanel.set_running(True)
-        self.statusBar().showMessage("Optimizing…" if self.lang == "en" else "正在优化…")
+        self.statusBar().showMessage(tr("Optimizing…"))
         self.worker.start()
 
     def cancel_optimize(self) -> None:
         if self.worker is not None and self.worker.running:
             self.worker.cancel()
-            self.statusBar().showMessage("Cancelling…" if self.lang == "en" else "正在取消…")
+            self.statusBar().showMessage(tr("Cancelling…"))
 
     def _on_optimized(self, plan: dict, request: dict) -> None:
-        self.doc.set_plan(plan, "Optimize" if self.lang == "en" else "优化行程", request=request)
-        self.statusBar().showMessage(("Plan ready: " if self.lang == "en" else "行程已生成：") + plan.get("status", ""), 5000)
+        self.doc.set_plan(plan, tr("Optimize"), request=request)
+        self.statusBar().showMessage((tr("Plan ready: ")) + plan.get("status", ""), 5000)
 
     def _on_optimize_failed(self, message: str) -> None:
         if not message:
-            self.statusBar().showMessage("Optimization cancelled." if self.lang == "en" else "已取消优化。", 5000)
+            self.statusBar().showMessage(tr("Optimization cancelled."), 5000)
         else:
             QMessageBox.warning(self, "QianTu", message)
 
@@ -422,8 +423,7 @@ class MainWindow(QMainWindow):
         req, plan = self.doc.request, self.doc.plan
         n_req = len(req.get("stops") or [])
         if not plan:
-            self.totalsLabel.setText(f"{req.get('days')} days · {n_req} stops requested · not optimized yet" if en
-                                     else f"{req.get('days')} 天 · 已选 {n_req} 个站点 · 尚未优化")
+            self.totalsLabel.setText(tr("{0} days · {1} stops requested · not optimized yet").format(req.get("days"), n_req))
             return
         days = plan.get("days") or []
         sums = [day_summary(d) for d in days]
@@ -433,23 +433,19 @@ class MainWindow(QMainWindow):
         km = sum(s["km"] for s in sums)
         stops = sum(s["stops"] for s in sums)
         status = plan.get("status", "")
-        status_zh = {"optimal": "最优", "feasible": "可行", "infeasible": "不可行"}.get(status, status)
-        stale = (" · edited since" if en else " · 已修改") if self.doc.plan_is_stale else ""
-        if en:
-            text = (f"{len(days)} days · {stops} stops · drive {drive:.1f} h, {km:.0f} km · rail {rail:.1f} h · "
-                    f"visits {visit:.1f} h · {status}{stale}")
-        else:
-            text = (f"{len(days)} 天 · {stops} 个站点 · 驾车 {drive:.1f} 小时 {km:.0f} 公里 · 高铁 {rail:.1f} 小时 · "
-                    f"游览 {visit:.1f} 小时 · {status_zh}{stale}")
+        status_text = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}.get(status, status)
+        stale = tr(" · edited since") if self.doc.plan_is_stale else ""
+        text = tr("{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
+            len(days), stops, drive, km, rail, visit, status_text) + stale
         cost = (plan.get("totals") or {}).get("cost_per_person_cny")
         if cost:
-            text += f" · ¥{cost:,.0f}/{'person' if en else '人'}"
+            text += tr(" · ¥{0:,.0f} per person").format(cost)
         self.totalsLabel.setText(text)
 
     def _update_title(self, *_args) -> None:
         en = self.lang == "en"
-        name = Path(self.doc.path).name if self.doc.path else ("Untitled" if en else "未命名")
-        app = "QianTu" if en else "黔途"
+        name = Path(self.doc.path).name if self.doc.path else (tr("Untitled"))
+        app = tr("QianTu")
         self.setWindowTitle(f"{name}[*] — {app}")
         self.setWindowModified(not self.doc.undo_stack.isClean())
 
@@ -461,7 +457,7 @@ class MainWindow(QMainWindow):
         en = self.lang == "en"
         box = QMessageBox.question(
             self, "QianTu",
-            "The trip has unsaved changes. Save them?" if en else "行程有未保存的修改，是否保存？",
+            tr("The trip has unsaved changes. Save them?"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         )
         if box == QMessageBox.StandardButton.Save:
@@ -479,8 +475,8 @@ class MainWindow(QMainWindow):
         if not self._maybe_save():
             return
         en = self.lang == "en"
-        path, _ = QFileDialog.getOpenFileName(self, "Open trip" if en else "打开行程", self.settings.last_folder,
-                                              FILE_FILTER_EN if en else FILE_FILTER_ZH)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open trip"), self.settings.last_folder,
+                                              tr(FILE_FILTER))
         if path:
             self.open_path(path)
 
@@ -513,8 +509,8 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         en = self.lang == "en"
         start = self.doc.path or os.path.join(self.settings.last_folder, (self.doc.request.get("title") or "trip") + ".qiantu.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save trip" if en else "保存行程", start,
-                                              FILE_FILTER_EN if en else FILE_FILTER_ZH)
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save trip"), start,
+                                              tr(FILE_FILTER))
         if not path:
             return False
         if not path.endswith(".json"):
@@ -539,7 +535,7 @@ class MainWindow(QMainWindow):
         self.settings.last_folder = str(Path(path).parent)
         self.settings.add_recent(str(Path(path).resolve()))
         self._update_title()
-        self.statusBar().showMessage(("Saved " if self.lang == "en" else "已保存 ") + path, 4000)
+        self.statusBar().showMessage((tr("Saved ")) + path, 4000)
         return True
 
     def _fill_recent(self) -> None:
@@ -548,16 +544,15 @@ class MainWindow(QMainWindow):
             a = self.recentMenu.addAction(p)
             a.triggered.connect(lambda _c=False, p=p: self._maybe_save() and self.open_path(p))
         if not self.settings.recent_files:
-            a = self.recentMenu.addAction("(none)" if self.lang == "en" else "（无）")
+            a = self.recentMenu.addAction(tr("(none)"))
             a.setEnabled(False)
 
     def _on_about(self) -> None:
-        en = self.lang == "en"
         QMessageBox.about(
             self,
-            "QianTu" if en else "黔途",
-            "QianTu plans Guizhou tour packages and red-tourism routes.\nData: see the Details pane for each "
-            "place's sources." if en else "黔途：贵州旅游线路与红色旅游线路规划。\n数据来源见每个地点的详情。",
+            tr("QianTu"),
+            tr("QianTu plans Guizhou tour packages and red-tourism routes.\nData: see the Details pane for each "
+               "place's sources."),
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from planner.catalog import Catalog
 from ui.document import TripDocument
+from ui.i18n import tr
 
 CUSTOM = "__custom__"
 SAME_AS_START = "__same__"
@@ -43,14 +44,14 @@ class CustomPlaceDialog(QDialog):
     def __init__(self, lang: str, parent=None, lat: float = 26.58, lon: float = 106.71) -> None:
         super().__init__(parent)
         en = lang == "en"
-        self.setWindowTitle("Custom place" if en else "自定义地点")
+        self.setWindowTitle(tr("Custom place"))
         self.name = QLineEdit(self)
         self.lat = QDoubleSpinBox(self, decimals=5, minimum=18.0, maximum=32.0, value=lat)
         self.lon = QDoubleSpinBox(self, decimals=5, minimum=97.0, maximum=117.0, value=lon)
         form = QFormLayout(self)
-        form.addRow("Name" if en else "名称", self.name)
-        form.addRow("Latitude (WGS-84)" if en else "纬度（WGS-84）", self.lat)
-        form.addRow("Longitude (WGS-84)" if en else "经度（WGS-84）", self.lon)
+        form.addRow(tr("Name"), self.name)
+        form.addRow(tr("Latitude (WGS-84)"), self.lat)
+        form.addRow(tr("Longitude (WGS-84)"), self.lon)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
@@ -59,7 +60,7 @@ class CustomPlaceDialog(QDialog):
 
     def _accept(self) -> None:
         if not self.name.text().strip():
-            QMessageBox.warning(self, self.windowTitle(), "Give the place a name." if self._en else "请填写地点名称。")
+            QMessageBox.warning(self, self.windowTitle(), tr("Give the place a name."))
             return
         self.accept()
 
@@ -220,34 +221,30 @@ class TripPanel(QWidget):
     def retranslate(self) -> None:
         en = self.lang == "en"
         texts = {
-            "title": ("Title", "标题"), "start": ("Start", "出发地"), "end": ("End", "结束地"),
-            "date": ("Start date", "出发日期"), "days": ("Days", "天数"), "hours": ("Day hours", "每日时间"),
-            "drive": ("Max drive / day (h)", "每日驾车上限（小时）"), "mode": ("Travel mode", "交通方式"),
-            "group": ("Group size", "团队人数"), "lunch": ("Lunch (min)", "午餐（分钟）"),
+            "title": tr("Title"), "start": tr("Start"), "end": tr("End"), "date": tr("Start date"), "days": tr("Days"),
+            "hours": tr("Day hours"), "drive": tr("Max drive / day (h)"), "mode": tr("Travel mode"),
+            "group": tr("Group size"), "lunch": tr("Lunch (min)"),
         }
-        for k, (e, z) in texts.items():
-            self._labels[k].setText(e if en else z)
-        self.dateCheck.setText("" if en else "")
-        self.dateCheck.setToolTip("Plan on real dates (weekly closures apply)" if en else "按实际日期规划（考虑闭馆日）")
-        self.driveSpin.setSpecialValueText("no limit" if en else "不限")
-        self.keepOrderCheck.setText("Keep my order (re-time only)" if en else "保持我的顺序（仅重新计算时间）")
+        for k, text in texts.items():
+            self._labels[k].setText(text)
+        self.dateCheck.setToolTip(tr("Plan on real dates (weekly closures apply)"))
+        self.driveSpin.setSpecialValueText(tr("no limit"))
+        self.keepOrderCheck.setText(tr("Keep my order (re-time only)"))
         self.stopsView.setHeaderLabels(
-            ["Stop", "Must", "Prio.", "Min", "After"] if en else ["站点", "必去", "优先", "分钟", "之后"]
+            [tr("Stop"), tr("Must"), tr("Prio."), tr("Min"), tr("After")]
         )
-        self._stops_label.setText("Stops (drag to reorder; double-click a place in the list to add)" if en
-                                  else "站点（拖动排序；双击左侧地点加入）")
-        self.upButton.setToolTip("Move up (Ctrl+Up)" if en else "上移 (Ctrl+Up)")
-        self.downButton.setToolTip("Move down (Ctrl+Down)" if en else "下移 (Ctrl+Down)")
-        self.removeButton.setText("Remove" if en else "移除")
-        self.afterButton.setText("After previous" if en else "排在上一站之后")
-        self.afterButton.setToolTip("The selected stop must come after the stop above it" if en
-                                    else "所选站点必须在其上一站之后游览")
-        self.optimizeButton.setText("Optimize" if en else "优化行程")
-        self.cancelButton.setText("Cancel" if en else "取消")
+        self._stops_label.setText(tr("Stops (drag to reorder; double-click a place in the list to add)"))
+        self.upButton.setToolTip(tr("Move up (Ctrl+Up)"))
+        self.downButton.setToolTip(tr("Move down (Ctrl+Down)"))
+        self.removeButton.setText(tr("Remove"))
+        self.afterButton.setText(tr("After previous"))
+        self.afterButton.setToolTip(tr("The selected stop must come after the stop above it"))
+        self.optimizeButton.setText(tr("Optimize"))
+        self.cancelButton.setText(tr("Cancel"))
         self.modeCombo.blockSignals(True)
         self.modeCombo.clear()
-        self.modeCombo.addItem("Road" if en else "公路", "drive")
-        self.modeCombo.addItem("Road + high-speed rail" if en else "公路 + 高铁", "drive+rail")
+        self.modeCombo.addItem(tr("Road"), "drive")
+        self.modeCombo.addItem(tr("Road + high-speed rail"), "drive+rail")
         self.modeCombo.blockSignals(False)
         self._fill_places()
 
@@ -255,16 +252,16 @@ class TripPanel(QWidget):
         en = self.lang == "en"
         hubs = [s for s in self.catalog if s.kind in ("hub", "station") or s.overnight]
         hubs.sort(key=lambda s: (s.kind != "hub", s.name(self.lang)))
-        for combo, extra in ((self.startCombo, []), (self.endCombo, [(SAME_AS_START, "Same as start" if en else "同出发地"),
-                                                                      (ANYWHERE, "Anywhere (open end)" if en else "任意（不返回）")])):
+        for combo, extra in ((self.startCombo, []), (self.endCombo, [(SAME_AS_START, tr("Same as start")),
+                                                                      (ANYWHERE, tr("Anywhere (open end)"))])):
             combo.blockSignals(True)
             combo.clear()
             for key, text in extra:
                 combo.addItem(text, key)
             for s in hubs:
                 combo.addItem(s.name(self.lang), s.id)
-                combo.setItemData(combo.count() - 1, s.name("zh" if en else "en"), Qt.ItemDataRole.ToolTipRole)
-            combo.addItem("Custom place…" if en else "自定义地点…", CUSTOM)
+                combo.setItemData(combo.count() - 1, s.name("zh" if self.lang == "en" else "en"), Qt.ItemDataRole.ToolTipRole)
+            combo.addItem(tr("Custom place…"), CUSTOM)
             combo.blockSignals(False)
 
     # -- document -> widgets ------------------------------------------------------------------
@@ -394,8 +391,7 @@ class TripPanel(QWidget):
                 if value < 0:
                     raise ValueError
             except ValueError:
-                QMessageBox.warning(self, "QianTu", "Priority must be a number ≥ 0." if self.lang == "en"
-                                    else "优先级必须是不小于 0 的数字。")
+                QMessageBox.warning(self, "QianTu", tr("Priority must be a number ≥ 0."))
                 self.refresh()
                 return
             self.doc.edit_stop(sid, "priority", None if value == 1 else value)
@@ -406,8 +402,7 @@ class TripPanel(QWidget):
                 if not 1 <= value <= 24 * 60:
                     raise ValueError
             except ValueError:
-                QMessageBox.warning(self, "QianTu", "Visit time is a whole number of minutes (1–1440)."
-                                    if self.lang == "en" else "游览时长须为 1–1440 的整数分钟。")
+                QMessageBox.warning(self, "QianTu", tr("Visit time is a whole number of minutes (1–1440)."))
                 self.refresh()
                 return
             self.doc.edit_stop(sid, "visit_minutes", None if spot and value == spot.visit_minutes else value)

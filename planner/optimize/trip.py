@@ -132,8 +132,24 @@ def plan_trip(
     }
     if best is not None and proven and plan.status != "infeasible":
         plan.status = "optimal"
+    _fill_costs(plan, request, catalog)
     report(1.0, "done")
     return plan
+
+
+def _fill_costs(plan: Plan, request, catalog) -> None:
+    """Price the plan for the request's group (default rates); costs stay null without a group size."""
+    plan.totals.setdefault("cost_cny", None)
+    plan.totals.setdefault("cost_per_person_cny", None)
+    if not request.group_size or plan.status == "infeasible" or not plan.days:
+        return
+    from planner.costing import Group, fill_plan_costs, load_rates
+    from planner.errors import PlannerError
+
+    try:
+        fill_plan_costs(plan, Group(adults=int(request.group_size)), load_rates(), catalog)
+    except PlannerError as exc:  # bad rate data must not cost the planner its plan
+        plan.warnings.append(f"costs not computed: {exc.one_line()}")
 
 
 def _is_cancelled(cancelled) -> bool:

@@ -1,0 +1,501 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+  <context>
+    <name>QianTu</name>
+    <message>
+      <source>Search by name (中文 or English)</source>
+      <translation>搜索名称（中文或英文）</translation>
+    </message>
+    <message>
+      <source>Theme</source>
+      <translation>主题</translation>
+    </message>
+    <message>
+      <source>Prefecture</source>
+      <translation>地区</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>等级</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Other name</source>
+      <translation>英文名</translation>
+    </message>
+    <message>
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
+      <source>{0} / {1} places</source>
+      <translation>显示 {0} / {1} 处</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Themes</source>
+      <translation>主题</translation>
+    </message>
+    <message>
+      <source>Position</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Hours</source>
+      <translation>开放时间</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>游览时长</translation>
+    </message>
+    <message>
+      <source>Overnight</source>
+      <translation>住宿</translation>
+    </message>
+    <message>
+      <source>hotels</source>
+      <translation>可住宿</translation>
+    </message>
+    <message>
+      <source>Season</source>
+      <translation>季节</translation>
+    </message>
+    <message>
+      <source>Sources</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>not stated</source>
+      <translation>未注明</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>闭馆</translation>
+    </message>
+    <message>
+      <source>Ticket</source>
+      <translation>门票</translation>
+    </message>
+    <message>
+      <source>free</source>
+      <translation>免费</translation>
+    </message>
+    <message>
+      <source>{0} min</source>
+      <translation>{0} 分钟</translation>
+    </message>
+    <message>
+      <source>Select a place in the list or on the map.</source>
+      <translation>在列表或地图上选择一个地点。</translation>
+    </message>
+    <message>
+      <source>drive</source>
+      <translation>驾车</translation>
+    </message>
+    <message>
+      <source>road + rail</source>
+      <translation>公路 + 高铁</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>内容</translation>
+    </message>
+    <message>
+      <source>Details</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <source>Add stops and press Optimize.</source>
+      <translation>添加站点后点击“优化行程”。</translation>
+    </message>
+    <message>
+      <source>The trip was edited after this plan was made: press Optimize to update.</source>
+      <translation>行程已修改，此计划已过期：请重新优化。</translation>
+    </message>
+    <message>
+      <source>Day {0} · {1}</source>
+      <translation>第 {0} 天 · {1}</translation>
+    </message>
+    <message>
+      <source>{0} → {1} · drive {2:.1f} h · {3:.0f} km</source>
+      <translation>{0} → {1} · 驾车 {2:.1f} 小时 · {3:.0f} 公里</translation>
+    </message>
+    <message>
+      <source> (estimate)</source>
+      <translation>（估算）</translation>
+    </message>
+    <message>
+      <source>Overnight: </source>
+      <translation>住宿：</translation>
+    </message>
+    <message>
+      <source>Left out ({0})</source>
+      <translation>未安排（{0}）</translation>
+    </message>
+    <message>
+      <source>Lunch</source>
+      <translation>午餐</translation>
+    </message>
+    <message>
+      <source>open </source>
+      <translation>开放 </translation>
+    </message>
+    <message>
+      <source>arrives {0}, waits {1} min</source>
+      <translation>{0} 到达，等待 {1} 分钟</translation>
+    </message>
+    <message>
+      <source>QianTu</source>
+      <translation>黔途</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;New</source>
+      <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+      <source>&amp;Open…</source>
+      <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+      <source>Open &amp;Recent</source>
+      <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+      <source>&amp;Save</source>
+      <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+      <source>Save &amp;As…</source>
+      <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+      <source>&amp;Redo</source>
+      <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+      <source>Add selected place to trip</source>
+      <translation>将所选地点加入行程</translation>
+    </message>
+    <message>
+      <source>Remove stop</source>
+      <translation>移除站点</translation>
+    </message>
+    <message>
+      <source>Move stop up</source>
+      <translation>站点上移</translation>
+    </message>
+    <message>
+      <source>Move stop down</source>
+      <translation>站点下移</translation>
+    </message>
+    <message>
+      <source>&amp;Optimize</source>
+      <translation>优化行程(&amp;O)</translation>
+    </message>
+    <message>
+      <source>Show the &amp;plan on the map</source>
+      <translation>地图显示行程(&amp;P)</translation>
+    </message>
+    <message>
+      <source>Trip</source>
+      <translation>行程设置</translation>
+    </message>
+    <message>
+      <source>Itinerary</source>
+      <translation>日程</translation>
+    </message>
+    <message>
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+      <source>&amp;Language</source>
+      <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+      <source>Map &amp;tiles</source>
+      <translation>底图(&amp;T)</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>&amp;About QianTu</source>
+      <translation>关于黔途(&amp;A)</translation>
+    </message>
+    <message>
+      <source>Places</source>
+      <translation>地点</translation>
+    </message>
+    <message>
+      <source>Reorder and re-time</source>
+      <translation>调整顺序并重新计时</translation>
+    </message>
+    <message>
+      <source>Optimizing…</source>
+      <translation>正在优化…</translation>
+    </message>
+    <message>
+      <source>Optimize</source>
+      <translation>优化行程</translation>
+    </message>
+    <message>
+      <source> · edited since</source>
+      <translation> · 已修改</translation>
+    </message>
+    <message>
+      <source>Untitled</source>
+      <translation>未命名</translation>
+    </message>
+    <message>
+      <source>The trip has unsaved changes. Save them?</source>
+      <translation>行程有未保存的修改，是否保存？</translation>
+    </message>
+    <message>
+      <source>Open trip</source>
+      <translation>打开行程</translation>
+    </message>
+    <message>
+      <source>Save trip</source>
+      <translation>保存行程</translation>
+    </message>
+    <message>
+      <source>QianTu plans Guizhou tour packages and red-tourism routes.
+Data: see the Details pane for each place's sources.</source>
+      <translation>黔途：贵州旅游线路与红色旅游线路规划。
+数据来源见每个地点的详情。</translation>
+    </message>
+    <message>
+      <source>Map: </source>
+      <translation>底图：</translation>
+    </message>
+    <message>
+      <source>Only attractions can be stops.</source>
+      <translation>只有景点可以加入行程。</translation>
+    </message>
+    <message>
+      <source>Add at least one stop first.</source>
+      <translation>请先添加至少一个站点。</translation>
+    </message>
+    <message>
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <source>Plan ready: </source>
+      <translation>行程已生成：</translation>
+    </message>
+    <message>
+      <source>Optimization cancelled.</source>
+      <translation>已取消优化。</translation>
+    </message>
+    <message>
+      <source>Saved </source>
+      <translation>已保存 </translation>
+    </message>
+    <message>
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <source>Added: </source>
+      <translation>已加入：</translation>
+    </message>
+    <message>
+      <source>optimal</source>
+      <translation>最优</translation>
+    </message>
+    <message>
+      <source>feasible</source>
+      <translation>可行</translation>
+    </message>
+    <message>
+      <source>infeasible</source>
+      <translation>不可行</translation>
+    </message>
+    <message>
+      <source>{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}</source>
+      <translation>{0} 天 · {1} 个站点 · 驾车 {2:.1f} 小时 {3:.0f} 公里 · 高铁 {4:.1f} 小时 · 游览 {5:.1f} 小时 · {6}</translation>
+    </message>
+    <message>
+      <source> · ¥{0:,.0f} per person</source>
+      <translation> · ¥{0:,.0f}/人</translation>
+    </message>
+    <message>
+      <source>{0} days · {1} stops requested · not optimized yet</source>
+      <translation>{0} 天 · 已选 {1} 个站点 · 尚未优化</translation>
+    </message>
+    <message>
+      <source>Custom place</source>
+      <translation>自定义地点</translation>
+    </message>
+    <message>
+      <source>Latitude (WGS-84)</source>
+      <translation>纬度（WGS-84）</translation>
+    </message>
+    <message>
+      <source>Longitude (WGS-84)</source>
+      <translation>经度（WGS-84）</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <source>Start</source>
+      <translation>出发地</translation>
+    </message>
+    <message>
+      <source>End</source>
+      <translation>结束地</translation>
+    </message>
+    <message>
+      <source>Start date</source>
+      <translation>出发日期</translation>
+    </message>
+    <message>
+      <source>Days</source>
+      <translation>天数</translation>
+    </message>
+    <message>
+      <source>Day hours</source>
+      <translation>每日时间</translation>
+    </message>
+    <message>
+      <source>Max drive / day (h)</source>
+      <translation>每日驾车上限（小时）</translation>
+    </message>
+    <message>
+      <source>Travel mode</source>
+      <translation>交通方式</translation>
+    </message>
+    <message>
+      <source>Group size</source>
+      <translation>团队人数</translation>
+    </message>
+    <message>
+      <source>Lunch (min)</source>
+      <translation>午餐（分钟）</translation>
+    </message>
+    <message>
+      <source>Plan on real dates (weekly closures apply)</source>
+      <translation>按实际日期规划（考虑闭馆日）</translation>
+    </message>
+    <message>
+      <source>no limit</source>
+      <translation>不限</translation>
+    </message>
+    <message>
+      <source>Keep my order (re-time only)</source>
+      <translation>保持我的顺序（仅重新计算时间）</translation>
+    </message>
+    <message>
+      <source>Stops (drag to reorder; double-click a place in the list to add)</source>
+      <translation>站点（拖动排序；双击左侧地点加入）</translation>
+    </message>
+    <message>
+      <source>Move up (Ctrl+Up)</source>
+      <translation>上移 (Ctrl+Up)</translation>
+    </message>
+    <message>
+      <source>Move down (Ctrl+Down)</source>
+      <translation>下移 (Ctrl+Down)</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>After previous</source>
+      <translation>排在上一站之后</translation>
+    </message>
+    <message>
+      <source>The selected stop must come after the stop above it</source>
+      <translation>所选站点必须在其上一站之后游览</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Road</source>
+      <translation>公路</translation>
+    </message>
+    <message>
+      <source>Road + high-speed rail</source>
+      <translation>公路 + 高铁</translation>
+    </message>
+    <message>
+      <source>Give the place a name.</source>
+      <translation>请填写地点名称。</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>站点</translation>
+    </message>
+    <message>
+      <source>Must</source>
+      <translation>必去</translation>
+    </message>
+    <message>
+      <source>Prio.</source>
+      <translation>优先</translation>
+    </message>
+    <message>
+      <source>Min</source>
+      <translation>分钟</translation>
+    </message>
+    <message>
+      <source>After</source>
+      <translation>之后</translation>
+    </message>
+    <message>
+      <source>Custom place…</source>
+      <translation>自定义地点…</translation>
+    </message>
+    <message>
+      <source>Same as start</source>
+      <translation>同出发地</translation>
+    </message>
+    <message>
+      <source>Anywhere (open end)</source>
+      <translation>任意（不返回）</translation>
+    </message>
+    <message>
+      <source>Priority must be a number ≥ 0.</source>
+      <translation>优先级必须是不小于 0 的数字。</translation>
+    </message>
+    <message>
+      <source>Visit time is a whole number of minutes (1–1440).</source>
+      <translation>游览时长须为 1–1440 的整数分钟。</translation>
+    </message>
+  </context>
+</TS>
