@@ -1195,3 +1195,47 @@ def group_from_text(text: str, *, hotel_class: str = "comfort", vehicle: str | N
         return Group(adults=nums[0], children=nums[1], seniors=nums[2], hotel_class=hotel_class, vehicle=vehicle)
     except PlannerError as exc:
         raise PlannerError(exc.message, field="--group") from None
+
+
+def package_costing(costing: dict | None, group_size: int | None, rates: Rates | None = None) -> tuple[Group, Rates]:
+    """The group and rates a package's ``costing`` settings describe.
+
+    Parameters
+    ----------
+    costing : dict or None
+        ``{"adults", "children", "seniors", "rooms", "singles", "hotel_class", "vehicle",
+        "overrides": {rate key: value}}``, every key optional (see ``planner.package``).
+    group_size : int or None
+        The request's group size: the number of adults when ``costing`` does not say.
+    rates : Rates, optional
+        The base rates (default: ``load_rates()``).
+
+    Raises
+    ------
+    PlannerError
+        Naming the ``costing`` field that does not fit.
+    """
+    costing = dict(costing or {})
+    base = rates if rates is not None else load_rates()
+    for key, value in (costing.get("overrides") or {}).items():
+        base = base.with_override(str(key), value)
+    kwargs: dict[str, Any] = {}
+    for name in ("adults", "children", "seniors", "singles", "rooms"):
+        if costing.get(name) is not None:
+            value = costing[name]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise PlannerError(f"{value!r} is not a whole number of 0 or more", field=f"costing.{name}")
+            kwargs[name] = value
+    if "adults" not in kwargs:
+        kwargs["adults"] = int(group_size or 2)
+    if costing.get("hotel_class"):
+        kwargs["hotel_class"] = str(costing["hotel_class"])
+    if costing.get("vehicle"):
+        if costing["vehicle"] not in base.vehicles:
+            raise PlannerError(f"'{costing['vehicle']}' is not a vehicle in vehicles.csv", field="costing.vehicle")
+        kwargs["vehicle"] = str(costing["vehicle"])
+    try:
+        group = Group(**kwargs)
+    except (ValueError, PlannerError) as exc:
+        raise PlannerError(str(exc), field="costing") from None
+    return group, base

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,9 @@ class Package:
     plan: Plan | None = None
     title: str = ""
     notes: str = ""
+    # Per-package costing choices (optional): adults, children, seniors, hotel_class, vehicle,
+    # rooms, and "overrides" {rate key: value} as planner.costing.Rates.with_override takes them.
+    costing: dict = field(default_factory=dict)
 
 
 def package_from_dict(d: Any, file: str | None = None, catalog=None) -> Package:
@@ -62,7 +65,7 @@ def package_from_dict(d: Any, file: str | None = None, catalog=None) -> Package:
     for key in ("request",):
         if key not in d:
             raise RequestError("is missing", file=file, field=key)
-    extra = [k for k in d if k not in ("schema", "title", "request", "plan", "notes")]
+    extra = [k for k in d if k not in ("schema", "title", "request", "plan", "notes", "costing")]
     if extra:
         raise RequestError("is not a known field", file=file, field=extra[0])
     try:
@@ -81,7 +84,13 @@ def package_from_dict(d: Any, file: str | None = None, catalog=None) -> Package:
         raise RequestError("is not text", file=file, field="title")
     if not isinstance(notes, str):
         raise RequestError("is not text", file=file, field="notes")
-    return Package(request=req, plan=plan, title=title, notes=notes)
+    costing = d.get("costing") or {}
+    if not isinstance(costing, dict):
+        raise RequestError("is not an object", file=file, field="costing")
+    overrides = costing.get("overrides", {})
+    if not isinstance(overrides, dict):
+        raise RequestError("is not an object {rate key: value}", file=file, field="costing.overrides")
+    return Package(request=req, plan=plan, title=title, notes=notes, costing=dict(costing))
 
 
 def package_to_dict(pkg: Package) -> dict:
@@ -91,6 +100,7 @@ def package_to_dict(pkg: Package) -> dict:
         "request": request_to_dict(pkg.request),
         "plan": plan_to_dict(pkg.plan) if pkg.plan is not None else None,
         "notes": pkg.notes,
+        **({"costing": pkg.costing} if pkg.costing else {}),
     }
 
 

@@ -148,3 +148,44 @@ def test_window_stays_responsive_and_cancel_stops_a_long_run(qtbot, dialogs):
     assert time.monotonic() - started < 15
     timer.stop()
     assert w.tripPanel.optimizeButton.isEnabled()
+
+
+def test_costs_panel_quote_updates_live_and_rate_edit_is_undoable(qtbot, dialogs, tmp_path):
+    w = open_window(qtbot)
+    w.add_stops_from_ids(FIVE)
+    w.tripPanel.daysSpin.setValue(3)
+    w.tripPanel.groupSpin.setValue(16)
+    w.doc.set_field("time_limit_s", 2)
+    optimize(qtbot, w)
+    costs = w.costsPanel
+    assert costs.quote is not None
+    base = costs.quote.price_per_person_cny
+    assert costs.quote.group.size == 16
+    # The plan's own totals carry the same price for the request's group.
+    assert w.doc.plan["totals"]["cost_per_person_cny"] == base
+    # Meals at 200 CNY a day instead of the default: the price per person goes up by about 3 days x 140.
+    assert costs.set_rate("meals_per_person_day_cny", 200)
+    raised = costs.quote.price_per_person_cny
+    assert raised > base
+    assert w.doc.costing["overrides"]["meals_per_person_day_cny"] == 200
+    # A bigger group pays less each.
+    costs.adultsSpin.setValue(30)
+    assert costs.quote.group.size == 30 and costs.quote.price_per_person_cny < raised
+    # Undo twice: back to 16 travellers and the default meal rate, same price as before.
+    w.doc.undo_stack.undo()
+    assert costs.quote.price_per_person_cny == raised
+    w.doc.undo_stack.undo()
+    assert "overrides" not in w.doc.costing and costs.quote.price_per_person_cny == base
+    # A rate that does not fit is refused with a message, nothing changes.
+    assert not costs.set_rate("meals_per_person_day_cny", "lots")
+    assert dialogs and "lots" in dialogs[-1][1]
+    dialogs.clear()
+    # The package keeps its costing choices.
+    costs.set_rate("margin_pct", 15)
+    path = tmp_path / "priced.qiantu.json"
+    assert w.save_to(str(path))
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["costing"]["overrides"]["margin_pct"] == 15
+    w.close()
+    w2 = open_window(qtbot, path)
+    assert w2.costsPanel.quote.margin_pct == 15

@@ -20,6 +20,7 @@ from planner.catalog import Catalog, load_catalog
 from planner.errors import PlannerError
 from planner.mapping import TILE_LABELS, catalog_map, day_summary, plan_map, render_html
 from ui.catalog_panel import CatalogPanel
+from ui.costs_panel import CostsPanel
 from ui.details import DetailsPane
 from ui.document import TripDocument, clean_request
 from ui.itinerary import ItineraryView
@@ -84,6 +85,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.itineraryDock)
         self.splitDockWidget(self.tripDock, self.itineraryDock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.itineraryDock, self.detailsDock)
+        self.costsPanel = CostsPanel(self.doc, self.catalog, self)
+        self.costsDock = QDockWidget(self)
+        self.costsDock.setObjectName("costsDock")
+        self.costsDock.setWidget(self.costsPanel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.costsDock)
+        self.tabifyDockWidget(self.detailsDock, self.costsDock)
         self.itineraryDock.raise_()
         self.resizeDocks([self.catalogDock, self.tripDock], [330, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tripDock, self.itineraryDock], [430, 470], Qt.Orientation.Vertical)
@@ -191,7 +198,7 @@ class MainWindow(QMainWindow):
         self.showPlanAction.toggled.connect(self._on_show_plan_toggled)
         self.viewMenu.addAction(self.showPlanAction)
         self.viewMenu.addSeparator()
-        for dock in (self.catalogDock, self.tripDock, self.itineraryDock, self.detailsDock):
+        for dock in (self.catalogDock, self.tripDock, self.itineraryDock, self.detailsDock, self.costsDock):
             self.viewMenu.addAction(dock.toggleViewAction())
 
         self.helpMenu = mb.addMenu("")
@@ -219,6 +226,7 @@ class MainWindow(QMainWindow):
         self.showPlanAction.setText(tr("Show the &plan on the map"))
         self.tripDock.setWindowTitle(tr("Trip"))
         self.itineraryDock.setWindowTitle(tr("Itinerary"))
+        self.costsDock.setWindowTitle(tr("Costs"))
         self.quitAction.setText(tr("&Quit"))
         self.viewMenu.setTitle(tr("&View"))
         self.languageMenu.setTitle(tr("&Language"))
@@ -296,6 +304,7 @@ class MainWindow(QMainWindow):
         self.catalogPanel.set_language(lang)
         self.tripPanel.set_language(lang)
         self.itineraryView.set_language(lang)
+        self.costsPanel.set_language(lang)
         self._update_totals()
         self.detailsPane.show_spot(self.detailsPane.spot, lang)
         self._retranslate()
@@ -496,7 +505,7 @@ class MainWindow(QMainWindow):
             request["title"] = pkg.title
         plan = plan_to_dict(pkg.plan) if pkg.plan is not None else None
         is_package = str(path).endswith(".qiantu.json")
-        self.doc.load(request, plan, pkg.notes, str(path) if is_package else None)
+        self.doc.load(request, plan, pkg.notes, str(path) if is_package else None, costing=pkg.costing)
         self.settings.last_folder = str(Path(path).parent)
         self.settings.add_recent(str(Path(path).resolve()))
         return True
@@ -526,7 +535,8 @@ class MainWindow(QMainWindow):
         try:
             req = request_from_dict(clean_request(self.doc.request), file=path, catalog=self.catalog)
             plan = plan_from_dict(self.doc.plan, file=path) if self.doc.plan else None
-            save_package(Package(request=req, plan=plan, title=req.title, notes=self.doc.notes), path)
+            save_package(Package(request=req, plan=plan, title=req.title, notes=self.doc.notes,
+                                 costing=self.doc.costing), path)
         except (PlannerError, OSError) as exc:
             msg = exc.one_line() if isinstance(exc, PlannerError) else f"{path}: {exc.strerror or exc}"
             QMessageBox.warning(self, "QianTu", msg)

@@ -36,6 +36,118 @@
       <translation>显示 {0} / {1} 处</translation>
     </message>
     <message>
+      <source>Change a rate…</source>
+      <translation>修改费率…</translation>
+    </message>
+    <message>
+      <source>Set any rate for this package only (double-click a line to change its rate)</source>
+      <translation>仅为本行程修改任一费率（双击某行可修改其费率）</translation>
+    </message>
+    <message>
+      <source>Reset rates</source>
+      <translation>恢复默认费率</translation>
+    </message>
+    <message>
+      <source>Economy</source>
+      <translation>经济型</translation>
+    </message>
+    <message>
+      <source>Comfort</source>
+      <translation>舒适型</translation>
+    </message>
+    <message>
+      <source>Premium</source>
+      <translation>高档型</translation>
+    </message>
+    <message>
+      <source>Automatic (by group size)</source>
+      <translation>自动（按人数）</translation>
+    </message>
+    <message>
+      <source>Change a rate</source>
+      <translation>修改费率</translation>
+    </message>
+    <message>
+      <source>Rate key (e.g. meals_per_person_day_cny, hotels.A.comfort, vehicles.coach-33.per_day_cny)</source>
+      <translation>费率键（如 meals_per_person_day_cny、hotels.A.comfort、vehicles.coach-33.per_day_cny）</translation>
+    </message>
+    <message>
+      <source>Adults</source>
+      <translation>成人</translation>
+    </message>
+    <message>
+      <source>Children (6-18)</source>
+      <translation>儿童（6–18 岁）</translation>
+    </message>
+    <message>
+      <source>Seniors (60+)</source>
+      <translation>老人（60 岁以上）</translation>
+    </message>
+    <message>
+      <source>Hotel class</source>
+      <translation>酒店档次</translation>
+    </message>
+    <message>
+      <source>Vehicle</source>
+      <translation>车辆</translation>
+    </message>
+    <message>
+      <source>Margin (%)</source>
+      <translation>利润率（%）</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Qty</source>
+      <translation>数量</translation>
+    </message>
+    <message>
+      <source>Unit CNY</source>
+      <translation>单价（元）</translation>
+    </message>
+    <message>
+      <source>Amount CNY</source>
+      <translation>金额（元）</translation>
+    </message>
+    <message>
+      <source>Per person</source>
+      <translation>人均</translation>
+    </message>
+    <message>
+      <source>Rate</source>
+      <translation>费率来源</translation>
+    </message>
+    <message>
+      <source>Group</source>
+      <translation>人数</translation>
+    </message>
+    <message>
+      <source>Vehicles</source>
+      <translation>车辆</translation>
+    </message>
+    <message>
+      <source>Price per person</source>
+      <translation>人均报价</translation>
+    </message>
+    <message>
+      <source>Optimize the trip to see its price.</source>
+      <translation>优化行程后即可看到报价。</translation>
+    </message>
+    <message>
+      <source>Change costing</source>
+      <translation>修改报价设置</translation>
+    </message>
+    <message>
+      <source>Net {0:,.0f} CNY · margin {1:g}% {2:,.0f} · selling price {3:,.0f} CNY · {4:,.0f} CNY per person ({5} travellers)</source>
+      <translation>成本 {0:,.0f} 元 · 利润 {1:g}% {2:,.0f} 元 · 售价 {3:,.0f} 元 · 人均 {4:,.0f} 元（{5} 人）</translation>
+    </message>
+    <message>
+      <source>New value for {0}</source>
+      <translation>{0} 的新值</translation>
+    </message>
+    <message>
       <source>Kind</source>
       <translation>类型</translation>
     </message>
@@ -226,6 +338,10 @@
     <message>
       <source>Itinerary</source>
       <translation>日程</translation>
+    </message>
+    <message>
+      <source>Costs</source>
+      <translation>报价</translation>
     </message>
     <message>
       <source>&amp;Quit</source>
