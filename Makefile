@@ -13,8 +13,9 @@ SYS_LIBS  := libasound2 libdbus-1-3 libegl1 libfontconfig1 libgl1 libglib2.0-0 l
              libxcomposite1 libxdamage1 libxkbcommon0 libxkbfile1 libxrandr2 libxtst6
 SYS_EXTRA := fonts-wqy-microhei poppler-utils
 SYS_RUN   := xvfb xauth
+SYS_TEST  := gdal-bin
 
-.PHONY: run test sysdeps sysdeps-run venv bench clean help translations
+.PHONY: run test sysdeps sysdeps-run sysdeps-test venv bench clean help translations
 
 help:
 	@echo "make run    - install and open QianTu on the bundled Guizhou data"
@@ -73,7 +74,10 @@ run: sysdeps-run $(VENV)/.installed translations
 	  echo "No display found. Install xvfb (apt-get install xvfb) or run in a desktop session."; exit 1; \
 	fi
 
-test: sysdeps $(VENV)/.installed-test translations
+sysdeps-test: sysdeps
+	$(call ensure_debs,$(SYS_TEST))
+
+test: sysdeps-test $(VENV)/.installed-test translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(VENV)/.installed

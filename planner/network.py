@@ -23,7 +23,7 @@ from planner.geo import EARTH_RADIUS_KM, geodesic_km
 # class of road; the reasoning and sources are in data/network/README.md. One number per class,
 # never tuned for a particular pair of places.
 SPEED_KMH: dict[str, float] = {
-    "expressway": 75.0,
+    "expressway": 85.0,
     "national": 45.0,
     "provincial": 40.0,
     "county": 30.0,

@@ -39,3 +39,44 @@ def _fresh_settings(request, tmp_path_factory):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     yield
+
+
+def _flush_deferred_deletes() -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        QCoreApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def _delete_qt_widgets(request):
+    """Windows closed by pytest-qt are deleted before the next test, not at interpreter exit.
+
+    A QWebEnginePage that outlives the QApplication's web profile crashes the interpreter at exit
+    ("Release of profile requested but WebEnginePage still not deleted"), so every page is
+    destroyed while Qt is still alive.
+    """
+    yield
+    if "qtbot" in request.fixturenames or "qapp" in request.fixturenames:
+        _flush_deferred_deletes()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError:
+        return
+    app = QApplication.instance()
+    if app is None:
+        return
+    import shiboken6
+
+    for w in list(QApplication.topLevelWidgets()):
+        w.close()
+        if shiboken6.isValid(w):
+            shiboken6.delete(w)
+    _flush_deferred_deletes()

@@ -57,7 +57,9 @@ def test_guiyang_to_guangzhou_by_rail_four_hours_on_the_train(net):
     # drive to and from the stations and the boarding / alighting time.
     assert 220 <= r.minutes_in("rail") <= 280
     assert 240 <= r.minutes <= 390
-    assert r.minutes < net.route("guiyang", "guangzhou", "drive").minutes / 2
+    # about 6 h door to door against 11-12 h by road (published car times are 9-10 h): well under
+    # two thirds of the drive, though not under half of it now that the expressway runs at 85 km/h
+    assert r.minutes < net.route("guiyang", "guangzhou", "drive").minutes * 0.6
     assert [leg.mode for leg in r.legs].count("transfer") == 2
 
 
@@ -256,13 +258,15 @@ def test_calibration_has_at_least_20_road_figures():
     assert len(road) >= 20, f"only {len(road)} published door-to-door road figures are scored"
 
 
-# GitHub issue 3 asks for median <= 10 % and none over 25 % on the ROAD figures alone. With the
-# figures found so far the model is not there (see docs/travel-times.md, "Why the road figures
-# miss"): strict, so the marker must go once the data meets the target.
+# GitHub issue 3 asks for median <= 10 % and none over 25 % on the ROAD figures alone. After the
+# hub move, the added roads and the one expressway-speed change the model is at median ~13 %,
+# worst ~+61 % (see docs/travel-times.md, "What was changed for issue 3, and why the road figures
+# still miss"): strict, so the marker must go once the data meets the target.
 @pytest.mark.xfail(
     strict=True,
-    reason="road-only calibration misses the issue-3 target (median ~24 %, worst ~+89 %): network "
-    "gaps, the Guiyang hub position and car-vs-coach figures; see docs/travel-times.md",
+    reason="road-only calibration misses the issue-3 target (median ~13 %, worst ~+61 %, 5 of 22 "
+    "figures over 25 %): Qianxi-Zhijin and Xijiang-Guiyang roads, two 'three hours' figures of "
+    "unstated mode; see docs/travel-times.md",
 )
 def test_calibration_road_only_thresholds():
     road = [r for r in _calibration_rows() if r["used"] and r["mode"] == "drive"]

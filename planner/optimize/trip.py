@@ -116,6 +116,15 @@ def plan_trip(
                         best = best2
     else:
         best, iterations = ils(m, seed=seed, deadline=deadline, cancelled=cancelled, progress=report)
+    if m.history_pairs and not proven and not _is_cancelled(cancelled):
+        # A long Long March chain is hard for insertion moves (the first red stop may need every
+        # day shifted); also search from the chain itself, split exactly into days.
+        start = _history_start(m)
+        if start is not None:
+            best2, it2 = ils(m, seed=seed, deadline=deadline, cancelled=cancelled, start=start)
+            iterations += it2
+            if best2 is not None and (best is None or best2.obj < best.obj):
+                best = best2
     was_cancelled = was_cancelled or _is_cancelled(cancelled)
     if best is None and was_cancelled:
         raise Cancelled("planning cancelled before a plan was found")
@@ -132,6 +141,11 @@ def plan_trip(
     }
     if best is not None and proven and plan.status != "infeasible":
         plan.status = "optimal"
+    plan.solver["follow_history"] = bool(request.follow_history)
+    if request.follow_history:
+        from planner.history import note_history
+
+        note_history(plan, m.stop_ids, m.history_pairs, catalog)
     _fill_costs(plan, request, catalog)
     report(1.0, "done")
     return plan
@@ -150,6 +164,48 @@ def _fill_costs(plan: Plan, request, catalog) -> None:
         fill_plan_costs(plan, Group(adults=int(request.group_size)), load_rates(), catalog)
     except PlannerError as exc:  # bad rate data must not cost the planner its plan
         plan.warnings.append(f"costs not computed: {exc.one_line()}")
+
+
+def _history_start(m: TripModel) -> Solution | None:
+    """A start for the search: the dated red stops in Long March order, the other stops each at
+    its cheapest place that keeps every precedence, split exactly into days; optional stops
+    that do not fit are left out, lowest priority first. None when even that does not fit."""
+    from planner.history import historical_sequence
+
+    idx = {sid: i for i, sid in enumerate(m.stop_ids)}
+    seq = [idx[sid] for sid in historical_sequence(m.stop_ids, m.catalog)]
+    T = m.T
+    end = m.end
+
+    def place(k: int) -> int | None:
+        return m.stop_place[seq[k]] if 0 <= k < len(seq) else None
+
+    rest = [s for s in range(m.n) if s not in seq]
+    for s in sorted(rest, key=lambda s: (not m.must[s], -m.prio[s], s)):
+        p = m.stop_place[s]
+        lo = max((seq.index(q) + 1 for q in m.preds[s] if q in seq), default=0)
+        hi = min((seq.index(q) for q in m.succs[s] if q in seq), default=len(seq))
+        best_i, best_d = None, None
+        for i in range(lo, hi + 1):
+            a = place(i - 1) if i > 0 else m.start
+            b = place(i) if i < len(seq) else (None if end == ANY else end)
+            d = T[a][p] + (T[p][b] - T[a][b] if b is not None else 0)
+            if best_d is None or d < best_d:
+                best_i, best_d = i, d
+        if best_i is None:
+            return None
+        seq.insert(best_i, s)
+    pos = {s: i for i, s in enumerate(seq)}
+    if any(pos[q] > pos[s] for s in seq for q in m.preds[s]):
+        return None
+    while True:
+        r = m.split(seq)
+        if r is not None:
+            return make_solution(m, r[1])
+        optional = [s for s in seq if not m.must[s]]
+        if not optional:
+            return None
+        seq.remove(min(optional, key=lambda s: (m.prio[s], -m.visit[s], s)))
 
 
 def _is_cancelled(cancelled) -> bool:
@@ -312,7 +368,8 @@ def explain_drop(m: TripModel, s: int) -> str:
             f"is {_fmt_duration(away)} away)"
         )
     if m.preds[s] or m.succs[s]:
-        tail = " with the 'after' order kept"
+        red = any(m.stop_ids[s] in pair for pair in m.history_pairs)
+        tail = " with the Long March order kept" if red else " with the 'after' order kept"
     else:
         tail = ""
     if m.must[s]:

@@ -140,6 +140,15 @@ class TripModel:
         after = [{index[a] for a in s.after} for s in request.stops]
         if request.keep_order:
             after = [set(range(i)) for i in range(self.n)]
+        # follow_history: the red stops in Long March order, as 'after' rules (planner.history).
+        self.history_pairs: list[tuple[str, str]] = []
+        if getattr(request, "follow_history", False):
+            from planner.history import history_precedence
+
+            self.history_pairs = history_precedence(self.stop_ids, catalog)
+            _check_history_conflicts(request, after, self.history_pairs, index)
+            for a, b in self.history_pairs:
+                after[index[b]].add(index[a])
         self.preds = _closure(after)
         self.succs = [frozenset(j for j in range(self.n) if i in self.preds[j]) for i in range(self.n)]
 
@@ -493,6 +502,32 @@ class TripModel:
         missing = sum(1 for s in range(self.n) if self.must[s] and s not in vis)
         prio = sum(self.prio[s] for s in vis if not self.must[s])
         return missing, -prio, travel
+
+
+def _check_history_conflicts(request, after, pairs, index) -> None:
+    """RequestError when the Long March order contradicts the request's 'after' rules or keep_order."""
+    if not pairs:
+        return
+    base = _closure(after)
+    for a, b in pairs:
+        if index[b] in base[index[a]]:
+            why = "keep_order" if request.keep_order else "the 'after' rules"
+            raise RequestError(
+                f"follow_history puts '{a}' before '{b}' (Long March order), but {why} put '{b}' first",
+                file=request.file,
+                field="follow_history",
+            )
+    merged = [set(x) for x in after]
+    for a, b in pairs:
+        merged[index[b]].add(index[a])
+    closed = _closure(merged)
+    loop = [sid for sid, i in index.items() if i in closed[i]]
+    if loop:
+        raise RequestError(
+            "follow_history and the 'after' rules form a cycle through " + ", ".join(loop),
+            file=request.file,
+            field="follow_history",
+        )
 
 
 def check_model_inputs(request, catalog) -> None:

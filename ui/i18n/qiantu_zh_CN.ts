@@ -208,6 +208,54 @@
       <translation>在列表或地图上选择一个地点。</translation>
     </message>
     <message>
+      <source>Print preview</source>
+      <translation>打印预览</translation>
+    </message>
+    <message>
+      <source>Printable itinerary (PDF)</source>
+      <translation>可打印行程单（PDF）</translation>
+    </message>
+    <message>
+      <source>Excel workbook (XLSX)</source>
+      <translation>Excel 工作簿（XLSX）</translation>
+    </message>
+    <message>
+      <source>GPX for the driver (GPX)</source>
+      <translation>司机导航（GPX）</translation>
+    </message>
+    <message>
+      <source>Google Earth (KML)</source>
+      <translation>Google 地球（KML）</translation>
+    </message>
+    <message>
+      <source>GeoJSON for GIS</source>
+      <translation>GIS 用 GeoJSON</translation>
+    </message>
+    <message>
+      <source>Calendar for the guide (ICS)</source>
+      <translation>导游日历（ICS）</translation>
+    </message>
+    <message>
+      <source>Interactive map (HTML)</source>
+      <translation>交互地图（HTML）</translation>
+    </message>
+    <message>
+      <source>Optimize the trip first: there is no plan to export.</source>
+      <translation>请先优化行程：还没有可导出的计划。</translation>
+    </message>
+    <message>
+      <source>Exported {0}</source>
+      <translation>已导出 {0}</translation>
+    </message>
+    <message>
+      <source>Export cancelled.</source>
+      <translation>导出已取消。</translation>
+    </message>
+    <message>
+      <source>Exporting {0}…</source>
+      <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
       <source>drive</source>
       <translation>驾车</translation>
     </message>
@@ -294,6 +342,14 @@
     <message>
       <source>Save &amp;As…</source>
       <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+      <source>&amp;Export</source>
+      <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+      <source>Print Pre&amp;view…</source>
+      <translation>打印预览(&amp;V)…</translation>
     </message>
     <message>
       <source>&amp;Edit</source>

@@ -1,0 +1,542 @@
+"""What every exporter shares: the plan checked and resolved into named places, labels, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.errors import ExportError, PlannerError
+
+TZ_NAME = "Asia/Shanghai"
+LANGS = ("zh", "en")
+# Travel longer than this gets its own calendar event (shorter hops stay inside the visits).
+ICS_TRAVEL_MIN_MINUTES = 30
+
+# Day colours are the map's, so the PDF, KML and the app agree.
+DAY_COLORS = (
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
+    "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+)
+
+
+def day_color(index: int) -> str:
+    """Colour (``#rrggbb``) of day ``index`` (0-based), the same as on the map."""
+    try:
+        from planner.mapping import day_color as map_day_color
+
+        return map_day_color(index)
+    except ImportError:  # pragma: no cover - mapping is part of the core
+        return DAY_COLORS[index % len(DAY_COLORS)]
+
+
+# --------------------------------------------------------------------------- labels
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "itinerary": ("行程方案", "Itinerary"),
+    "day_n": ("第 {n} 天", "Day {n}"),
+    "dates": ("日期", "Dates"),
+    "days": ("天数", "Length"),
+    "days_nights": ("{d} 天 {n} 晚", "{d} days, {n} nights"),
+    "group": ("团队人数", "Group size"),
+    "people": ("{n} 人", "{n} people"),
+    "price_total": ("团费合计", "Total price"),
+    "price_pp": ("每人价格", "Price per person"),
+    "price_tbd": ("待定", "to be quoted"),
+    "route": ("线路", "Route"),
+    "distance": ("总里程", "Distance"),
+    "travel_time": ("车程合计", "Time on the road"),
+    "stops": ("景点", "Places"),
+    "n_stops": ("{n} 处", "{n}"),
+    "overview_map": ("线路总图", "Route overview"),
+    "glance": ("每日一览", "Day by day at a glance"),
+    "date": ("日期", "Date"),
+    "places": ("游览", "Visits"),
+    "drive": ("车程", "Travel"),
+    "overnight": ("住宿", "Overnight"),
+    "end_of_trip": ("行程结束", "End of trip"),
+    "time": ("时间", "Time"),
+    "place": ("地点", "Place"),
+    "what": ("安排", "What"),
+    "travel": ("交通", "Travel"),
+    "hours": ("开放时间", "Opening hours"),
+    "ticket": ("门票", "Ticket"),
+    "notes": ("备注", "Notes"),
+    "visit": ("游览", "Visit"),
+    "lunch": ("午餐", "Lunch"),
+    "travel_to": ("前往", "Travel"),
+    "n_places": ("{n} 处景点", "{n} places"),
+    "one_place": ("1 处景点", "1 place"),
+    "wait": ("到达 {t}，候开门 {m} 分钟", "arrive {t}, wait {m} min for opening"),
+    "free": ("免费", "free"),
+    "closed_on": ("{d}闭馆", "closed {d}"),
+    "dropped": ("未安排的景点", "Places left out"),
+    "reason": ("原因", "Reason"),
+    "none_dropped": ("所有申请的景点均已安排。", "Every requested place is in the itinerary."),
+    "notes_title": ("备注与联系方式", "Notes and contacts"),
+    "guide": ("导游", "Guide"),
+    "driver": ("司机", "Driver"),
+    "agency": ("旅行社", "Agency"),
+    "emergency": ("紧急联系电话", "Emergency phone"),
+    "warnings": ("提示", "Please note"),
+    "page": ("第 {p} / {n} 页", "Page {p} of {n}"),
+    "map_missing": ("（此处地图未能生成：{why}）", "(The map could not be drawn here: {why})"),
+    "fine_print": (
+        "时间为计划时间，以当天路况为准；开放时间与门票以景区公布为准。",
+        "Times are planned times and depend on the day's traffic; opening hours and tickets as published by each site.",
+    ),
+    "dates_tbd": ("日期待定（按第 1 天起算）", "dates to be fixed (counted from day 1)"),
+    "start": ("出发", "Start"),
+    "mode_drive": ("驾车", "drive"),
+    "mode_rail": ("高铁", "rail"),
+    "mode_drive+rail": ("驾车+高铁", "drive + rail"),
+    "mode_estimate": ("驾车（估算）", "drive (estimate)"),
+    "mode_access": ("接驳", "transfer"),
+    "mode_transfer": ("换乘", "change"),
+    "minutes": ("{m} 分钟", "{m} min"),
+    "hm": ("{h} 小时 {m} 分", "{h} h {m} min"),
+    "h": ("{h} 小时", "{h} h"),
+    "next_day": ("次日", "next day"),
+    "status_infeasible": (
+        "注意：此方案未能满足全部要求（见最后一页）。",
+        "Note: this plan does not meet every requirement (see the last page).",
+    ),
+}
+WEEKDAYS = {
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def label(key: str, lang: str, **fmt: Any) -> str:
+    """A fixed text of the exports in ``lang``, with ``{placeholders}`` filled from ``fmt``."""
+    zh, en = _LABELS[key]
+    text = en if lang == "en" else zh
+    return text.format(**fmt) if fmt else text
+
+
+def duration_text(minutes: float, lang: str) -> str:
+    """``151`` -> ``2 h 31 min`` / ``2 小时 31 分``; under an hour ``45 min``."""
+    m = round(minutes)
+    if m < 60:
+        return label("minutes", lang, m=m)
+    h, rest = divmod(m, 60)
+    return label("h", lang, h=h) if rest == 0 else label("hm", lang, h=h, m=rest)
+
+
+def mode_text(mode: str, lang: str) -> str:
+    key = f"mode_{mode}"
+    return label(key, lang) if key in _LABELS else mode
+
+
+def date_text(date: _dt.date, lang: str, *, weekday: bool = True) -> str:
+    """``2027-04-06`` -> ``4月6日 周二`` / ``Tue 6 Apr 2027``."""
+    wd = WEEKDAYS[lang][date.isoweekday() - 1]
+    if lang == "en":
+        base = f"{date.day} {date.strftime('%b')} {date.year}"
+        return f"{wd} {base}" if weekday else base
+    base = f"{date.year}年{date.month}月{date.day}日"
+    return f"{base} {wd}" if weekday else base
+
+
+_REASON_PATTERNS = (
+    # planner.optimize.trip.explain_drop writes English; the common reasons read in Chinese too.
+    (
+        re.compile(r"^left out for lack of time: (?P<name>.+?) needs (?P<dur>.+?) and the (?P<n>\d+) day\(s\) are full"
+                   r"(?P<tail>.*?) \(priority (?P<p>[^)]+)\)$"),
+        "时间不足未能安排：{name}需游览 {dur}，{n} 天行程已排满{tail}（优先级 {p}）",
+    ),
+    (
+        re.compile(r"^(?P<name>.+?) needs (?P<dur>.+?) and the days are full(?P<tail>.*)$"),
+        "{name}需游览 {dur}，行程已排满{tail}",
+    ),
+)
+_TAILS = {" with the Long March order kept": "（需保持长征历史顺序）", " with the 'after' order kept": "（需保持指定先后顺序）"}
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """The reason a stop was left out, in Chinese for the common cases when ``lang`` is zh."""
+    if lang != "zh":
+        return reason
+    for pattern, template in _REASON_PATTERNS:
+        m = pattern.match(reason)
+        if m:
+            g = m.groupdict()
+            g["dur"] = re.sub(r"(\d+) h", r"\1 小时", g["dur"]).replace(" min", " 分钟")
+            g["tail"] = _TAILS.get(g.get("tail") or "", g.get("tail") or "")
+            return template.format(**g)
+    return reason
+
+
+def money_text(amount: float | None, lang: str) -> str:
+    if amount is None:
+        return label("price_tbd", lang)
+    return f"¥{amount:,.0f}" if lang == "en" else f"{amount:,.0f} 元"
+
+
+# --------------------------------------------------------------------------- the resolved plan
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of the plan with both names and a position."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+    kind: str = "place"
+    open: str | None = None
+    close: str | None = None
+    closed_weekdays: tuple[int, ...] = ()
+    ticket_cny: float | None = None
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def other_name(self, lang: str) -> str:
+        """The name in the other language, when it differs."""
+        other = self.name_zh if lang == "en" else self.name_en
+        return "" if other == self.name(lang) else other
+
+    def hours_text(self) -> str:
+        return f"{self.open}–{self.close}" if self.open and self.close else ""
+
+
+@dataclass
+class Row:
+    """One line of a day's program: a visit, a travel leg or a break, with real clock times."""
+
+    kind: str  # "visit" | "travel" | "break"
+    start: _dt.datetime
+    end: _dt.datetime
+    place: Place  # where the visit or break is; for travel, where it goes
+    origin: Place | None = None  # travel: where it leaves from
+    minutes: int = 0
+    km: float = 0.0
+    mode: str = ""
+    path: list[tuple[float, float]] = field(default_factory=list)
+    legs: list[dict] = field(default_factory=list)
+    arrive: _dt.datetime | None = None  # visit: when the group gets there (before a wait)
+    wait_minutes: int = 0
+    estimate: bool = False
+    break_kind: str = ""
+    stop_no: int = 0  # visits: number on the day's map (1-based per day)
+    stop_no_trip: int = 0  # visits: number on the overview map (1-based over the trip)
+
+
+@dataclass
+class DayView:
+    """One day ready to print: date, places, rows, totals."""
+
+    index: int
+    date: _dt.date
+    start: Place
+    overnight: Place
+    rows: list[Row]
+    last: bool = False
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def color(self) -> str:
+        return day_color(self.index)
+
+    def visits(self) -> list[Row]:
+        return [r for r in self.rows if r.kind == "visit"]
+
+    def travels(self) -> list[Row]:
+        return [r for r in self.rows if r.kind == "travel"]
+
+    @property
+    def travel_minutes(self) -> int:
+        return sum(r.minutes for r in self.travels())
+
+    @property
+    def km(self) -> float:
+        return sum(r.km for r in self.travels())
+
+    def path(self) -> list[tuple[float, float]]:
+        """The day's route as (lat, lon) points along the network, joined leg to leg."""
+        pts: list[tuple[float, float]] = []
+        for r in self.travels():
+            leg = r.path
+            if len(leg) < 2 and r.origin is not None:
+                leg = [(r.origin.lat, r.origin.lon), (r.place.lat, r.place.lon)]
+            for p in leg:
+                if not pts or pts[-1] != p:
+                    pts.append(p)
+        if not pts:
+            pts = [(self.start.lat, self.start.lon)]
+        return pts
+
+
+@dataclass
+class Itinerary:
+    """A validated plan with every place resolved: what the exporters draw from."""
+
+    plan: dict
+    days: list[DayView]
+    dropped: list[tuple[Place | None, str, str, bool]]  # (place, id, reason, must)
+    title: str
+    status: str
+    totals: dict
+    warnings: list[str]
+    dates_given: bool
+
+    @property
+    def first_date(self) -> _dt.date | None:
+        return self.days[0].date if self.days else None
+
+    @property
+    def last_date(self) -> _dt.date | None:
+        return self.days[-1].date if self.days else None
+
+    def visits(self) -> list[Row]:
+        return [r for d in self.days for r in d.visits()]
+
+    def overnights(self) -> list[tuple[DayView, Place]]:
+        """(day, place) of every night: each day but the last ends at a hotel."""
+        return [(d, d.overnight) for d in self.days if not d.last]
+
+    def title_or_default(self, lang: str) -> str:
+        return self.title or label("itinerary", lang)
+
+
+def plan_dict(plan: Any) -> dict:
+    """A Plan or plan dict -> the validated plan dict; ExportError naming the field when it is not a plan."""
+    from planner.plan import Plan, plan_from_dict, plan_to_dict
+
+    if isinstance(plan, Plan):
+        obj = plan
+    else:
+        try:
+            obj = plan_from_dict(plan)
+        except PlannerError as exc:
+            raise ExportError(f"not a valid plan: {exc.message}", field=exc.field) from None
+    try:
+        return plan_to_dict(obj)
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ExportError(f"not a valid plan: {exc}") from None
+
+
+def _clock(date: _dt.date, hhmm: str, field_name: str) -> _dt.datetime:
+    try:
+        h, m = hhmm.split(":")
+        return _dt.datetime.combine(date, _dt.time()) + _dt.timedelta(hours=int(h), minutes=int(m))
+    except (ValueError, AttributeError):
+        raise ExportError(f"'{hhmm}' is not a time HH:MM", field=field_name) from None
+
+
+def resolve_place(ref: str, catalog, places: dict, field_name: str) -> Place:
+    """A plan place id -> Place (catalog spot, or a custom place of the plan)."""
+    if catalog is not None and ref in catalog:
+        s = catalog.spots[ref]
+        return Place(
+            id=s.id,
+            name_zh=s.name_zh,
+            name_en=s.name_en,
+            lat=float(s.lat),
+            lon=float(s.lon),
+            kind=s.kind,
+            open=s.open,
+            close=s.close,
+            closed_weekdays=tuple(s.closed_weekdays),
+            ticket_cny=s.ticket_cny if s.kind == "attraction" else None,
+        )
+    p = places.get(ref)
+    if isinstance(p, dict) and "lat" in p and "lon" in p:
+        name = str(p.get("name") or ref)
+        return Place(id=ref, name_zh=name, name_en=name, lat=float(p["lat"]), lon=float(p["lon"]), kind="custom")
+    raise ExportError(f"unknown place '{ref}' (not in the catalog nor in the plan's places)", field=field_name)
+
+
+def build_itinerary(plan: Any, catalog=None) -> Itinerary:
+    """Check ``plan`` and resolve every place and time; ExportError on anything an export cannot show."""
+    d = plan_dict(plan)
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    places = d.get("places") or {}
+    days: list[DayView] = []
+    stop_trip = 0
+    n_days = len(d["days"])
+    for di, day in enumerate(d["days"]):
+        where = f"days[{di}]"
+        try:
+            date = _dt.date.fromisoformat(day["date"])
+        except ValueError:
+            raise ExportError(f"'{day['date']}' is not a date YYYY-MM-DD", field=f"{where}.date") from None
+        start = resolve_place(day["start"], catalog, places, f"{where}.start")
+        overnight = resolve_place(day["overnight"], catalog, places, f"{where}.overnight")
+        rows: list[Row] = []
+        here = start
+        stop_day = 0
+        for ii, it in enumerate(day["items"]):
+            f = f"{where}.items[{ii}]"
+            t = it["type"]
+            if t == "travel":
+                origin = resolve_place(it["from"], catalog, places, f"{f}.from")
+                dest = resolve_place(it["to"], catalog, places, f"{f}.to")
+                rows.append(
+                    Row(
+                        kind="travel",
+                        start=_clock(date, it["depart"], f"{f}.depart"),
+                        end=_clock(date, it["arrive"], f"{f}.arrive"),
+                        place=dest,
+                        origin=origin,
+                        minutes=int(it["minutes"]),
+                        km=float(it["km"]),
+                        mode=str(it.get("mode") or "drive"),
+                        path=[(float(p[0]), float(p[1])) for p in it.get("path") or []],
+                        legs=list(it.get("legs") or []),
+                        estimate=bool(it.get("estimate")),
+                    )
+                )
+                here = dest
+            elif t == "visit":
+                spot = resolve_place(it["id"], catalog, places, f"{f}.id")
+                stop_day += 1
+                stop_trip += 1
+                rows.append(
+                    Row(
+                        kind="visit",
+                        start=_clock(date, it["start"], f"{f}.start"),
+                        end=_clock(date, it["end"], f"{f}.end"),
+                        place=spot,
+                        arrive=_clock(date, it["arrive"], f"{f}.arrive"),
+                        wait_minutes=int(it.get("wait_minutes") or 0),
+                        stop_no=stop_day,
+                        stop_no_trip=stop_trip,
+                    )
+                )
+                here = spot
+            else:
+                at = resolve_place(it["at"], catalog, places, f"{f}.at") if it.get("at") else here
+                rows.append(
+                    Row(
+                        kind="break",
+                        start=_clock(date, it["start"], f"{f}.start"),
+                        end=_clock(date, it["end"], f"{f}.end"),
+                        place=at,
+                        break_kind=str(it.get("kind") or "lunch"),
+                    )
+                )
+            if rows[-1].end < rows[-1].start:
+                raise ExportError("ends before it starts", field=f)
+        days.append(DayView(di, date, start, overnight, rows, last=di == n_days - 1))
+    dropped = []
+    for k, x in enumerate(d.get("dropped") or []):
+        try:
+            place: Place | None = resolve_place(x["id"], catalog, places, f"dropped[{k}].id")
+        except ExportError:
+            place = None  # a dropped stop may be a place the catalog no longer has; still list it
+        dropped.append((place, x["id"], x.get("reason", ""), bool(x.get("must"))))
+    return Itinerary(
+        plan=d,
+        days=days,
+        dropped=dropped,
+        title=str(d.get("title") or ""),
+        status=str(d.get("status") or ""),
+        totals=dict(d.get("totals") or {}),
+        warnings=list(d.get("warnings") or []),
+        dates_given=bool(d.get("start_date_given", True)),
+    )
+
+
+def group_size_of(it: Itinerary, group_size: int | None = None) -> int | None:
+    """The group size: given, in the totals, or (the costing rounds the per-person price up by a
+    few yuan) the total price divided by the per-person price, rounded."""
+    if group_size:
+        return int(group_size)
+    if it.totals.get("group_size"):
+        return int(it.totals["group_size"])
+    total, pp = it.totals.get("cost_cny"), it.totals.get("cost_per_person_cny")
+    if total and pp:
+        return max(1, round(float(total) / float(pp)))
+    return None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ExportError(f"unknown language '{lang}' (choose zh or en)", field="lang")
+    return lang
+
+
+def write_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, what: str) -> Path:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then move it into place.
+
+    On any failure the temporary file is removed, an existing file at ``path`` is left as it
+    was, and ExportError says what went wrong.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write the {what}: the folder '{folder}' does not exist", file=str(path))
+    if path.is_dir():
+        raise ExportError(f"cannot write the {what}: it is a folder", file=str(path))
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(folder))
+    except OSError as exc:
+        raise ExportError(f"cannot write the {what}: {exc.strerror or exc}", file=str(path)) from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except ExportError as exc:
+        _unlink(tmp)
+        if exc.file is None:
+            exc.file = str(path)
+            exc.args = (exc.one_line(),)
+        raise
+    except PlannerError as exc:
+        _unlink(tmp)
+        raise ExportError(exc.message, file=str(path), field=exc.field) from None
+    except OSError as exc:
+        _unlink(tmp)
+        raise ExportError(f"cannot write the {what}: {exc.strerror or exc}", file=str(path)) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return path
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import (os.umask is process-wide; reading it later could race with other threads).
+_UMASK = _read_umask()
+
+
+def _unlink(p: Path) -> None:
+    try:
+        p.unlink()
+    except OSError:
+        pass
+
+
+def write_text(path: str | os.PathLike, text: str, *, what: str) -> Path:
+    """Write ``text`` (UTF-8) atomically."""
+
+    def w(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+
+    return write_atomic(path, w, what=what)

@@ -1,0 +1,223 @@
+"""Excel workbook export for the office: a summary sheet, one sheet per day, the places left out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from planner.export.common import (
+    Itinerary,
+    Row,
+    build_itinerary,
+    check_lang,
+    group_size_of,
+    label,
+    mode_text,
+    reason_text,
+    write_atomic,
+)
+
+_HEADER_FILL = "1F3A5F"
+_TIME_FMT = "hh:mm"
+_DATE_FMT = "yyyy-mm-dd"
+_MONEY_FMT = "#,##0"
+
+
+def _notes(r: Row, day_date, lang: str) -> str:
+    notes = []
+    if r.kind == "visit" and r.wait_minutes:
+        notes.append(label("wait", lang, t=f"{r.arrive:%H:%M}", m=r.wait_minutes))
+    if r.start.date() > day_date:
+        notes.append(label("next_day", lang))
+    if r.kind == "visit" and r.place.closed_weekdays:
+        from planner.export.common import WEEKDAYS
+
+        names = "、".join(WEEKDAYS[lang][d - 1] for d in r.place.closed_weekdays)
+        notes.append(label("closed_on", lang, d=names))
+    if r.kind == "travel":
+        rail = [leg for leg in r.legs if leg.get("mode") == "rail"]
+        for leg in rail:
+            notes.append(f"{mode_text('rail', lang)} {leg.get('line') or ''}".strip())
+        if r.estimate:
+            notes.append(mode_text("estimate", lang))
+    return "; ".join(notes)
+
+
+def _what(r: Row, lang: str) -> str:
+    if r.kind == "visit":
+        return label("visit", lang)
+    if r.kind == "break":
+        return label("lunch", lang) if r.break_kind == "lunch" else r.break_kind
+    return mode_text(r.mode, lang)
+
+
+def export_xlsx(
+    plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None, group_size: int | None = None
+) -> list[str]:
+    """Write the plan as an Excel workbook (.xlsx).
+
+    Sheets: a summary (facts and one line per day), one sheet per day (one row per visit,
+    travel leg and break) and, when stops were dropped, the places left out with the reason.
+    Times are real time cells (``hh:mm``), dates real dates, minutes, km and prices numbers;
+    every sheet has set column widths and a frozen header row.
+
+    Parameters
+    ----------
+    plan : Plan or dict
+    path : path of the ``.xlsx`` file (written atomically)
+    lang : {"zh", "en"}
+    catalog : Catalog, optional
+    group_size : int, optional
+        Shown in the summary; by default taken from the plan's prices.
+
+    Returns
+    -------
+    list of str
+        Warnings (none for this format).
+
+    Raises
+    ------
+    ExportError
+    """
+    from openpyxl import Workbook
+
+    check_lang(lang)
+    it = build_itinerary(plan, catalog)
+    wb = Workbook()
+    _summary_sheet(wb.active, it, lang, group_size)
+    for day in it.days:
+        _day_sheet(wb.create_sheet(label("day_n", lang, n=day.number).replace(" ", "")), day, lang)
+    if it.dropped:
+        ws = wb.create_sheet(label("dropped", lang)[:31])
+        head = ["id", label("place", lang), label("reason", lang), "must"]
+        ws.append(head)
+        for place, pid, reason, must in it.dropped:
+            ws.append([pid, place.name(lang) if place else pid, reason_text(reason, lang), bool(must)])
+        _finish(ws, [26, 30, 90, 8])
+
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+
+    write_atomic(Path(path), write, what="Excel workbook")
+    return []
+
+
+def _style_header(ws) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+
+
+def _finish(ws, widths: list[float]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    _style_header(ws)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+
+
+def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None) -> None:
+    ws.title = "总览" if lang == "zh" else "Summary"
+    head = [
+        label("day_n", lang, n="").strip() or "Day",
+        label("date", lang),
+        label("start", lang),
+        label("overnight", lang),
+        label("stops", lang),
+        label("places", lang),
+        label("travel", lang) + (" (min)" if lang == "en" else "（分钟）"),
+        "km",
+    ]
+    head[0] = "天" if lang == "zh" else "Day"
+    ws.append(head)
+    for day in it.days:
+        ov = day.overnight.name(lang)
+        ws.append(
+            [
+                day.number,
+                day.date,
+                day.start.name(lang),
+                (label("end_of_trip", lang) + ": " + ov) if day.last else ov,
+                len(day.visits()),
+                "、".join(r.place.name(lang) for r in day.visits()) if lang == "zh"
+                else ", ".join(r.place.name(lang) for r in day.visits()),
+                day.travel_minutes,
+                round(day.km, 1),
+            ]
+        )
+        ws.cell(row=ws.max_row, column=2).number_format = _DATE_FMT
+        ws.cell(row=ws.max_row, column=8).number_format = "0.0"
+    # Trip facts below the table, label in column A and value in column B.
+    n = group_size_of(it, group_size)
+    facts: list[tuple[str, object, str | None]] = [
+        (label("itinerary", lang), it.title_or_default(lang), None),
+        (label("dates", lang), it.first_date, _DATE_FMT),
+        ("", it.last_date, _DATE_FMT),
+        (label("days", lang), len(it.days), None),
+        (label("group", lang), n, None),
+        (label("price_total", lang), it.totals.get("cost_cny"), _MONEY_FMT),
+        (label("price_pp", lang), it.totals.get("cost_per_person_cny"), _MONEY_FMT),
+        (label("distance", lang) + " (km)", round(sum(d.km for d in it.days), 1), "0.0"),
+        (label("travel_time", lang) + (" (min)" if lang == "en" else "（分钟）"), sum(d.travel_minutes for d in it.days), None),
+        ("status", it.status, None),
+    ]
+    ws.append([])
+    for name, value, fmt in facts:
+        ws.append([name, value])
+        if fmt:
+            ws.cell(row=ws.max_row, column=2).number_format = fmt
+    _finish(ws, [14, 14, 18, 22, 8, 70, 14, 10])
+
+
+def _day_sheet(ws, day, lang: str) -> None:
+    ws.append(
+        [
+            "#",
+            label("time", lang) + (" (start)" if lang == "en" else "（开始）"),
+            label("time", lang) + (" (end)" if lang == "en" else "（结束）"),
+            label("what", lang),
+            label("place", lang),
+            "名称（英文）" if lang == "zh" else "Name (Chinese)",
+            label("travel", lang) + (" (min)" if lang == "en" else "（分钟）"),
+            "km",
+            label("hours", lang),
+            label("ticket", lang) + " (CNY)",
+            label("notes", lang),
+            "id",
+        ]
+    )
+    for r in day.rows:
+        if r.kind == "travel":
+            place = f"{r.origin.name(lang)} → {r.place.name(lang)}"
+            other = f"{r.origin.other_name(lang) or r.origin.name(lang)} → {r.place.other_name(lang) or r.place.name(lang)}"
+        else:
+            place, other = r.place.name(lang), r.place.other_name(lang)
+        ws.append(
+            [
+                r.stop_no if r.kind == "visit" else None,
+                r.start.time(),
+                r.end.time(),
+                _what(r, lang),
+                place,
+                other,
+                r.minutes if r.kind == "travel" else None,
+                round(r.km, 1) if r.kind == "travel" else None,
+                r.place.hours_text() if r.kind == "visit" else None,
+                r.place.ticket_cny if r.kind == "visit" else None,
+                _notes(r, day.date, lang) or None,
+                r.place.id if r.kind != "travel" else None,
+            ]
+        )
+        row = ws.max_row
+        ws.cell(row=row, column=2).number_format = _TIME_FMT
+        ws.cell(row=row, column=3).number_format = _TIME_FMT
+        ws.cell(row=row, column=8).number_format = "0.0"
+        ws.cell(row=row, column=10).number_format = _MONEY_FMT
+    ws.append([])
+    ov = day.overnight
+    ws.append([None, None, None, label("end_of_trip" if day.last else "overnight", lang), ov.name(lang), ov.other_name(lang)])
+    _finish(ws, [5, 10, 10, 12, 34, 34, 12, 8, 14, 12, 36, 26])
