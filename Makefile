@@ -81,6 +81,7 @@ test: sysdeps-test $(VENV)/.installed-test translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(VENV)/.installed
+	$(PIP) install -q -e ".[bench]"
 	$(PY) benchmarks/run_all.py
 
 clean:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from planner.errors import PlannerError
+from planner.fileio import publish
 
 # Option -> format, in the order the files are written (the slow PDF last).
 _OPTIONS = (
@@ -64,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     wanted = [(name, getattr(args, name)) for name, _ in _OPTIONS if getattr(args, name)]
     if not wanted:
-        raise PlannerError(
-            "nothing to export: give at least one of " + ", ".join(f"--{n} F" for n, _ in _OPTIONS)
-        )
+        raise PlannerError("nothing to export: give at least one of " + ", ".join(f"--{n} F" for n, _ in _OPTIONS))
     seen: dict[str, str] = {}
     for name, out in wanted:
         key = os.path.realpath(out)
@@ -104,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             for w in warnings:
                 print(f"qiantu: warning: {out}: {w}", file=sys.stderr)
         for tmp, target in staged:
-            os.replace(tmp, target)
+            publish(tmp, target)
     except OSError as exc:
         raise PlannerError(f"cannot write: {exc.strerror or exc}", file=getattr(exc, "filename", None)) from None
     finally:

@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from planner import paths
 from planner.catalog import Spot
+from planner.fileio import publish
 
 # Tile choices: "none" draws only the shipped outlines (works with no internet, the default);
 # "osm" is OpenStreetMap (WGS-84); "gaode" is an AutoNavi-style Chinese provider in GCJ-02, for
@@ -473,7 +474,7 @@ def write_text_atomic(path: Path | str, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)

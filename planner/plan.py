@@ -11,6 +11,7 @@ from typing import Any
 
 from planner.errors import RequestError
 from planner.request import read_json, schema_check
+from planner.fileio import publish
 
 SCHEMA_TAG = "qiantu/plan@1"
 STATUSES = ("optimal", "feasible", "infeasible")
@@ -260,7 +261,7 @@ def write_json_atomic(doc: Any, path: str | Path) -> None:
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)

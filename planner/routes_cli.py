@@ -40,5 +40,7 @@ def run(args: argparse.Namespace) -> int:
         for r in routes
     ]
     out.write(_table(("id", "days", "from → to", "mode", "stops", "history order", "title"), rows))
-    out.write(f"{len(routes)} preset route(s); plan one with: qiantu plan data/routes/ID.json\n")
+    from planner.routes import routes_dir
+
+    out.write(f"{len(routes)} preset route(s) in {routes_dir()}; plan one with: qiantu plan FILE\n")
     return 0

@@ -20,6 +20,7 @@ from planner.catalog import Catalog, load_catalog
 from planner.errors import PlannerError
 from planner.mapping import TILE_LABELS, catalog_map, day_summary, plan_map, render_html
 from ui.catalog_panel import CatalogPanel
+from ui.timeline_panel import TimelinePanel
 from ui.costs_panel import CostsPanel
 from ui.details import DetailsPane
 from ui.exporting import Exporter, format_label, print_preview
@@ -60,6 +61,14 @@ class MainWindow(QMainWindow):
         self.catalogDock.setObjectName("catalogDock")
         self.catalogDock.setWidget(self.catalogPanel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.catalogDock)
+
+        self.timelinePanel = TimelinePanel(self.catalog, self.lang, self)
+        self.timelineDock = QDockWidget(self)
+        self.timelineDock.setObjectName("timelineDock")
+        self.timelineDock.setWidget(self.timelinePanel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.timelineDock)
+        self.tabifyDockWidget(self.catalogDock, self.timelineDock)
+        self.catalogDock.raise_()
 
         self.detailsPane = DetailsPane(self)
         self.detailsDock = QDockWidget(self)
@@ -113,6 +122,8 @@ class MainWindow(QMainWindow):
         self.mapView.addToTripRequested.connect(self.add_stops_from_ids)
         self.mapView.itemClicked.connect(self._on_map_item_clicked)
         self.mapView.mapReady.connect(self._on_map_ready)
+        self.timelinePanel.siteSelected.connect(self._on_event_site_selected)
+        self.timelinePanel.addSiteRequested.connect(self.add_stops_from_ids)
         self.tripPanel.optimizeRequested.connect(self.optimize)
         self.tripPanel.cancelRequested.connect(self.cancel_optimize)
         self.tripPanel.stopSelected.connect(self._on_list_selected)
@@ -141,8 +152,11 @@ class MainWindow(QMainWindow):
         self.saveAction = QAction(self, shortcut=QKeySequence.StandardKey.Save, triggered=self.save)
         self.saveAsAction = QAction(self, shortcut=QKeySequence.StandardKey.SaveAs, triggered=self.save_as)
         self.recentMenu = self.fileMenu.addMenu("")
+        self.presetMenu = self.fileMenu.addMenu("")
+        self.presetMenu.aboutToShow.connect(self._fill_presets)
         for a in (self.newAction, self.openAction, self.saveAction, self.saveAsAction):
             self.fileMenu.addAction(a)
+        self.fileMenu.insertMenu(self.openAction, self.presetMenu)
         self.fileMenu.insertMenu(self.saveAction, self.recentMenu)
         self.fileMenu.addSeparator()
         self.exporter = Exporter(self)
@@ -175,8 +189,11 @@ class MainWindow(QMainWindow):
         self.moveUpAction = QAction(self, shortcut=QKeySequence("Ctrl+Up"), triggered=lambda: self.tripPanel._move_selected(-1))
         self.moveDownAction = QAction(self, shortcut=QKeySequence("Ctrl+Down"), triggered=lambda: self.tripPanel._move_selected(1))
         self.optimizeAction = QAction(self, shortcut=QKeySequence("F5"), triggered=self.optimize)
+        self.reportAction = QAction(self, shortcut=QKeySequence("Ctrl+R"), triggered=self.open_report)
         for a in (self.addStopAction, self.removeStopAction, self.moveUpAction, self.moveDownAction, self.optimizeAction):
             self.editMenu.addAction(a)
+        self.editMenu.addSeparator()
+        self.editMenu.addAction(self.reportAction)
 
         self.quitAction = QAction(self)
         self.quitAction.setShortcut(QKeySequence.StandardKey.Quit)
@@ -211,7 +228,8 @@ class MainWindow(QMainWindow):
         self.showPlanAction.toggled.connect(self._on_show_plan_toggled)
         self.viewMenu.addAction(self.showPlanAction)
         self.viewMenu.addSeparator()
-        for dock in (self.catalogDock, self.tripDock, self.itineraryDock, self.detailsDock, self.costsDock):
+        for dock in (self.catalogDock, self.timelineDock, self.tripDock, self.itineraryDock, self.detailsDock,
+                     self.costsDock):
             self.viewMenu.addAction(dock.toggleViewAction())
 
         self.helpMenu = mb.addMenu("")
@@ -244,6 +262,9 @@ class MainWindow(QMainWindow):
         self.tripDock.setWindowTitle(tr("Trip"))
         self.itineraryDock.setWindowTitle(tr("Itinerary"))
         self.costsDock.setWindowTitle(tr("Costs"))
+        self.timelineDock.setWindowTitle(tr("Long March timeline"))
+        self.reportAction.setText(tr("Red-route &report…"))
+        self.presetMenu.setTitle(tr("New from &preset"))
         self.quitAction.setText(tr("&Quit"))
         self.viewMenu.setTitle(tr("&View"))
         self.languageMenu.setTitle(tr("&Language"))
@@ -322,6 +343,7 @@ class MainWindow(QMainWindow):
         self.tripPanel.set_language(lang)
         self.itineraryView.set_language(lang)
         self.costsPanel.set_language(lang)
+        self.timelinePanel.set_language(lang)
         self._update_totals()
         self.detailsPane.show_spot(self.detailsPane.spot, lang)
         self._retranslate()
@@ -565,6 +587,35 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage((tr("Saved ")) + path, 4000)
         return True
 
+    def _fill_presets(self) -> None:
+        from planner.routes import list_routes
+
+        self.presetMenu.clear()
+        try:
+            routes = list_routes()
+        except PlannerError as exc:
+            a = self.presetMenu.addAction(exc.one_line())
+            a.setEnabled(False)
+            return
+        for route in routes:
+            a = self.presetMenu.addAction(f"{route.title}  ({route.days} d)")
+            a.setToolTip(route.notes)
+            a.triggered.connect(lambda _c=False, r=route: self.new_from_preset(r.id))
+
+    def new_from_preset(self, route_id: str) -> bool:
+        """Open a preset route as a new, unsaved trip."""
+        from planner.routes import route_file
+
+        if not self._maybe_save():
+            return False
+        return self.open_path(str(route_file(route_id)))
+
+    def _on_event_site_selected(self, site_id: str) -> None:
+        if self.showing_plan:
+            self.showPlanAction.setChecked(False)
+        self.catalogPanel.select(site_id)
+        self._on_list_selected(site_id)
+
     def _fill_recent(self) -> None:
         self.recentMenu.clear()
         for p in self.settings.recent_files:
@@ -573,6 +624,18 @@ class MainWindow(QMainWindow):
         if not self.settings.recent_files:
             a = self.recentMenu.addAction(tr("(none)"))
             a.setEnabled(False)
+
+    def open_report(self) -> None:
+        from ui.report_dialog import compute_report
+
+        self._report_worker = compute_report(self)
+
+    def show_report(self, report: dict, plan) -> None:
+        from ui.report_dialog import ReportDialog
+
+        self.statusBar().clearMessage()
+        self.reportDialog = ReportDialog(report, plan, self.catalog, self.lang, self.settings.last_folder, self)
+        self.reportDialog.show()
 
     def _on_print_preview(self) -> None:
         if not self.doc.plan:

@@ -116,8 +116,15 @@ def render(jobs: list[Job], *, timeout_s: float | None = None, parallel: int | N
         view.settings().setAttribute(QWebEngineSettings.WebAttribute.ShowScrollBars, False)
         view.resize(job.width, job.height)
         view.show()
-        st = {"job": job, "view": view, "loaded": None, "js": "", "asked": False, "last": None,
-              "deadline": time.monotonic() + timeout_s}
+        st = {
+            "job": job,
+            "view": view,
+            "loaded": None,
+            "js": "",
+            "asked": False,
+            "last": None,
+            "deadline": time.monotonic() + timeout_s,
+        }
 
         def on_loaded(ok: bool, st=st) -> None:
             st["loaded"] = ok
@@ -137,8 +144,15 @@ def render(jobs: list[Job], *, timeout_s: float | None = None, parallel: int | N
         """Advance one page: loaded -> map ready -> painted and stable -> saved."""
         job = st["job"]
         if time.monotonic() > st["deadline"]:
-            what = "the page did not load" if not st["loaded"] else (
-                f"no map on the page ({st['js'] or 'no answer'})" if st["js"] != "ready" else "the page stayed blank")
+            what = (
+                "the page did not load"
+                if not st["loaded"]
+                else (
+                    f"no map on the page ({st['js'] or 'no answer'})"
+                    if st["js"] != "ready"
+                    else "the page stayed blank"
+                )
+            )
             finish(st, what)
             return
         if st["loaded"] is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import ExportError, PlannerError
+from planner.fileio import publish
 
 TZ_NAME = "Asia/Shanghai"
 LANGS = ("zh", "en")
@@ -20,8 +21,16 @@ ICS_TRAVEL_MIN_MINUTES = 30
 
 # Day colours are the map's, so the PDF, KML and the app agree.
 DAY_COLORS = (
-    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
-    "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+    "#d62728",
+    "#1f77b4",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
 )
 
 
@@ -85,7 +94,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "emergency": ("紧急联系电话", "Emergency phone"),
     "warnings": ("提示", "Please note"),
     "page": ("第 {p} / {n} 页", "Page {p} of {n}"),
-    "map_missing": ("（此处地图未能生成：{why}）", "(The map could not be drawn here: {why})"),
+    "map_missing": ("（此处地图未能生成）", "(The map could not be drawn here.)"),
     "fine_print": (
         "时间为计划时间，以当天路况为准；开放时间与门票以景区公布为准。",
         "Times are planned times and depend on the day's traffic; opening hours and tickets as published by each site.",
@@ -147,8 +156,10 @@ def date_text(date: _dt.date, lang: str, *, weekday: bool = True) -> str:
 _REASON_PATTERNS = (
     # planner.optimize.trip.explain_drop writes English; the common reasons read in Chinese too.
     (
-        re.compile(r"^left out for lack of time: (?P<name>.+?) needs (?P<dur>.+?) and the (?P<n>\d+) day\(s\) are full"
-                   r"(?P<tail>.*?) \(priority (?P<p>[^)]+)\)$"),
+        re.compile(
+            r"^left out for lack of time: (?P<name>.+?) needs (?P<dur>.+?) and the (?P<n>\d+) day\(s\) are full"
+            r"(?P<tail>.*?) \(priority (?P<p>[^)]+)\)$"
+        ),
         "时间不足未能安排：{name}需游览 {dur}，{n} 天行程已排满{tail}（优先级 {p}）",
     ),
     (
@@ -156,7 +167,10 @@ _REASON_PATTERNS = (
         "{name}需游览 {dur}，行程已排满{tail}",
     ),
 )
-_TAILS = {" with the Long March order kept": "（需保持长征历史顺序）", " with the 'after' order kept": "（需保持指定先后顺序）"}
+_TAILS = {
+    " with the Long March order kept": "（需保持长征历史顺序）",
+    " with the 'after' order kept": "（需保持指定先后顺序）",
+}
 
 
 def reason_text(reason: str, lang: str) -> str:
@@ -496,7 +510,7 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, what
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except ExportError as exc:
         _unlink(tmp)
         if exc.file is None:

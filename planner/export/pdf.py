@@ -153,7 +153,9 @@ def _print_map_html(it: Itinerary, catalog, lang: str, day: DayView | None) -> s
     return render_html(m, inline=True)
 
 
-def render_maps(pages: list[tuple[str, int, int]], folder: Path, timeout_s: float | None = None) -> tuple[list[Path | None], list[str]]:
+def render_maps(
+    pages: list[tuple[str, int, int]], folder: Path, timeout_s: float | None = None
+) -> tuple[list[Path | None], list[str]]:
     """Render HTML pages to JPEG images in one ``ui.snapshot`` subprocess.
 
     Parameters
@@ -223,7 +225,7 @@ def _canvas_class(it: Itinerary, lang: str, font: str):
 
         def __init__(self, *args, **kw):
             # Without this every page names Helvetica (not embedded) in its preamble.
-            kw.setdefault("initialFontName", font)
+            kw["initialFontName"] = kw.get("initialFontName") or font
             super().__init__(*args, **kw)
             self._pages: list[dict] = []
 
@@ -269,16 +271,24 @@ def _styles(font: str, lang: str):
         "cover_title": ParagraphStyle("ct", parent=base, fontSize=24, leading=30, textColor=HexColor("#ffffff")),
         "cover_sub": ParagraphStyle("cs", parent=base, fontSize=11, leading=15, textColor=HexColor("#d6e2ee")),
         "h1": ParagraphStyle("h1", parent=base, fontSize=16, leading=20, textColor=HexColor(BRAND), spaceAfter=2),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=16, textColor=HexColor(BRAND), spaceBefore=8, spaceAfter=4),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontSize=12, leading=16, textColor=HexColor(BRAND), spaceBefore=8, spaceAfter=4
+        ),
         "sub": ParagraphStyle("sub", parent=base, fontSize=9.5, leading=13, textColor=HexColor(MUTED)),
         "fact_k": ParagraphStyle("fk", parent=base, fontSize=8.5, leading=11, textColor=HexColor(MUTED)),
         "fact_v": ParagraphStyle("fv", parent=base, fontSize=11, leading=14),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.2),
-        "cell_cjk": ParagraphStyle("cellc", parent=base, fontSize=7, leading=9, textColor=HexColor(MUTED), wordWrap="CJK"),
+        "cell_cjk": ParagraphStyle(
+            "cellc", parent=base, fontSize=7, leading=9, textColor=HexColor(MUTED), wordWrap="CJK"
+        ),
         "cell_muted": ParagraphStyle("cellm", parent=base, fontSize=8, leading=10.2, textColor=HexColor(MUTED)),
         "cell_head": ParagraphStyle("cellh", parent=base, fontSize=8, leading=10, textColor=HexColor("#ffffff")),
-        "badge": ParagraphStyle("badge", parent=base, fontSize=13, leading=15, alignment=1, textColor=HexColor("#ffffff")),
-        "badge_small": ParagraphStyle("bs", parent=base, fontSize=8.5, leading=10, alignment=1, textColor=HexColor("#ffffff")),
+        "badge": ParagraphStyle(
+            "badge", parent=base, fontSize=13, leading=15, alignment=1, textColor=HexColor("#ffffff")
+        ),
+        "badge_small": ParagraphStyle(
+            "bs", parent=base, fontSize=8.5, leading=10, alignment=1, textColor=HexColor("#ffffff")
+        ),
         "note": ParagraphStyle("note", parent=base, fontSize=8, leading=11, textColor=HexColor(MUTED)),
         "missing": ParagraphStyle("miss", parent=base, fontSize=9, leading=12, alignment=1, textColor=HexColor(MUTED)),
     }
@@ -316,10 +326,14 @@ def _badge(day: DayView, st, lang: str, *, small: bool = False):
     return t
 
 
-def _map_flowable(img: MapImage, width: float, st, lang: str, why: str):
+def _map_flowable(img: MapImage | None, width: float, st, lang: str) -> list:
+    """The map framed, a note where it could not be drawn, or nothing when maps are off (None)."""
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Image, Table, TableStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Spacer, Table, TableStyle
 
+    if img is None:
+        return []
     height = width * img.height_px / img.width_px
     if img.png is not None:
         pic = Image(str(img.png), width=width, height=height)
@@ -335,8 +349,9 @@ def _map_flowable(img: MapImage, width: float, st, lang: str, why: str):
                 ]
             )
         )
-        return frame
-    box = Table([[_p(label("map_missing", lang, why=why), st["missing"])]], colWidths=[width], rowHeights=[min(height, 30)])
+        return [frame, Spacer(1, 4 * mm)]
+    # The reason (a technical one) goes back to the caller as a warning, not onto the client's page.
+    box = Table([[_p(label("map_missing", lang), st["missing"])]], colWidths=[width], rowHeights=[min(height, 30)])
     box.setStyle(
         TableStyle(
             [
@@ -346,7 +361,7 @@ def _map_flowable(img: MapImage, width: float, st, lang: str, why: str):
             ]
         )
     )
-    return box
+    return [box, Spacer(1, 4 * mm)]
 
 
 # --------------------------------------------------------------------------- sections
@@ -361,7 +376,7 @@ def _route_text(it: Itinerary, lang: str) -> str:
     return " → ".join(names)
 
 
-def _cover(it: Itinerary, st, lang: str, overview: MapImage, width: float, why: str, group_size: int | None) -> list:
+def _cover(it: Itinerary, st, lang: str, overview: MapImage | None, width: float, group_size: int | None) -> list:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer, Table, TableStyle
@@ -420,7 +435,7 @@ def _cover(it: Itinerary, st, lang: str, overview: MapImage, width: float, why: 
     story.append(_p(f"{label('route', lang)}{'：' if lang == 'zh' else ': '}{_route_text(it, lang)}", st["sub"]))
     if it.status == "infeasible":
         story.append(_p(label("status_infeasible", lang), st["sub"]))
-    story += [Spacer(1, 3 * mm), _map_flowable(overview, width, st, lang, why), Spacer(1, 4 * mm)]
+    story += [Spacer(1, 3 * mm), *_map_flowable(overview, width, st, lang)]
     if len(it.days) > GLANCE_ON_COVER_MAX_DAYS:
         from reportlab.platypus import PageBreak
 
@@ -533,7 +548,7 @@ def _row_cells(r: Row, day: DayView, st, lang: str) -> list:
     ]
 
 
-def _day_section(it: Itinerary, day: DayView, st, lang: str, img: MapImage, width: float, why: str) -> list:
+def _day_section(it: Itinerary, day: DayView, st, lang: str, img: MapImage | None, width: float) -> list:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
@@ -560,9 +575,17 @@ def _day_section(it: Itinerary, day: DayView, st, lang: str, img: MapImage, widt
             ]
         )
     )
-    story: list = [head, Spacer(1, 3 * mm), _map_flowable(img, width, st, lang, why), Spacer(1, 4 * mm)]
-    cols = [label("time", lang), "#", label("place", lang), label("what", lang), label("travel", lang),
-            label("hours", lang), label("ticket", lang), label("notes", lang)]
+    story: list = [head, Spacer(1, 3 * mm), *_map_flowable(img, width, st, lang)]
+    cols = [
+        label("time", lang),
+        "#",
+        label("place", lang),
+        label("what", lang),
+        label("travel", lang),
+        label("hours", lang),
+        label("ticket", lang),
+        label("notes", lang),
+    ]
     rows = [[_p(c, st["cell_head"]) for c in cols]]
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), HexColor(BRAND)),
@@ -738,9 +761,9 @@ def export_pdf(
     warnings: list[str] = []
     font, _embedded = _register_font(warnings)
     with tempfile.TemporaryDirectory(prefix="qiantu-pdf-") as scratch:
-        images = [MapImage(None, *OVERVIEW_PX)] + [MapImage(None, *DAY_PX) for _ in it.days]
-        why = ""
+        images: list[MapImage | None] = [None] * (1 + len(it.days))
         if maps:
+            images = [MapImage(None, *OVERVIEW_PX)] + [MapImage(None, *DAY_PX) for _ in it.days]
             try:
                 pages = [(_print_map_html(it, catalog, lang, None), *OVERVIEW_PX)]
                 pages += [(_print_map_html(it, catalog, lang, d), *DAY_PX) for d in it.days]
@@ -751,15 +774,11 @@ def export_pdf(
                 img.png = png
             if errors:
                 warnings.append("maps missing from the PDF: " + "; ".join(errors[:3]))
-                why = errors[0].removeprefix("ui.snapshot: ")
-        else:
-            why = "maps turned off" if lang == "en" else "未启用地图"
-        _build_pdf(it, path, lang=lang, font=font, images=images, notes=notes, warnings=warnings, why=why,
-                   group_size=group_size)
+        _build_pdf(it, path, lang=lang, font=font, images=images, notes=notes, group_size=group_size)
     return warnings
 
 
-def _build_pdf(it: Itinerary, path, *, lang, font, images, notes, warnings, why, group_size) -> None:
+def _build_pdf(it: Itinerary, path, *, lang, font, images, notes, group_size) -> None:
     from reportlab import rl_config
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -768,12 +787,12 @@ def _build_pdf(it: Itinerary, path, *, lang, font, images, notes, warnings, why,
     st = _styles(font, lang)
     margin = 16 * mm
     width = A4[0] - 2 * margin
-    story: list = _cover(it, st, lang, images[0], width, why, group_size)
+    story: list = _cover(it, st, lang, images[0], width, group_size)
     for day, img in zip(it.days, images[1:]):
         story.append(PageBreak())
-        story += _day_section(it, day, st, lang, img, width, why)
+        story += _day_section(it, day, st, lang, img, width)
     story.append(PageBreak())
-    story += _closing(it, st, lang, width, notes, [w for w in warnings if w.startswith("maps missing")])
+    story += _closing(it, st, lang, width, notes, [])
     _table_fonts(story, font)
 
     # Binary streams: ASCII85 (reportlab's default, pure Python) took 0.8 s of a 5-day PDF's 1.5 s.
@@ -792,6 +811,7 @@ def _build_pdf(it: Itinerary, path, *, lang, font, images, notes, warnings, why,
             subject=label("itinerary", lang),
             creator="QianTu 黔途",
             lang="zh-CN" if lang == "zh" else "en",
+            initialFontName=font,
         )
         doc.build(story, canvasmaker=_canvas_class(it, lang, font))
 

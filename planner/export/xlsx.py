@@ -143,7 +143,8 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None) -> None
                 day.start.name(lang),
                 (label("end_of_trip", lang) + ": " + ov) if day.last else ov,
                 len(day.visits()),
-                "、".join(r.place.name(lang) for r in day.visits()) if lang == "zh"
+                "、".join(r.place.name(lang) for r in day.visits())
+                if lang == "zh"
                 else ", ".join(r.place.name(lang) for r in day.visits()),
                 day.travel_minutes,
                 round(day.km, 1),
@@ -162,7 +163,11 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None) -> None
         (label("price_total", lang), it.totals.get("cost_cny"), _MONEY_FMT),
         (label("price_pp", lang), it.totals.get("cost_per_person_cny"), _MONEY_FMT),
         (label("distance", lang) + " (km)", round(sum(d.km for d in it.days), 1), "0.0"),
-        (label("travel_time", lang) + (" (min)" if lang == "en" else "（分钟）"), sum(d.travel_minutes for d in it.days), None),
+        (
+            label("travel_time", lang) + (" (min)" if lang == "en" else "（分钟）"),
+            sum(d.travel_minutes for d in it.days),
+            None,
+        ),
         ("status", it.status, None),
     ]
     ws.append([])
@@ -193,7 +198,9 @@ def _day_sheet(ws, day, lang: str) -> None:
     for r in day.rows:
         if r.kind == "travel":
             place = f"{r.origin.name(lang)} → {r.place.name(lang)}"
-            other = f"{r.origin.other_name(lang) or r.origin.name(lang)} → {r.place.other_name(lang) or r.place.name(lang)}"
+            other = (
+                f"{r.origin.other_name(lang) or r.origin.name(lang)} → {r.place.other_name(lang) or r.place.name(lang)}"
+            )
         else:
             place, other = r.place.name(lang), r.place.other_name(lang)
         ws.append(
@@ -219,5 +226,7 @@ def _day_sheet(ws, day, lang: str) -> None:
         ws.cell(row=row, column=10).number_format = _MONEY_FMT
     ws.append([])
     ov = day.overnight
-    ws.append([None, None, None, label("end_of_trip" if day.last else "overnight", lang), ov.name(lang), ov.other_name(lang)])
+    ws.append(
+        [None, None, None, label("end_of_trip" if day.last else "overnight", lang), ov.name(lang), ov.other_name(lang)]
+    )
     _finish(ws, [5, 10, 10, 12, 34, 34, 12, 8, 14, 12, 36, 26])

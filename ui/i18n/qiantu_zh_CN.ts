@@ -400,6 +400,18 @@
       <translation>报价</translation>
     </message>
     <message>
+      <source>Long March timeline</source>
+      <translation>长征时间线</translation>
+    </message>
+    <message>
+      <source>Red-route &amp;report…</source>
+      <translation>红色线路报告(&amp;R)…</translation>
+    </message>
+    <message>
+      <source>New from &amp;preset</source>
+      <translation>从预设线路新建(&amp;P)</translation>
+    </message>
+    <message>
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
@@ -524,6 +536,38 @@ Data: see the Details pane for each place's sources.</source>
     <message>
       <source>{0} days · {1} stops requested · not optimized yet</source>
       <translation>{0} 天 · 已选 {1} 个站点 · 尚未优化</translation>
+    </message>
+    <message>
+      <source>Preparing the route report…</source>
+      <translation>正在生成线路报告…</translation>
+    </message>
+    <message>
+      <source>Red-route report</source>
+      <translation>红色线路报告</translation>
+    </message>
+    <message>
+      <source>Save PDF…</source>
+      <translation>保存 PDF…</translation>
+    </message>
+    <message>
+      <source>Add the site to the trip</source>
+      <translation>将该地点加入行程</translation>
+    </message>
+    <message>
+      <source>Add every site, in order</source>
+      <translation>按时间顺序加入全部地点</translation>
+    </message>
+    <message>
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>Event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <source>Site</source>
+      <translation>地点</translation>
     </message>
     <message>
       <source>Custom place</source>

@@ -1,0 +1,211 @@
+"""Export benchmark: a 10-day, 40-stop plan to every format, against writing the plan JSON.
+
+Run:  python benchmarks/bench_export.py [--repeat N] [--keep DIR] [--optimizer]
+
+The plan: 40 Guizhou attractions over 10 days. By default it is synthesised (4 stops a day, in
+geographic order, travel times, km and paths from the road network; a valid ``qiantu/plan@1``
+plan, not an optimal one), because 10 days cannot hold 40 real visits and the optimizer would drop
+most of them. ``--optimizer`` plans the same 40 stops with ``plan_trip`` instead (fewer visits).
+
+Anchor: writing the plan JSON (``planner.plan.write_json_atomic``), measured in the same run.
+Printed: seconds per format (best of N), the ratio to the anchor, and the total against the
+10 s goal. The PDF includes its maps (one ``ui.snapshot`` subprocess for all 11 maps).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from planner.catalog import load_catalog
+from planner.plan import minutes_hhmm, plan_from_dict, write_json_atomic
+
+GUIZHOU = ("Guiyang", "Zunyi", "Anshun", "Qiandongnan", "Qiannan", "Qianxinan", "Tongren", "Bijie", "Liupanshui")
+GOAL_S = 10.0
+
+
+def pick_stops(catalog, n: int = 40) -> list:
+    spots = [s for s in catalog if s.kind == "attraction" and s.prefecture in GUIZHOU]
+    spots.sort(key=lambda s: (s.level != "5A", s.id))
+    return spots[:n]
+
+
+def synthesise_plan(catalog, network, n_days: int = 10, per_day: int = 4) -> dict:
+    """A valid plan: stops in a sweep around Guiyang, per_day a day, nights at the nearest hub."""
+    stops = pick_stops(catalog, n_days * per_day)
+    c_lat, c_lon = 26.6, 106.7
+    stops.sort(key=lambda s: math.atan2(s.lat - c_lat, s.lon - c_lon))
+    hubs = [s for s in catalog if s.kind == "hub" and s.prefecture in GUIZHOU]
+    first = dt.date(2027, 5, 10)
+    days = []
+    here = "guiyang"
+    for k in range(n_days):
+        day_stops = stops[k * per_day : (k + 1) * per_day]
+        if k == n_days - 1:
+            night = "guiyang"
+        else:
+            last = day_stops[-1]
+            night = min(hubs, key=lambda h: (h.lat - last.lat) ** 2 + (h.lon - last.lon) ** 2).id
+        t = 8 * 60
+        items = []
+        start = here
+        for j, s in enumerate([*day_stops, None]):
+            to = s.id if s is not None else night
+            r = network.route(here, to, "drive")
+            minutes = max(1, round(r.minutes))
+            items.append(
+                {
+                    "type": "travel",
+                    "from": here,
+                    "to": to,
+                    "depart": minutes_hhmm(t),
+                    "arrive": minutes_hhmm(t + minutes),
+                    "minutes": minutes,
+                    "km": round(r.km, 2),
+                    "mode": "drive",
+                    "path": [[round(p[0], 6), round(p[1], 6)] for p in r.points],
+                }
+            )
+            t += minutes
+            here = to
+            if s is None:
+                break
+            visit = 75
+            items.append(
+                {
+                    "type": "visit",
+                    "id": s.id,
+                    "arrive": minutes_hhmm(t),
+                    "start": minutes_hhmm(t),
+                    "end": minutes_hhmm(t + visit),
+                    "wait_minutes": 0,
+                }
+            )
+            t += visit
+            if j == 1:
+                items.append(
+                    {
+                        "type": "break",
+                        "kind": "lunch",
+                        "start": minutes_hhmm(t),
+                        "end": minutes_hhmm(t + 60),
+                        "at": s.id,
+                    }
+                )
+                t += 60
+        days.append(
+            {"date": (first + dt.timedelta(days=k)).isoformat(), "start": start, "overnight": night, "items": items}
+        )
+    travel = sum(i["minutes"] for d in days for i in d["items"] if i["type"] == "travel")
+    km = sum(i["km"] for d in days for i in d["items"] if i["type"] == "travel")
+    plan = {
+        "schema": "qiantu/plan@1",
+        "title": "贵州全景 10 日（基准）",
+        "status": "feasible",
+        "mode": "drive",
+        "start_date_given": True,
+        "days": days,
+        "order": [s.id for s in stops],
+        "dropped": [],
+        "totals": {
+            "travel_minutes": travel,
+            "km": round(km, 1),
+            "visit_minutes": 75 * len(stops),
+            "cost_cny": 98000.0,
+            "cost_per_person_cny": 4900,
+        },
+        "solver": {"name": "synthetic", "seconds": 0.0},
+    }
+    plan_from_dict(plan)  # raises if the synthetic plan is not a valid plan
+    return plan
+
+
+def optimizer_plan(catalog) -> dict:
+    from planner.optimize.trip import plan_trip
+    from planner.plan import plan_to_dict
+    from planner.request import request_from_dict
+
+    req = request_from_dict(
+        {
+            "schema": "qiantu/request@1",
+            "title": "贵州全景 10 日",
+            "start": "guiyang",
+            "start_date": "2027-05-10",
+            "days": 10,
+            "day_start": "07:30",
+            "day_end": "19:30",
+            "group_size": 20,
+            "stops": [{"id": s.id, "priority": 1} for s in pick_stops(catalog)],
+        },
+        catalog=catalog,
+    )
+    return plan_to_dict(plan_trip(req, catalog))
+
+
+def best_of(fn, repeat: int) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=1, help="runs per format; the best is reported")
+    ap.add_argument("--keep", metavar="DIR", help="keep the exported files in DIR")
+    ap.add_argument("--optimizer", action="store_true", help="plan the 40 stops with plan_trip instead")
+    args = ap.parse_args()
+
+    from planner import export as ex
+
+    catalog = load_catalog()
+    t0 = time.perf_counter()
+    if args.optimizer:
+        plan = optimizer_plan(catalog)
+        how = "plan_trip"
+    else:
+        from planner.network import load_network
+
+        plan = synthesise_plan(catalog, load_network(catalog))
+        how = "synthesised"
+    made = time.perf_counter() - t0
+    n_visits = sum(1 for d in plan["days"] for i in d["items"] if i["type"] == "visit")
+    print(f"plan: {len(plan['days'])} days, {n_visits} visits ({how}, {made:.1f} s to make)")
+
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="qiantu-bench-export-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    anchor = best_of(lambda: write_json_atomic(plan, folder / "plan.json"), max(5, args.repeat))
+    print(f"anchor: write the plan JSON  {anchor * 1000:8.1f} ms")
+    print(f"{'format':<10}{'seconds':>10}{'x anchor':>12}  warnings")
+    total = 0.0
+    for name, (func, ext) in ex.FORMATS.items():
+        warnings: list[str] = []
+
+        def run(func=func, ext=ext, warnings=warnings):
+            warnings[:] = func(plan, folder / f"plan{ext}", lang="zh", catalog=catalog)
+
+        s = best_of(run, args.repeat)
+        total += s
+        print(f"{name:<10}{s:>10.2f}{s / anchor:>12.0f}  {'; '.join(warnings) or '-'}")
+    verdict = "OK" if total < GOAL_S else "OVER"
+    print(f"{'total':<10}{total:>10.2f}{total / anchor:>12.0f}  goal < {GOAL_S:.0f} s: {verdict}")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"files in {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

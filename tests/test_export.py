@@ -1,0 +1,525 @@
+"""Exports read back by independent readers: poppler / pypdf, openpyxl, gpxpy, GDAL, icalendar."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from planner.errors import ExportError
+
+DATA = Path(__file__).resolve().parent / "data"
+PLAN_FILE = DATA / "export_plan_5days.json"
+HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
+HAVE_OGR = shutil.which("ogrinfo") is not None
+needs_poppler = pytest.mark.skipif(not HAVE_POPPLER, reason="poppler-utils (pdftotext, pdffonts) not installed")
+# Tests that print PDFs with maps start Qt WebEngine in a subprocess (about 3 s per PDF).
+slow = pytest.mark.slow
+needs_ogr = pytest.mark.skipif(not HAVE_OGR, reason="GDAL's ogrinfo not installed (apt-get install gdal-bin)")
+
+
+@pytest.fixture(scope="module")
+def plan() -> dict:
+    return json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from planner.catalog import load_catalog
+
+    return load_catalog()
+
+
+def visits(plan: dict) -> list[tuple[int, dict]]:
+    return [(k, it) for k, d in enumerate(plan["days"]) for it in d["items"] if it["type"] == "visit"]
+
+
+def stay_ids(plan: dict) -> set[str]:
+    """Places the group starts from or sleeps at."""
+    return {plan["days"][0]["start"]} | {d["overnight"] for d in plan["days"]}
+
+
+def squash(text: str) -> str:
+    """Text without any white space: a name wrapped over two lines of a table cell still matches."""
+    return re.sub(r"\s+", "", text)
+
+
+def folder_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def ogr_counts(path: Path) -> dict[str, int]:
+    """Layer name -> feature count, as GDAL reads the file."""
+    out = subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-al", str(path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    counts: dict[str, int] = {}
+    layer = None
+    for line in out.stdout.splitlines():
+        if line.startswith("Layer name:"):
+            layer = line.split(":", 1)[1].strip()
+        elif line.startswith("Feature Count:") and layer is not None:
+            counts[layer] = int(line.split(":", 1)[1])
+    return counts
+
+
+def test_fixture_is_a_realistic_five_day_plan(plan):
+    from planner.plan import plan_from_dict
+
+    p = plan_from_dict(plan)
+    assert len(p.days) == 5 and len(p.visits()) == 12
+    ids = {v.id for v in p.visits()}
+    assert {"zunyi-conference-site", "huangguoshu-waterfall", "xijiang-miao-village"} <= ids
+    assert all(len(i.path) >= 2 for d in p.days for i in d.items if i.type == "travel")
+    assert p.dropped and p.totals["cost_cny"]
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+@pytest.fixture(scope="module")
+def pdfs(plan, catalog, tmp_path_factory):
+    """The 5-day plan printed in Chinese and in English, maps included (one snapshot process each)."""
+    from planner.export import export_pdf
+
+    folder = tmp_path_factory.mktemp("pdf")
+    out = {}
+    for lang in ("zh", "en"):
+        path = folder / f"plan-{lang}.pdf"
+        warnings = export_pdf(
+            plan, path, lang=lang, catalog=catalog, notes="集合：贵阳北站 08:00 / Meet at Guiyang North"
+        )
+        out[lang] = (path, warnings)
+    return out
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@slow
+@needs_poppler
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_holds_every_day_and_place(pdfs, plan, catalog, lang):
+    path, warnings = pdfs[lang]
+    assert warnings == []
+    text = squash(pdf_text(path))
+    for k in range(len(plan["days"])):
+        heading = f"第{k + 1}天" if lang == "zh" else f"Day{k + 1}"
+        assert heading in text
+    for _day, v in visits(plan):
+        spot = catalog.get(v["id"])
+        assert squash(spot.name(lang)) in text, spot.name(lang)
+    # Overnight places, the dropped stops and the notes reach the paper too.
+    for d in plan["days"][:-1]:
+        assert squash(catalog.get(d["overnight"]).name(lang)) in text
+    for x in plan["dropped"]:
+        assert squash(catalog.get(x["id"]).name(lang)) in text
+    assert squash("集合：贵阳北站 08:00") in text
+    assert ("每人价格" if lang == "zh" else "Priceperperson") in text
+    assert "2,260" in text
+
+
+@slow
+@needs_poppler
+def test_pdf_embeds_its_chinese_font_and_has_page_numbers(pdfs):
+    path, _ = pdfs["zh"]
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [ln.split() for ln in fonts.splitlines()[2:] if ln.strip()]
+    assert rows, fonts
+    # Column "emb" is the fifth from the right (emb sub uni object ID).
+    assert all(r[-5] == "yes" for r in rows), fonts
+    assert any("WenQuanYi" in r[0] for r in rows) or any("Hei" in r[0] for r in rows)
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    n = len(reader.pages)
+    assert n >= 1 + 5 + 1  # cover, a section per day, closing page
+    assert reader.metadata.title == "贵州经典与红色之旅 5 日"
+    assert f"第 1 / {n} 页" in reader.pages[0].extract_text() or f"第1/{n}页" in squash(reader.pages[0].extract_text())
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+
+
+@slow
+@needs_poppler
+def test_pdf_has_the_overview_and_a_map_per_day(pdfs, plan):
+    path, _ = pdfs["en"]
+    out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    images = [ln for ln in out.splitlines()[2:] if ln.strip()]
+    assert len(images) == 1 + len(plan["days"])
+    pages = [int(ln.split()[0]) for ln in images]
+    assert pages[0] == 1 and len(set(pages[1:])) == len(plan["days"])  # one day map per day page
+
+
+@needs_poppler
+def test_pdf_without_the_snapshot_still_written_and_says_so(plan, catalog, tmp_path, monkeypatch):
+    from planner.export import pdf as pdf_mod
+
+    monkeypatch.setattr(pdf_mod, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
+    path = tmp_path / "nomaps.pdf"
+    warnings = pdf_mod.export_pdf(plan, path, lang="en", catalog=catalog)
+    assert path.is_file()
+    assert any("maps missing" in w for w in warnings)
+    text = pdf_text(path)
+    assert "The map could not be drawn here" in text
+    assert "Day 5" in text
+    assert folder_files(tmp_path) == ["nomaps.pdf"]
+
+
+def test_pdf_in_chinese_without_maps_is_fast_and_valid(plan, catalog, tmp_path):
+    from pypdf import PdfReader
+
+    from planner.export import export_pdf
+
+    path = tmp_path / "a.pdf"
+    assert export_pdf(plan, path, catalog=catalog, maps=False) == []
+    text = squash("".join(p.extract_text() for p in PdfReader(str(path)).pages))
+    assert "黄果树瀑布" in text and "住宿：凯里" in text and "未安排的景点" in text
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def test_xlsx_has_a_sheet_per_day_with_real_times(plan, catalog, tmp_path):
+    from openpyxl import load_workbook
+
+    from planner.export import export_xlsx
+
+    path = tmp_path / "plan.xlsx"
+    export_xlsx(plan, path, lang="en", catalog=catalog)
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "Summary"
+    day_sheets = [ws for ws in wb.worksheets if ws.title.startswith("Day")]
+    assert len(day_sheets) == len(plan["days"])
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert ws.column_dimensions["A"].width and ws.column_dimensions["B"].width
+    for k, ws in enumerate(day_sheets):
+        items = plan["days"][k]["items"]
+        rows = list(ws.iter_rows(min_row=2, max_row=1 + len(items), values_only=True))
+        for it, row in zip(items, rows):
+            start = it.get("depart") or it["start"]
+            assert isinstance(row[1], dt.time) and row[1].strftime("%H:%M") == start
+            assert isinstance(row[2], dt.time)
+            if it["type"] == "travel":
+                assert isinstance(row[6], int) and row[6] == it["minutes"]
+                assert isinstance(row[7], float)
+            if it["type"] == "visit":
+                assert row[11] == it["id"]
+    summary = wb["Summary"]
+    first = next(summary.iter_rows(min_row=2, max_row=2, values_only=True))
+    assert (
+        first[0] == 1 and isinstance(first[1], dt.datetime) and first[1].date().isoformat() == plan["days"][0]["date"]
+    )
+    values = {r[0]: r[1] for r in summary.iter_rows(values_only=True) if r[0]}
+    assert values["Price per person"] == plan["totals"]["cost_per_person_cny"]
+    assert "Places left out" in wb.sheetnames
+
+
+# --------------------------------------------------------------------------- GPX, KML, GeoJSON
+
+
+def test_gpx_waypoints_and_one_track_per_day(plan, catalog, tmp_path):
+    import gpxpy
+
+    from planner.export import export_gpx
+
+    path = tmp_path / "plan.gpx"
+    export_gpx(plan, path, lang="zh", catalog=catalog)
+    g = gpxpy.parse(path.read_text(encoding="utf-8"))
+    assert g.version == "1.1"
+    assert len(g.waypoints) == len(visits(plan)) + len(stay_ids(plan))
+    names = [w.name for w in g.waypoints]
+    assert any("黄果树瀑布" in n for n in names)
+    assert len(g.tracks) == len(plan["days"])
+    for k, trk in enumerate(g.tracks):
+        pts = [(p.latitude, p.longitude) for p in trk.segments[0].points]
+        day_path = [tuple(p) for it in plan["days"][k]["items"] if it["type"] == "travel" for p in it["path"]]
+        # The track follows the network path of the day's travel items, not straight lines.
+        assert len(pts) >= len({*day_path}) - len(plan["days"][k]["items"])
+        assert pts[0] == pytest.approx(day_path[0], abs=1e-6) and pts[-1] == pytest.approx(day_path[-1], abs=1e-6)
+
+
+@needs_ogr
+def test_gpx_read_by_gdal(plan, catalog, tmp_path):
+    from planner.export import export_gpx
+
+    path = tmp_path / "plan.gpx"
+    export_gpx(plan, path, catalog=catalog)
+    counts = ogr_counts(path)
+    assert counts["waypoints"] == len(visits(plan)) + len(stay_ids(plan))
+    assert counts["tracks"] == len(plan["days"])
+
+
+@needs_ogr
+def test_kml_folder_per_day_read_by_gdal(plan, catalog, tmp_path):
+    from planner.export import export_kml
+
+    path = tmp_path / "plan.kml"
+    export_kml(plan, path, lang="en", catalog=catalog)
+    counts = ogr_counts(path)
+    day_layers = [name for name in counts if name.startswith("Day ")]
+    assert len(day_layers) == len(plan["days"])
+    for k, d in enumerate(plan["days"]):
+        layer = next(n for n in day_layers if n.startswith(f"Day {k + 1} "))
+        n_visits = sum(1 for it in d["items"] if it["type"] == "visit")
+        # the line, the stops, the night's place (and the trip's start on day 1)
+        assert counts[layer] == 1 + n_visits + 1 + (1 if k == 0 else 0)
+
+
+def test_kml_lines_styled_in_day_colours(plan, catalog, tmp_path):
+    from planner.export import export_kml
+    from planner.export.common import day_color
+    from planner.export.kml import kml_color
+
+    path = tmp_path / "plan.kml"
+    export_kml(plan, path, catalog=catalog)
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.parse(path).getroot()
+    folders = root.findall(".//k:Folder", ns)
+    assert len(folders) == len(plan["days"])
+    assert len(root.findall(".//k:LineString", ns)) == len(plan["days"])
+    line_colours = {e.text for e in root.findall(".//k:LineStyle/k:color", ns)}
+    assert {kml_color(day_color(k)) for k in range(len(plan["days"]))} <= line_colours
+    assert kml_color("#d62728") == "e62827d6"
+
+
+@needs_ogr
+def test_geojson_points_and_a_line_per_day(plan, catalog, tmp_path):
+    from planner.export import export_geojson
+
+    path = tmp_path / "plan.geojson"
+    export_geojson(plan, path, catalog=catalog)
+    counts = ogr_counts(path)
+    assert sum(counts.values()) == len(visits(plan)) + len(stay_ids(plan)) + len(plan["days"])
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    lines = [f for f in doc["features"] if f["geometry"]["type"] == "LineString"]
+    stops = [f for f in doc["features"] if f["properties"]["kind"] == "stop"]
+    assert [f["properties"]["day"] for f in lines] == list(range(1, len(plan["days"]) + 1))
+    assert len(stops) == len(visits(plan))
+    first = stops[0]["properties"]
+    day0, v0 = visits(plan)[0]
+    assert first["id"] == v0["id"] and first["start"] == f"{plan['days'][day0]['date']}T{v0['start']}"
+    lon, lat = stops[0]["geometry"]["coordinates"]
+    assert catalog.get(v0["id"]).lat == pytest.approx(lat, abs=1e-5) and 100 < lon < 115
+
+
+# --------------------------------------------------------------------------- ICS
+
+
+def test_ics_one_event_per_visit_at_local_times(plan, catalog, tmp_path):
+    import icalendar
+
+    from planner.export import export_ics
+
+    path = tmp_path / "plan.ics"
+    export_ics(plan, path, lang="zh", catalog=catalog)
+    raw = path.read_bytes()
+    assert b"BEGIN:VTIMEZONE" in raw and b"TZID:Asia/Shanghai" in raw
+    cal = icalendar.Calendar.from_ical(raw)
+    events = list(cal.walk("VEVENT"))
+    visit_events = [e for e in events if str(e["summary"]).startswith("游览")]
+    long_legs = [it for d in plan["days"] for it in d["items"] if it["type"] == "travel" and it["minutes"] > 30]
+    assert len(visit_events) == len(visits(plan))
+    assert len(events) == len(visits(plan)) + len(long_legs)
+    for ev, (k, v) in zip(visit_events, visits(plan)):
+        start = ev.decoded("dtstart")
+        assert ev["dtstart"].params["TZID"] == "Asia/Shanghai"
+        assert start.strftime("%Y-%m-%d %H:%M") == f"{plan['days'][k]['date']} {v['start']}"
+        assert start.utcoffset() == dt.timedelta(hours=8)
+        assert ev.decoded("dtend").strftime("%H:%M") == v["end"]
+        spot = catalog.get(v["id"])
+        assert str(ev["location"]) == spot.name_zh
+        assert ev["geo"].latitude == pytest.approx(spot.lat, abs=1e-5)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_is_one_offline_file(plan, catalog, tmp_path):
+    from planner.export import export_html
+
+    path = tmp_path / "plan.html"
+    export_html(plan, path, lang="en", catalog=catalog)
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=[\"']?https?:", page, re.IGNORECASE)
+    assert not re.search(r"<link[^>]+href=[\"']?https?:", page, re.IGNORECASE)
+    assert "L.map(" in page or "L.map (" in page  # Leaflet is inlined and builds the map
+    for _k, v in visits(plan):
+        assert catalog.get(v["id"]).name_en.replace("'", "&#x27;") in page or catalog.get(v["id"]).name_en in page
+    assert folder_files(tmp_path) == ["plan.html"]
+
+
+# --------------------------------------------------------------------------- failures leave nothing
+
+
+ALL = ["export_pdf", "export_xlsx", "export_gpx", "export_kml", "export_geojson", "export_ics", "export_html"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_plan_with_a_bad_field_leaves_no_file(plan, catalog, tmp_path, name):
+    import planner.export as ex
+
+    bad = copy.deepcopy(plan)
+    k = next(i for i, it in enumerate(bad["days"][1]["items"]) if it["type"] == "visit")
+    bad["days"][1]["items"][k]["id"] = "no-such-spot"
+    target = tmp_path / "out.file"
+    with pytest.raises(ExportError) as err:
+        getattr(ex, name)(bad, target, catalog=catalog)
+    assert "no-such-spot" in str(err.value) and "days[1].items" in str(err.value)
+    assert folder_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_an_unwritable_path_raises_export_error(plan, catalog, tmp_path, name):
+    import planner.export as ex
+
+    target = tmp_path / "missing-folder" / "out.file"
+    with pytest.raises(ExportError, match="does not exist"):
+        getattr(ex, name)(plan, target, catalog=catalog, **({"maps": False} if name == "export_pdf" else {}))
+    assert folder_files(tmp_path) == []
+
+
+def test_a_failure_while_writing_keeps_the_old_file(plan, catalog, tmp_path, monkeypatch):
+    import openpyxl
+
+    from planner.export import export_xlsx
+
+    target = tmp_path / "plan.xlsx"
+    target.write_bytes(b"old")
+
+    def broken_save(self, filename):
+        Path(filename).write_bytes(b"half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(ExportError, match="No space left"):
+        export_xlsx(plan, target, catalog=catalog)
+    assert target.read_bytes() == b"old"
+    assert folder_files(tmp_path) == ["plan.xlsx"]
+
+
+def test_not_a_plan_is_an_export_error(catalog, tmp_path):
+    from planner.export import export_gpx
+
+    with pytest.raises(ExportError, match="not a valid plan"):
+        export_gpx({"schema": "qiantu/plan@1", "status": "done"}, tmp_path / "x.gpx", catalog=catalog)
+    with pytest.raises(ExportError, match="language"):
+        export_gpx(json.loads(PLAN_FILE.read_text()), tmp_path / "x.gpx", lang="fr", catalog=catalog)
+    assert folder_files(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run_cli(*args: str, capsys) -> tuple[int, str, str]:
+    from planner.cli import main
+
+    code = main(["export", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_exports_a_package_plan(plan, tmp_path, capsys):
+    import gpxpy
+    import icalendar
+
+    pkg = {
+        "schema": "qiantu/package@1",
+        "title": plan["title"],
+        "request": {
+            "schema": "qiantu/request@1",
+            "start": "guiyang",
+            "days": 5,
+            "group_size": 16,
+            "stops": [{"id": v["id"]} for _k, v in visits(plan)],
+        },
+        "plan": plan,
+        "notes": "",
+    }
+    src = tmp_path / "trip.qiantu.json"
+    src.write_text(json.dumps(pkg, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run_cli(
+        str(src),
+        "--gpx",
+        str(tmp_path / "t.gpx"),
+        "--ics",
+        str(tmp_path / "t.ics"),
+        "--geojson",
+        str(tmp_path / "t.geojson"),
+        "--lang",
+        "en",
+        capsys=capsys,
+    )
+    assert code == 0, err
+    assert len(gpxpy.parse((tmp_path / "t.gpx").read_text(encoding="utf-8")).tracks) == 5
+    cal = icalendar.Calendar.from_ical((tmp_path / "t.ics").read_bytes())
+    assert any(str(e["summary"]).startswith("Visit: ") for e in cal.walk("VEVENT"))
+    assert "t.gpx" in out
+
+
+def test_cli_bad_input_is_one_line_and_no_partial_output(plan, tmp_path, capsys):
+    # No output option.
+    code, _out, err = run_cli(str(PLAN_FILE), capsys=capsys)
+    assert code == 2 and "nothing to export" in err and len(err.strip().splitlines()) == 1
+    # A package without a plan.
+    pkg = tmp_path / "empty.qiantu.json"
+    pkg.write_text(
+        json.dumps(
+            {
+                "schema": "qiantu/package@1",
+                "title": "x",
+                "request": {
+                    "schema": "qiantu/request@1",
+                    "start": "guiyang",
+                    "days": 2,
+                    "stops": [{"id": "jiaxiu-tower"}],
+                },
+                "plan": None,
+                "notes": "",
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, _out, err = run_cli(str(pkg), "--gpx", str(tmp_path / "a.gpx"), capsys=capsys)
+    assert code == 2 and "no plan" in err and len(err.strip().splitlines()) == 1
+    # A plan with an unknown place: the first format would work, the plan fails -> nothing written.
+    bad = copy.deepcopy(plan)
+    bad["days"][4]["overnight"] = "atlantis"
+    src = tmp_path / "bad.json"
+    src.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    before = folder_files(tmp_path)
+    code, _out, err = run_cli(
+        str(src), "--xlsx", str(tmp_path / "a.xlsx"), "--gpx", str(tmp_path / "a.gpx"), capsys=capsys
+    )
+    assert code == 2 and "atlantis" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert folder_files(tmp_path) == before
+    # A missing file.
+    code, _out, err = run_cli(str(tmp_path / "nope.json"), "--gpx", str(tmp_path / "a.gpx"), capsys=capsys)
+    assert code == 2 and "not found" in err
+
+
+def test_cli_one_failing_output_writes_none(plan, tmp_path, capsys, monkeypatch):
+    from planner.export import FORMATS
+
+    def fails(*a, **k):
+        raise ExportError("the disk is full")
+
+    monkeypatch.setitem(FORMATS, "ics", (fails, ".ics"))
+    code, _out, err = run_cli(
+        str(PLAN_FILE), "--gpx", str(tmp_path / "a.gpx"), "--ics", str(tmp_path / "a.ics"), capsys=capsys
+    )
+    assert code == 2 and "disk is full" in err
+    assert folder_files(tmp_path) == []
