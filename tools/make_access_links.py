@@ -2,7 +2,8 @@
 
 Every catalog spot that is not itself a network node is joined to its nearest hub or junction
 by a generated row (geodesic distance x ACCESS_DETOUR, class ``scenic`` under 5 km, else
-``county``, note "estimate"). Hand-written rows (any row whose ``source`` is not the generator's)
+``county``, note "estimate"; a railway station, catalog kind ``station``, gets class ``urban``:
+the road from a station forecourt to its town is a town street, not a scenic-area lane). Hand-written rows (any row whose ``source`` is not the generator's)
 are kept as they are and take priority: a spot with a hand-written row gets no generated one.
 
 Usage: python tools/make_access_links.py [--catalog DIR_OR_CSV] [--network DIR] [--check]
@@ -37,6 +38,14 @@ def read_nodes(network_dir: Path) -> dict[str, tuple[str, float, float]]:
         return {r["id"]: (r["kind"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)}
 
 
+def _generated_class(spot, km: float) -> str:
+    """Road class of a generated access row: ``urban`` for a railway station (its road into town
+    is a town street), else ``scenic`` under SCENIC_UNDER_KM and ``county`` beyond."""
+    if spot.kind == "station":
+        return "urban"
+    return "scenic" if km < SCENIC_UNDER_KM else "county"
+
+
 def build_rows(catalog, network_dir: Path) -> list[dict[str, str]]:
     """Hand-written rows first (file order), then one generated row per remaining spot (catalog order)."""
     nodes = read_nodes(network_dir)
@@ -61,7 +70,7 @@ def build_rows(catalog, network_dir: Path) -> list[dict[str, str]]:
                 "spot": spot.id,
                 "node": node,
                 "km": f"{km:.1f}",
-                "class": "scenic" if km < SCENIC_UNDER_KM else "county",
+                "class": _generated_class(spot, km),
                 "source": f"{GENERATED} (geodesic from the catalog position to the node)",
                 "note": f"estimate: geodesic {dist:.1f} km x {ACCESS_DETOUR}",
             }

@@ -107,6 +107,8 @@ class TripPanel(QWidget):
         self.groupSpin.setObjectName("groupSizeSpin")
         self.lunchSpin = QSpinBox(self, minimum=0, maximum=180, singleStep=15)
         self.lunchSpin.setObjectName("lunchSpin")
+        self.budgetSpin = QSpinBox(self, minimum=0, maximum=1000000, singleStep=100)
+        self.budgetSpin.setObjectName("budgetSpin")
         self.keepOrderCheck = QCheckBox(self)
         self.keepOrderCheck.setObjectName("keepOrderCheck")
 
@@ -143,7 +145,7 @@ class TripPanel(QWidget):
 
         self._form = QFormLayout()
         self._labels = {k: QLabel(self) for k in ("title", "start", "end", "date", "days", "hours", "drive",
-                                                   "mode", "group", "lunch")}
+                                                   "mode", "group", "lunch", "budget")}
         self._form.addRow(self._labels["title"], self.titleEdit)
         self._form.addRow(self._labels["start"], self.startCombo)
         self._form.addRow(self._labels["end"], self.endCombo)
@@ -161,6 +163,7 @@ class TripPanel(QWidget):
         self._form.addRow(self._labels["mode"], self.modeCombo)
         self._form.addRow(self._labels["group"], self.groupSpin)
         self._form.addRow(self._labels["lunch"], self.lunchSpin)
+        self._form.addRow(self._labels["budget"], self.budgetSpin)
 
         stop_buttons = QHBoxLayout()
         for b in (self.upButton, self.downButton, self.afterButton, self.removeButton):
@@ -195,6 +198,7 @@ class TripPanel(QWidget):
         self.modeCombo.activated.connect(lambda _i: self._set("mode", self.modeCombo.currentData()))
         self.groupSpin.valueChanged.connect(lambda v: self._set("group_size", int(v)))
         self.lunchSpin.valueChanged.connect(lambda v: self._set("lunch_minutes", int(v)))
+        self.budgetSpin.valueChanged.connect(lambda v: self._set("budget_per_person_cny", int(v) or None))
         self.keepOrderCheck.toggled.connect(lambda v: self._set("keep_order", bool(v)))
         self.stopsView.itemChanged.connect(self._on_stop_item_changed)
         self.stopsView.currentItemChanged.connect(self._on_stop_current)
@@ -223,13 +227,14 @@ class TripPanel(QWidget):
         texts = {
             "title": tr("Title"), "start": tr("Start"), "end": tr("End"), "date": tr("Start date"), "days": tr("Days"),
             "hours": tr("Day hours"), "drive": tr("Max drive / day (h)"), "mode": tr("Travel mode"),
-            "group": tr("Group size"), "lunch": tr("Lunch (min)"),
+            "group": tr("Group size"), "lunch": tr("Lunch (min)"), "budget": tr("Budget / person (CNY)"),
         }
         for k, text in texts.items():
             self._labels[k].setText(text)
         self.dateCheck.setToolTip(tr("Plan on real dates (weekly closures apply)"))
         self.driveSpin.setSpecialValueText(tr("no limit"))
         self.keepOrderCheck.setText(tr("Keep my order (re-time only)"))
+        self.budgetSpin.setSpecialValueText(tr("no limit"))
         self.stopsView.setHeaderLabels(
             [tr("Stop"), tr("Must"), tr("Prio."), tr("Min"), tr("After")]
         )
@@ -289,6 +294,7 @@ class TripPanel(QWidget):
             self.groupSpin.setValue(int(r.get("group_size") or 1))
             self.lunchSpin.setValue(int(r.get("lunch_minutes") if r.get("lunch_minutes") is not None else 60))
             self.keepOrderCheck.setChecked(bool(r.get("keep_order")))
+            self.budgetSpin.setValue(int(r.get("budget_per_person_cny") or 0))
             self._fill_stops()
         finally:
             self._updating = False

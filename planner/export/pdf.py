@@ -40,7 +40,11 @@ SNAPSHOT_MODULE = "ui.snapshot"
 OVERVIEW_PX = (900, 520)
 # Up to this many days the at-a-glance table shares the cover with the map; beyond, it gets a page.
 GLANCE_ON_COVER_MAX_DAYS = 6
-DAY_PX = (900, 440)
+DAY_PX = (900, 440)  # the width; the height follows the page room (DAY_MAP_MM)
+DAY_MAP_MM = (55.0, 95.0)  # a day's map height on paper: at least, at most
+DAY_MAP_MM_FLOWING = 80.0  # when the day needs two pages anyway
+PAGE_MARGIN_MM = 16
+
 
 # Fonts that draw Chinese and whose text pdftotext gives back as the same characters (ENVIRONMENT.md:
 # Noto CJK extracts as radicals). TrueType outlines only: reportlab cannot embed CFF (.otf) fonts.
@@ -536,10 +540,12 @@ def _row_cells(r: Row, day: DayView, st, lang: str) -> list:
     if r.estimate:
         notes.append(mode_text("estimate", lang))
     arrow = "→ "
+    # The Chinese name of a place visited next is on its own line below; a town's is shown here.
+    other = "" if r.place.kind == "attraction" else r.place.other_name(lang)
     return [
         _p(time, st["cell_muted"]),
         _p("", st["cell"]),
-        place_cell(arrow + r.place.name(lang), r.place.other_name(lang), "cell_muted"),
+        place_cell(arrow + r.place.name(lang), other, "cell_muted"),
         _p(label("travel_to", lang), st["cell_muted"]),
         _p(f"{mode_text(r.mode, lang)} {duration_text(r.minutes, lang)}\n{r.km:.0f} km", st["cell_muted"]),
         _p("", st["cell"]),
@@ -548,10 +554,35 @@ def _row_cells(r: Row, day: DayView, st, lang: str) -> list:
     ]
 
 
-def _day_section(it: Itinerary, day: DayView, st, lang: str, img: MapImage | None, width: float) -> list:
+@dataclass
+class DayParts:
+    """A day's heading, timetable and night box, built before the maps so the map can take the
+    height the page has left."""
+
+    head: object
+    table: object
+    box: object
+
+    def height(self, width: float) -> float:
+        return sum(f.wrap(width, 10_000)[1] for f in (self.head, self.table, self.box))
+
+
+def _day_map_px(parts: DayParts, width: float) -> tuple[int, int]:
+    """Size of the day's map: as tall as the page allows (a day on one page), within limits."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    frame = A4[1] - PAGE_TOP - PAGE_BOTTOM - 12  # the frame's own 6 pt padding top and bottom
+    room = frame - parts.height(width) - (3 + 4 + 4 + 3) * mm  # spacers around the map and the box
+    lo, hi = DAY_MAP_MM
+    h_mm = min(hi, room / mm) if room / mm >= lo else DAY_MAP_MM_FLOWING
+    return DAY_PX[0], round(DAY_PX[0] * h_mm * mm / width)
+
+
+def _day_parts(it: Itinerary, day: DayView, st, lang: str, width: float) -> DayParts:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
     heading = label("day_n", lang, n=day.number)
     if it.dates_given:
@@ -575,7 +606,6 @@ def _day_section(it: Itinerary, day: DayView, st, lang: str, img: MapImage | Non
             ]
         )
     )
-    story: list = [head, Spacer(1, 3 * mm), *_map_flowable(img, width, st, lang)]
     cols = [
         label("time", lang),
         "#",
@@ -606,7 +636,6 @@ def _day_section(it: Itinerary, day: DayView, st, lang: str, img: MapImage | Non
     scale = width / sum(widths)
     table = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1)
     table.setStyle(TableStyle(style))
-    story.append(table)
     ov = day.overnight
     key = "end_of_trip" if day.last else "overnight"
     ov_text = f"{label(key, lang)}{'：' if lang == 'zh' else ': '}{ov.name(lang)}"
@@ -623,7 +652,15 @@ def _day_section(it: Itinerary, day: DayView, st, lang: str, img: MapImage | Non
             ]
         )
     )
-    story += [Spacer(1, 4 * mm), KeepTogether([box])]
+    return DayParts(head, table, box)
+
+
+def _day_section(parts: DayParts, st, lang: str, img: MapImage | None, width: float) -> list:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Spacer
+
+    story: list = [parts.head, Spacer(1, 3 * mm), *_map_flowable(img, width, st, lang), parts.table]
+    story += [Spacer(1, 4 * mm), KeepTogether([parts.box])]
     return story
 
 

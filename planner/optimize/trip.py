@@ -39,6 +39,85 @@ def plan_trip(
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Plan:
+    """Plan a trip request; with ``budget_per_person_cny`` the price per person is a limit.
+
+    See :func:`_plan_once` for the parameters. With a budget (and a group size to price for),
+    optional stops are given up one at a time — the one with the least priority per yuan it
+    costs each traveller — and the trip re-planned until the price per person fits; each stop
+    given up is listed in ``dropped`` with the price it would have taken. When the must stops
+    alone cost more than the budget, the plan (with them) is ``infeasible`` and says so.
+    """
+    budget = getattr(request, "budget_per_person_cny", None)
+    plan = _plan_once(request, catalog, network, time_limit_s=time_limit_s, seed=seed, progress=progress,
+                      cancelled=cancelled)
+    if not budget or not request.group_size or plan.totals.get("cost_per_person_cny") is None:
+        return plan
+    return _keep_within_budget(plan, request, float(budget), catalog, network, seed=seed, cancelled=cancelled)
+
+
+def _keep_within_budget(plan: Plan, request, budget: float, catalog, network, *, seed, cancelled) -> Plan:
+    import dataclasses
+
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    given_up: list[tuple[str, float]] = []
+    current = request
+    first_price = plan.totals["cost_per_person_cny"]
+    while plan.totals.get("cost_per_person_cny") is not None and plan.totals["cost_per_person_cny"] > budget:
+        if cancelled is not None and cancelled():
+            break
+        visited = {v.id for v in plan.visits()}
+        optional = [st for st in current.stops if not st.must and st.id in visited]
+        if not optional:
+            plan.status = "infeasible"
+            plan.warnings.append(
+                f"over budget: the must stops alone cost {plan.totals['cost_per_person_cny']:,.0f} CNY per person, "
+                f"more than the budget of {budget:,.0f} CNY"
+            )
+            break
+
+        def value(st) -> float:
+            spot = catalog.spots.get(st.id)
+            ticket = (spot.ticket_cny or 0.0) if spot else 0.0
+            # A stop also costs its share of time on the road and in hotels: one yuan at least.
+            return float(st.priority) / (ticket + 1.0)
+
+        drop = min(optional, key=lambda st: (value(st), st.id))
+        price_with = plan.totals["cost_per_person_cny"]
+        current = dataclasses.replace(current, stops=[st for st in current.stops if st.id != drop.id])
+        plan = _plan_once(current, catalog, network, time_limit_s=min(2.0, float(current.time_limit_s)), seed=seed,
+                          cancelled=cancelled)
+        given_up.append((drop.id, price_with))
+    for sid, price_with in given_up:
+        name = catalog.spots[sid].name_zh if sid in catalog else sid
+        plan.dropped.append(Dropped(
+            id=sid,
+            reason=f"{name} left out to keep within the budget of {budget:,.0f} CNY per person "
+                   f"(with it: {price_with:,.0f} CNY)",
+        ))
+    plan.totals["budget_per_person_cny"] = budget
+    plan.totals["price_before_budget_cny"] = first_price
+    plan.solver["budget"] = {
+        "per_person_cny": budget,
+        "price_before_cny": first_price,
+        "price_after_cny": plan.totals.get("cost_per_person_cny"),
+        "stops_given_up": [sid for sid, _ in given_up],
+    }
+    return plan
+
+
+def _plan_once(
+    request,
+    catalog=None,
+    network=None,
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Plan:
     """Plan a trip request.
 
     Parameters

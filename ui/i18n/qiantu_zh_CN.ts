@@ -622,6 +622,10 @@ Data: see the Details pane for each place's sources.</source>
       <translation>午餐（分钟）</translation>
     </message>
     <message>
+      <source>Budget / person (CNY)</source>
+      <translation>人均预算（元）</translation>
+    </message>
+    <message>
       <source>Plan on real dates (weekly closures apply)</source>
       <translation>按实际日期规划（考虑闭馆日）</translation>
     </message>
