@@ -130,6 +130,10 @@ ESTIMATES: dict[str, tuple[float, float, str]] = {
     "j-sidu": (27.93, 106.62, "G4215 interchange at Sidu town (Honghuagang), placed by hand; no coordinate source"),
     "j-baili": (27.12, 105.90, "G76 interchange for Baili Dujuan (Jinpo side), placed by hand; no coordinate source"),
     "j-sankeshu": (26.55, 108.05, "Sankeshu town east of Kaili, where the Xijiang road leaves; placed by hand; no coordinate source"),
+    "j-kaili-ic": (26.56, 107.96, "G60 Kaili interchange south of the city, on the G60 line from Majiang to the Kaili East exit at Sankeshu, which a Kaili guide puts 10 km further east by expressway (http://npbww.com/xiandaishige/2fq985j6ti.html); placed by hand and possibly further off than 1-2 km; no coordinate source"),
+    "j-zhijindong-ic": (26.77, 105.905, "exit of the Qianxi-Zhijin expressway (黔织高速) for Zhijin Cave, placed by hand about 3 km west of the cave gate towards the straight line Qianxi-Zhijin, possibly further off than 1-2 km; neither the exit nor its position was found in a source"),
+    "j-xijiang-ic": (26.47, 108.14, "Xijiang exit of the Kaili-Leishan expressway (凯雷高速), placed by hand about 4 km south-west of the village so that the published 4.9 km Xijiang link road (西江景区连接线) can reach it; possibly further off than 1-2 km; no coordinate source"),
+    "j-xqk-ic": (25.285, 107.70, "Xiaoqikong (Jia'ou) exit of the Mawei-Jia'ou-Libo expressway (麻驾高速), placed by hand about 3 km north of the east gate; possibly further off than 1-2 km; no coordinate source"),
     "j-kedu": (25.68, 106.89, "Kedu town (Pingtang), the FAST astronomy town; placed by hand; no coordinate source"),
     "j-heiwanhe": (27.86, 108.78, "Heiwanhe, the road-end at the Fanjingshan east gate; placed by hand; no coordinate source"),
 }

@@ -95,6 +95,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "warnings": ("提示", "Please note"),
     "page": ("第 {p} / {n} 页", "Page {p} of {n}"),
     "map_missing": ("（此处地图未能生成）", "(The map could not be drawn here.)"),
+    "map_missing_why": ("（此处地图未能生成：{why}）", "(The map could not be drawn here: {why})"),
     "fine_print": (
         "时间为计划时间，以当天路况为准；开放时间与门票以景区公布为准。",
         "Times are planned times and depend on the day's traffic; opening hours and tickets as published by each site.",
@@ -173,10 +174,11 @@ _TAILS = {
 }
 
 
-def reason_text(reason: str, lang: str) -> str:
-    """The reason a stop was left out, in Chinese for the common cases when ``lang`` is zh."""
+def reason_text(reason: str, lang: str, place: Place | None = None) -> str:
+    """The reason a stop was left out, in Chinese for the common cases when ``lang`` is zh (the
+    optimizer names the place in Chinese; in English the place's English name is put in)."""
     if lang != "zh":
-        return reason
+        return reason.replace(place.name_zh, place.name_en) if place is not None else reason
     for pattern, template in _REASON_PATTERNS:
         m = pattern.match(reason)
         if m:

@@ -43,7 +43,11 @@ GLANCE_ON_COVER_MAX_DAYS = 6
 DAY_PX = (900, 440)  # the width; the height follows the page room (DAY_MAP_MM)
 DAY_MAP_MM = (55.0, 95.0)  # a day's map height on paper: at least, at most
 DAY_MAP_MM_FLOWING = 80.0  # when the day needs two pages anyway
-PAGE_MARGIN_MM = 16
+# A4 in points and the page margins (points): 16 mm left/right and top, 17 mm bottom.
+PAGE_WIDTH, PAGE_HEIGHT = 595.2756, 841.8898
+PAGE_MARGIN = 16 * 72 / 25.4
+PAGE_TOP = 16 * 72 / 25.4
+PAGE_BOTTOM = 17 * 72 / 25.4
 
 
 # Fonts that draw Chinese and whose text pdftotext gives back as the same characters (ENVIRONMENT.md:
@@ -154,7 +158,40 @@ def _print_map_html(it: Itinerary, catalog, lang: str, day: DayView | None) -> s
         f"{m.get_name()}.fitBounds({json.dumps([[south, west], [north, east]])}, "
         f"{{paddingTopLeft: [40, {top}], paddingBottomRight: [40, 30], maxZoom: 9, animate: false}});",
     )
+    add_script(m, _DECLUTTER_JS.replace("MAP", m.get_name()))
     return render_html(m, inline=True)
+
+
+# Stops a few hundred metres apart (the sites of a city) sit on one spot at a province's scale and
+# hide each other's numbers. On paper nobody can zoom, so spread each such group in a small circle
+# below where they are and tie every marker to its true place with a thin line.
+_DECLUTTER_JS = """
+(function(map){
+  var q = window.qiantu || {}; var items = q.items || {};
+  var stops = Object.keys(items).filter(function(k){ return items[k].spot && items[k].layer.getLatLng; })
+    .map(function(k){ var l = items[k].layer; return {layer: l, ll: l.getLatLng(), p: map.latLngToContainerPoint(l.getLatLng())}; });
+  var used = {}; var groups = [];
+  stops.forEach(function(s, i){
+    if (used[i]) { return; }
+    var g = [s]; used[i] = true;
+    stops.forEach(function(t, j){ if (!used[j] && s.p.distanceTo(t.p) < 22) { g.push(t); used[j] = true; } });
+    if (g.length > 1) { groups.push(g); }
+  });
+  groups.forEach(function(g){
+    var cx = 0, cy = 0; g.forEach(function(s){ cx += s.p.x; cy += s.p.y; }); cx /= g.length; cy /= g.length;
+    // Fan out below the place (the night's "H" label sits above it), in stop order, left to right.
+    var r = Math.max(26, 11 * g.length);
+    var step = g.length > 1 ? Math.min(Math.PI / 3, (5 * Math.PI / 6) / (g.length - 1)) : 0;
+    g.forEach(function(s, k){
+      var a = Math.PI / 2 - (k - (g.length - 1) / 2) * step;
+      var ll = map.containerPointToLatLng(L.point(cx + r * Math.cos(a), cy + r * Math.sin(a)));
+      L.polyline([s.ll, ll], {color: '#333', weight: 1, opacity: 0.8, interactive: false}).addTo(map);
+      L.circleMarker(s.ll, {radius: 2, color: '#333', weight: 1, fillOpacity: 1, interactive: false}).addTo(map);
+      s.layer.setLatLng(ll);
+    });
+  });
+})(MAP);
+"""
 
 
 def render_maps(
@@ -330,14 +367,25 @@ def _badge(day: DayView, st, lang: str, *, small: bool = False):
     return t
 
 
-def _map_flowable(img: MapImage | None, width: float, st, lang: str) -> list:
-    """The map framed, a note where it could not be drawn, or nothing when maps are off (None)."""
-    from reportlab.lib.colors import HexColor
+def _map_block(img: MapImage | None, width: float, st, lang: str) -> list:
+    """The map and the space below it; nothing when maps are off (``img`` None)."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
     if img is None:
         return []
+    return [_map_flowable(img, width, st, lang), Spacer(1, 4 * mm)]
+
+
+def _map_flowable(img: MapImage, width: float, st, lang: str, why: str = ""):
+    """The map framed, or a note where it could not be drawn (one flowable).
+
+    ``why``, when given, is printed in the note (planner.report_pdf does, for an internal report);
+    the itinerary passes none: its technical reason goes back to the caller as a warning instead.
+    """
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Image, Table, TableStyle
+
     height = width * img.height_px / img.width_px
     if img.png is not None:
         pic = Image(str(img.png), width=width, height=height)
@@ -353,9 +401,9 @@ def _map_flowable(img: MapImage | None, width: float, st, lang: str) -> list:
                 ]
             )
         )
-        return [frame, Spacer(1, 4 * mm)]
-    # The reason (a technical one) goes back to the caller as a warning, not onto the client's page.
-    box = Table([[_p(label("map_missing", lang), st["missing"])]], colWidths=[width], rowHeights=[min(height, 30)])
+        return frame
+    note = label("map_missing_why", lang, why=why) if why else label("map_missing", lang)
+    box = Table([[_p(note, st["missing"])]], colWidths=[width], rowHeights=[min(height, 30)])
     box.setStyle(
         TableStyle(
             [
@@ -365,7 +413,7 @@ def _map_flowable(img: MapImage | None, width: float, st, lang: str) -> list:
             ]
         )
     )
-    return [box, Spacer(1, 4 * mm)]
+    return box
 
 
 # --------------------------------------------------------------------------- sections
@@ -439,7 +487,7 @@ def _cover(it: Itinerary, st, lang: str, overview: MapImage | None, width: float
     story.append(_p(f"{label('route', lang)}{'：' if lang == 'zh' else ': '}{_route_text(it, lang)}", st["sub"]))
     if it.status == "infeasible":
         story.append(_p(label("status_infeasible", lang), st["sub"]))
-    story += [Spacer(1, 3 * mm), *_map_flowable(overview, width, st, lang)]
+    story += [Spacer(1, 3 * mm), *_map_block(overview, width, st, lang)]
     if len(it.days) > GLANCE_ON_COVER_MAX_DAYS:
         from reportlab.platypus import PageBreak
 
@@ -569,10 +617,9 @@ class DayParts:
 
 def _day_map_px(parts: DayParts, width: float) -> tuple[int, int]:
     """Size of the day's map: as tall as the page allows (a day on one page), within limits."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
 
-    frame = A4[1] - PAGE_TOP - PAGE_BOTTOM - 12  # the frame's own 6 pt padding top and bottom
+    frame = PAGE_HEIGHT - PAGE_TOP - PAGE_BOTTOM - 12  # the frame's own 6 pt padding top and bottom
     room = frame - parts.height(width) - (3 + 4 + 4 + 3) * mm  # spacers around the map and the box
     lo, hi = DAY_MAP_MM
     h_mm = min(hi, room / mm) if room / mm >= lo else DAY_MAP_MM_FLOWING
@@ -659,7 +706,7 @@ def _day_section(parts: DayParts, st, lang: str, img: MapImage | None, width: fl
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Spacer
 
-    story: list = [parts.head, Spacer(1, 3 * mm), *_map_flowable(img, width, st, lang), parts.table]
+    story: list = [parts.head, Spacer(1, 3 * mm), *_map_block(img, width, st, lang), parts.table]
     story += [Spacer(1, 4 * mm), KeepTogether([parts.box])]
     return story
 
@@ -674,7 +721,9 @@ def _closing(it: Itinerary, st, lang: str, width: float, notes: str, warnings: l
         rows = [[_p(label("place", lang), st["cell_head"]), _p(label("reason", lang), st["cell_head"])]]
         for place, pid, reason, must in it.dropped:
             name = place.name(lang) if place else pid
-            rows.append([_p(name + (" *" if must else ""), st["cell"]), _p(reason_text(reason, lang), st["cell"])])
+            rows.append(
+                [_p(name + (" *" if must else ""), st["cell"]), _p(reason_text(reason, lang, place), st["cell"])]
+            )
         t = Table(rows, colWidths=[width * 0.3, width * 0.7], repeatRows=1)
         t.setStyle(
             TableStyle(
@@ -797,13 +846,17 @@ def export_pdf(
         raise ExportError("the plan has no days to print", field="days")
     warnings: list[str] = []
     font, _embedded = _register_font(warnings)
+    st = _styles(font, lang)
+    width = PAGE_WIDTH - 2 * PAGE_MARGIN
+    parts = [_day_parts(it, d, st, lang, width) for d in it.days]
     with tempfile.TemporaryDirectory(prefix="qiantu-pdf-") as scratch:
         images: list[MapImage | None] = [None] * (1 + len(it.days))
         if maps:
-            images = [MapImage(None, *OVERVIEW_PX)] + [MapImage(None, *DAY_PX) for _ in it.days]
+            sizes = [OVERVIEW_PX] + [_day_map_px(p, width) for p in parts]
+            images = [MapImage(None, w, h) for w, h in sizes]
             try:
-                pages = [(_print_map_html(it, catalog, lang, None), *OVERVIEW_PX)]
-                pages += [(_print_map_html(it, catalog, lang, d), *DAY_PX) for d in it.days]
+                pages = [(_print_map_html(it, catalog, lang, None), *sizes[0])]
+                pages += [(_print_map_html(it, catalog, lang, d), *size) for d, size in zip(it.days, sizes[1:])]
                 pngs, errors = render_maps(pages, Path(scratch))
             except (OSError, ValueError, ImportError) as exc:
                 pngs, errors = [None] * len(images), [f"the maps could not be built: {exc}"]
@@ -811,23 +864,22 @@ def export_pdf(
                 img.png = png
             if errors:
                 warnings.append("maps missing from the PDF: " + "; ".join(errors[:3]))
-        _build_pdf(it, path, lang=lang, font=font, images=images, notes=notes, group_size=group_size)
+        _build_pdf(
+            it, path, lang=lang, font=font, st=st, parts=parts, images=images, notes=notes, group_size=group_size
+        )
     return warnings
 
 
-def _build_pdf(it: Itinerary, path, *, lang, font, images, notes, group_size) -> None:
+def _build_pdf(it: Itinerary, path, *, lang, font, st, parts, images, notes, group_size) -> None:
     from reportlab import rl_config
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, SimpleDocTemplate
 
-    st = _styles(font, lang)
-    margin = 16 * mm
-    width = A4[0] - 2 * margin
+    width = PAGE_WIDTH - 2 * PAGE_MARGIN
     story: list = _cover(it, st, lang, images[0], width, group_size)
-    for day, img in zip(it.days, images[1:]):
+    for part, img in zip(parts, images[1:]):
         story.append(PageBreak())
-        story += _day_section(it, day, st, lang, img, width)
+        story += _day_section(part, st, lang, img, width)
     story.append(PageBreak())
     story += _closing(it, st, lang, width, notes, [])
     _table_fonts(story, font)
@@ -839,10 +891,10 @@ def _build_pdf(it: Itinerary, path, *, lang, font, images, notes, group_size) ->
         doc = SimpleDocTemplate(
             str(tmp),
             pagesize=A4,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=16 * mm,
-            bottomMargin=17 * mm,
+            leftMargin=PAGE_MARGIN,
+            rightMargin=PAGE_MARGIN,
+            topMargin=PAGE_TOP,
+            bottomMargin=PAGE_BOTTOM,
             title=it.title_or_default(lang),
             author="QianTu 黔途",
             subject=label("itinerary", lang),

@@ -92,7 +92,7 @@ def export_xlsx(
         head = ["id", label("place", lang), label("reason", lang), "must"]
         ws.append(head)
         for place, pid, reason, must in it.dropped:
-            ws.append([pid, place.name(lang) if place else pid, reason_text(reason, lang), bool(must)])
+            ws.append([pid, place.name(lang) if place else pid, reason_text(reason, lang, place), bool(must)])
         _finish(ws, [26, 30, 90, 8])
 
     def write(tmp: Path) -> None:
