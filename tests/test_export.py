@@ -523,3 +523,31 @@ def test_cli_one_failing_output_writes_none(plan, tmp_path, capsys, monkeypatch)
     )
     assert code == 2 and "disk is full" in err
     assert folder_files(tmp_path) == []
+
+
+def test_priced_plan_gets_a_quotation_page_and_a_costs_sheet(tmp_path):
+    """Issue 7: the PDF has a quotation page and the XLSX a costing sheet, read back independently."""
+    import openpyxl
+    import pypdf
+
+    from planner.export import export_pdf, export_xlsx
+
+    plan = json.loads((Path(__file__).parent / "data" / "export_plan_5days.json").read_text(encoding="utf-8"))
+    assert plan["totals"].get("cost_per_person_cny")
+    quote = {
+        "group": {"size": 10},
+        "lines": [{"what": "门票 黄果树瀑布 Huangguoshu Waterfall", "unit": "ticket", "quantity": 10,
+                   "unit_price_cny": 160, "amount_cny": 1600, "per_person_cny": 160, "estimate": False, "ref": "x"}],
+        "net_cost_cny": 1600, "margin_pct": 10, "margin_cny": 160, "selling_price_cny": 1760,
+        "price_per_person_cny": 176, "single_supplement_cny": 0,
+    }
+    pdf = tmp_path / "q.pdf"
+    export_pdf(plan, pdf, lang="en", maps=False, quote=quote)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages)
+    assert "Quotation" in text and "1,760.00" in text and "176.00" in text
+    xlsx = tmp_path / "q.xlsx"
+    export_xlsx(plan, xlsx, lang="zh", quote=quote)
+    ws = openpyxl.load_workbook(xlsx)["报价"]
+    assert ws.cell(row=2, column=5).value == 1600 and isinstance(ws.cell(row=2, column=3).value, (int, float))
+    values = [ws.cell(row=r, column=5).value for r in range(1, ws.max_row + 1)]
+    assert 1760 in values and 176 in values

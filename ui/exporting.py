@@ -26,8 +26,8 @@ def format_label(fmt: str) -> str:
     }[fmt]
 
 
-def run_export(fmt: str, plan: dict, path: str, *, lang: str, catalog, notes: str = "", progress=None,
-               cancelled=None) -> list[str]:
+def run_export(fmt: str, plan: dict, path: str, *, lang: str, catalog, notes: str = "", quote: dict | None = None,
+               progress=None, cancelled=None) -> list[str]:
     """Write ``plan`` as ``fmt`` to ``path`` (the core's exporter; atomic)."""
     from planner.export import FORMATS
 
@@ -37,6 +37,8 @@ def run_export(fmt: str, plan: dict, path: str, *, lang: str, catalog, notes: st
     kwargs = {"lang": lang, "catalog": catalog}
     if fmt == "pdf":
         kwargs["notes"] = notes
+    if fmt in ("pdf", "xlsx") and quote is not None:
+        kwargs["quote"] = quote
     warnings = exporter(plan, path, **kwargs)
     if progress:
         progress(1.0, fmt)
@@ -73,8 +75,9 @@ class Exporter(QObject):
         if not path.lower().endswith(ext):
             path += ext
         lang, catalog, notes = w.lang, w.catalog, w.doc.notes
+        quote = w.costsPanel.quote.to_dict() if getattr(w, "costsPanel", None) and w.costsPanel.quote else None
         self.worker = Worker(lambda progress, cancelled: run_export(fmt, plan, path, lang=lang, catalog=catalog,
-                                                                    notes=notes, progress=progress), self)
+                                                                    notes=notes, quote=quote, progress=progress), self)
         self._outcome = (path, "cancelled")
         self.worker.succeeded.connect(lambda warnings: self._done(path, warnings))
         self.worker.failed.connect(lambda msg: self._failed(path, msg))
@@ -97,7 +100,7 @@ class Exporter(QObject):
         QMessageBox.warning(self.window, "QianTu", message or tr("Export cancelled."))
 
 
-def print_preview(window: QWidget, plan: dict, *, lang: str, catalog, notes: str = "") -> None:
+def print_preview(window: QWidget, plan: dict, *, lang: str, catalog, notes: str = "", quote: dict | None = None) -> None:
     """Show the printable itinerary in Qt's print preview (pages rendered from the exported PDF)."""
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
@@ -105,7 +108,7 @@ def print_preview(window: QWidget, plan: dict, *, lang: str, catalog, notes: str
     tmp = tempfile.TemporaryDirectory(prefix="qiantu-print-")
     pdf_path = os.path.join(tmp.name, "itinerary.pdf")
     try:
-        run_export("pdf", plan, pdf_path, lang=lang, catalog=catalog, notes=notes)
+        run_export("pdf", plan, pdf_path, lang=lang, catalog=catalog, notes=notes, quote=quote)
     except PlannerError as exc:
         tmp.cleanup()
         QMessageBox.warning(window, "QianTu", exc.one_line())

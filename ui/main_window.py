@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.costsDock)
         self.tabifyDockWidget(self.detailsDock, self.costsDock)
         self.itineraryDock.raise_()
-        self.resizeDocks([self.catalogDock, self.tripDock], [330, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.catalogDock, self.tripDock], [380, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tripDock, self.itineraryDock], [430, 470], Qt.Orientation.Vertical)
 
         self.totalsLabel = QLabel(self)
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         self.helpMenu.setTitle(tr("&Help"))
         self.aboutAction.setText(tr("&About QianTu"))
         self.catalogDock.setWindowTitle(tr("Places"))
-        self.detailsDock.setWindowTitle(tr("Details"))
+        self.detailsDock.setWindowTitle(tr("Place details"))
         self.tilesLabel.setText((tr("Map: ")) + TILE_LABELS[self.tiles][1 if en else 0])
 
     # -- map ----------------------------------------------------------------------------------
@@ -441,7 +441,8 @@ class MainWindow(QMainWindow):
 
     def _on_optimized(self, plan: dict, request: dict) -> None:
         self.doc.set_plan(plan, tr("Optimize"), request=request)
-        self.statusBar().showMessage((tr("Plan ready: ")) + plan.get("status", ""), 5000)
+        status = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}
+        self.statusBar().showMessage(tr("Plan ready: ") + status.get(plan.get("status", ""), plan.get("status", "")), 5000)
 
     def _on_optimize_failed(self, message: str) -> None:
         if not message:
@@ -641,7 +642,8 @@ class MainWindow(QMainWindow):
         if not self.doc.plan:
             QMessageBox.information(self, "QianTu", tr("Optimize the trip first: there is no plan to export."))
             return
-        print_preview(self, self.doc.plan, lang=self.lang, catalog=self.catalog, notes=self.doc.notes)
+        quote = self.costsPanel.quote.to_dict() if self.costsPanel.quote else None
+        print_preview(self, self.doc.plan, lang=self.lang, catalog=self.catalog, notes=self.doc.notes, quote=quote)
 
     def _on_about(self) -> None:
         QMessageBox.about(

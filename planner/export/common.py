@@ -47,6 +47,19 @@ def day_color(index: int) -> str:
 # --------------------------------------------------------------------------- labels
 
 _LABELS: dict[str, tuple[str, str]] = {
+    "quotation": ("报价单", "Quotation"),
+    "q_item": ("项目", "Item"),
+    "q_qty": ("数量", "Quantity"),
+    "q_unit_price": ("单价（元）", "Unit price (CNY)"),
+    "q_amount": ("金额（元）", "Amount (CNY)"),
+    "q_per_person": ("人均（元）", "Per person (CNY)"),
+    "q_net": ("成本合计", "Net cost"),
+    "q_margin": ("利润（{p:g}%）", "Margin ({p:g}%)"),
+    "q_selling": ("团费合计", "Selling price"),
+    "q_pp": ("每人价格（{n} 人）", "Price per person ({n} travellers)"),
+    "q_single": ("单房差（每人全程）", "Single supplement (per person, whole trip)"),
+    "q_estimate": ("* 为估算费率，详见 data/rates/ 的来源说明。", "* estimated rate; see the sources in data/rates/."),
+    "q_sheet": ("报价", "Costs"),
     "itinerary": ("行程方案", "Itinerary"),
     "day_n": ("第 {n} 天", "Day {n}"),
     "dates": ("日期", "Dates"),
@@ -556,3 +569,30 @@ def write_text(path: str | os.PathLike, text: str, *, what: str) -> Path:
             fh.write(text)
 
     return write_atomic(path, w, what=what)
+
+
+def plan_quote(plan: Any, catalog=None, *, group_size: int | None = None, quote: dict | None = None) -> dict | None:
+    """The quotation to print with a plan: ``quote`` as given (the app's Costs panel), or one made
+    with the default rates for ``group_size`` travellers (by default the plan's price ÷ price per
+    person); None when the plan has no price."""
+    if quote is not None:
+        return quote
+    d = plan_dict(plan)
+    totals = d.get("totals") or {}
+    total, per = totals.get("cost_cny"), totals.get("cost_per_person_cny")
+    if group_size is None:
+        if not total or not per:
+            return None
+        group_size = max(1, int(round(float(total) / float(per))))
+    from planner.costing import Group, load_rates
+    from planner.costing import quote as make_quote
+    from planner.plan import plan_from_dict
+
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    try:
+        return make_quote(plan_from_dict(d), Group(adults=int(group_size)), load_rates(), catalog).to_dict()
+    except PlannerError:
+        return None

@@ -711,6 +711,48 @@ def _day_section(parts: DayParts, st, lang: str, img: MapImage | None, width: fl
     return story
 
 
+def _quotation(q: dict, st, lang: str, width: float) -> list:
+    """The quotation page: one line per cost item, then net cost, margin, price and per person."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer, Table, TableStyle
+
+    def money(x) -> str:
+        return f"{float(x):,.2f}"
+
+    head = [label("q_item", lang), label("q_qty", lang), label("q_unit_price", lang), label("q_amount", lang),
+            label("q_per_person", lang)]
+    rows = [[_p(h, st["cell_head"]) for h in head]]
+    for line in q.get("lines", []):
+        what = str(line.get("what", "")) + (" *" if line.get("estimate") else "")
+        qty = f"{float(line.get('quantity', 0)):g} {line.get('unit', '')}"
+        rows.append([_p(what, st["cell"]), _p(qty, st["cell"]), _p(money(line.get("unit_price_cny", 0)), st["cell"]),
+                     _p(money(line.get("amount_cny", 0)), st["cell"]), _p(money(line.get("per_person_cny", 0)), st["cell"])])
+    t = Table(rows, colWidths=[width * 0.44, width * 0.14, width * 0.14, width * 0.14, width * 0.14], repeatRows=1)
+    t.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), HexColor(BRAND)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, HexColor(RULE)),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    size = (q.get("group") or {}).get("size", "")
+    totals = [
+        (label("q_net", lang), money(q.get("net_cost_cny", 0))),
+        (label("q_margin", lang, p=float(q.get("margin_pct", 0))), money(q.get("margin_cny", 0))),
+        (label("q_selling", lang), money(q.get("selling_price_cny", 0))),
+        (label("q_pp", lang, n=size), money(q.get("price_per_person_cny", 0))),
+    ]
+    if q.get("single_supplement_cny"):
+        totals.append((label("q_single", lang), money(q["single_supplement_cny"])))
+    tt = Table([[_p(k, st["fact_k"]), _p(v, st["base"])] for k, v in totals], colWidths=[width * 0.5, width * 0.5])
+    tt.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 0.8, HexColor(RULE)),
+                            ("LINEABOVE", (0, 2), (-1, 2), 0.4, HexColor(RULE))]))
+    return [_p(label("quotation", lang), st["h1"]), Spacer(1, 2 * mm), t, Spacer(1, 4 * mm), tt, Spacer(1, 3 * mm),
+            _p(label("q_estimate", lang), st["note"])]
+
+
 def _closing(it: Itinerary, st, lang: str, width: float, notes: str, warnings: list[str]) -> list:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.units import mm
@@ -803,6 +845,7 @@ def export_pdf(
     notes: str = "",
     group_size: int | None = None,
     maps: bool = True,
+    quote: dict | None = None,
 ) -> list[str]:
     """Write the printable itinerary (A4 PDF, Chinese font embedded).
 
@@ -823,6 +866,9 @@ def export_pdf(
         Shown on the cover; by default derived from the plan's prices.
     maps : bool
         Draw the maps (rendered by ``python -m ui.snapshot`` in a subprocess).
+    quote : dict, optional
+        ``planner.costing.Quote.to_dict()`` for the quotation page (the app passes its Costs
+        panel's); by default one is made with the default rates when the plan has a price.
 
     Returns
     -------
@@ -864,13 +910,17 @@ def export_pdf(
                 img.png = png
             if errors:
                 warnings.append("maps missing from the PDF: " + "; ".join(errors[:3]))
+        from planner.export.common import plan_quote
+
+        q = plan_quote(plan, catalog, group_size=group_size, quote=quote)
         _build_pdf(
-            it, path, lang=lang, font=font, st=st, parts=parts, images=images, notes=notes, group_size=group_size
+            it, path, lang=lang, font=font, st=st, parts=parts, images=images, notes=notes, group_size=group_size,
+            quote=q,
         )
     return warnings
 
 
-def _build_pdf(it: Itinerary, path, *, lang, font, st, parts, images, notes, group_size) -> None:
+def _build_pdf(it: Itinerary, path, *, lang, font, st, parts, images, notes, group_size, quote=None) -> None:
     from reportlab import rl_config
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import PageBreak, SimpleDocTemplate
@@ -880,6 +930,9 @@ def _build_pdf(it: Itinerary, path, *, lang, font, st, parts, images, notes, gro
     for part, img in zip(parts, images[1:]):
         story.append(PageBreak())
         story += _day_section(part, st, lang, img, width)
+    if quote:
+        story.append(PageBreak())
+        story += _quotation(quote, st, lang, width)
     story.append(PageBreak())
     story += _closing(it, st, lang, width, notes, [])
     _table_fonts(story, font)

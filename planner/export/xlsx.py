@@ -52,7 +52,8 @@ def _what(r: Row, lang: str) -> str:
 
 
 def export_xlsx(
-    plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None, group_size: int | None = None
+    plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None, group_size: int | None = None,
+    quote: dict | None = None,
 ) -> list[str]:
     """Write the plan as an Excel workbook (.xlsx).
 
@@ -94,12 +95,41 @@ def export_xlsx(
         for place, pid, reason, must in it.dropped:
             ws.append([pid, place.name(lang) if place else pid, reason_text(reason, lang, place), bool(must)])
         _finish(ws, [26, 30, 90, 8])
+    from planner.export.common import plan_quote
+
+    q = plan_quote(plan, catalog, group_size=group_size, quote=quote)
+    if q:
+        _costs_sheet(wb.create_sheet(label("q_sheet", lang)), q, lang)
 
     def write(tmp: Path) -> None:
         wb.save(tmp)
 
     write_atomic(Path(path), write, what="Excel workbook")
     return []
+
+
+def _costs_sheet(ws, q: dict, lang: str) -> None:
+    """The quotation: one row per cost item (numbers in cells), then the totals."""
+    from openpyxl.styles import Font
+
+    ws.append([label("q_item", lang), "unit", label("q_qty", lang), label("q_unit_price", lang),
+               label("q_amount", lang), label("q_per_person", lang), "estimate", "rate"])
+    for line in q.get("lines", []):
+        ws.append([line.get("what", ""), line.get("unit", ""), float(line.get("quantity", 0)),
+                   float(line.get("unit_price_cny", 0)), float(line.get("amount_cny", 0)),
+                   float(line.get("per_person_cny", 0)), bool(line.get("estimate")), line.get("ref", "")])
+    ws.append([])
+    size = (q.get("group") or {}).get("size", "")
+    for key, value in ((label("q_net", lang), q.get("net_cost_cny")),
+                       (label("q_margin", lang, p=float(q.get("margin_pct", 0))), q.get("margin_cny")),
+                       (label("q_selling", lang), q.get("selling_price_cny")),
+                       (label("q_pp", lang, n=size), q.get("price_per_person_cny"))):
+        ws.append([key, "", "", "", float(value or 0)])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2, min_col=3, max_col=6):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    _finish(ws, [48, 12, 10, 14, 14, 14, 9, 28])
 
 
 def _style_header(ws) -> None:

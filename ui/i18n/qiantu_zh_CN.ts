@@ -440,6 +440,10 @@
       <translation>地点</translation>
     </message>
     <message>
+      <source>Place details</source>
+      <translation>详情</translation>
+    </message>
+    <message>
       <source>Reorder and re-time</source>
       <translation>调整顺序并重新计时</translation>
     </message>
@@ -450,6 +454,18 @@
     <message>
       <source>Optimize</source>
       <translation>优化行程</translation>
+    </message>
+    <message>
+      <source>optimal</source>
+      <translation>最优</translation>
+    </message>
+    <message>
+      <source>feasible</source>
+      <translation>可行</translation>
+    </message>
+    <message>
+      <source>infeasible</source>
+      <translation>不可行</translation>
     </message>
     <message>
       <source> · edited since</source>
@@ -512,18 +528,6 @@ Data: see the Details pane for each place's sources.</source>
     <message>
       <source>Added: </source>
       <translation>已加入：</translation>
-    </message>
-    <message>
-      <source>optimal</source>
-      <translation>最优</translation>
-    </message>
-    <message>
-      <source>feasible</source>
-      <translation>可行</translation>
-    </message>
-    <message>
-      <source>infeasible</source>
-      <translation>不可行</translation>
     </message>
     <message>
       <source>{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}</source>
