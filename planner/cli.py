@@ -10,7 +10,7 @@ import io
 import json
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from planner import __version__
 from planner.errors import PlannerError

@@ -6,10 +6,10 @@ import html
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from planner import paths
 from planner.catalog import Spot
@@ -357,7 +357,6 @@ def _legend_html(categories: Sequence[Category], lang: str, title: str | None = 
 
 def add_legend(m, html_text: str, position: str = "bottomright") -> None:
     """A Leaflet control holding ``html_text`` (already escaped)."""
-    import folium
 
     script = f"""
     (function(){{

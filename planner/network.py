@@ -7,10 +7,11 @@ import difflib
 import heapq
 import math
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np

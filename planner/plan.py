@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import RequestError
-from planner.request import read_json, schema_check
 from planner.fileio import publish
+from planner.request import read_json, schema_check
 
 SCHEMA_TAG = "qiantu/plan@1"
 STATUSES = ("optimal", "feasible", "infeasible")

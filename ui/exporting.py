@@ -14,6 +14,7 @@ from planner.errors import PlannerError
 from ui.i18n import tr
 from ui.workers import Worker
 
+
 def format_label(fmt: str) -> str:
     return {
         "pdf": tr("Printable itinerary (PDF)"),

@@ -28,7 +28,6 @@ def place_name(ref, catalog: Catalog, lang: str, plan: dict | None = None) -> st
 
 
 def mode_label(item: dict, lang: str) -> str:
-    en = lang == "en"
     legs = item.get("legs") or []
     if any(leg.get("mode") == "rail" for leg in legs) or item.get("mode") == "rail":
         return tr("road + rail")
@@ -59,7 +58,6 @@ class ItineraryView(QTreeWidget):
         self._retranslate()
 
     def _retranslate(self) -> None:
-        en = self.lang == "en"
         self.setHeaderLabels([tr("Time"), tr("What"), tr("Details")])
 
     def set_language(self, lang: str) -> None:
@@ -68,7 +66,6 @@ class ItineraryView(QTreeWidget):
         self.show_plan(self.plan)
 
     def show_plan(self, plan: dict | None, stale: bool = False) -> None:
-        en = self.lang == "en"
         self.plan = plan
         self.blockSignals(True)
         self.clear()
@@ -114,7 +111,7 @@ class ItineraryView(QTreeWidget):
                     wait = int(it.get("wait_minutes") or 0)
                     bits = []
                     if wait:
-                        bits.append((tr("arrives {0}, waits {1} min").format(it.get("arrive"), wait)))
+                        bits.append(tr("arrives {0}, waits {1} min").format(it.get("arrive"), wait))
                     spot = self.catalog.spots.get(it.get("id"))
                     if spot and spot.hours_text():
                         bits.append((tr("open ")) + spot.hours_text())

@@ -20,17 +20,17 @@ from planner.catalog import Catalog, load_catalog
 from planner.errors import PlannerError
 from planner.mapping import TILE_LABELS, catalog_map, day_summary, plan_map, render_html
 from ui.catalog_panel import CatalogPanel
-from ui.timeline_panel import TimelinePanel
 from ui.costs_panel import CostsPanel
 from ui.details import DetailsPane
-from ui.exporting import Exporter, format_label, print_preview
 from ui.document import TripDocument, clean_request
+from ui.exporting import Exporter, format_label, print_preview
+from ui.i18n import install_language, tr
 from ui.itinerary import ItineraryView
 from ui.map_view import MapView
 from ui.settings import Settings
+from ui.timeline_panel import TimelinePanel
 from ui.trip_panel import TripPanel
 from ui.workers import Worker
-from ui.i18n import install_language, tr
 
 FILE_FILTER = "QianTu packages (*.qiantu.json);;Trip requests (*.json);;All files (*)"
 
@@ -468,7 +468,6 @@ class MainWindow(QMainWindow):
         self.reload_map()
 
     def _update_totals(self) -> None:
-        en = self.lang == "en"
         req, plan = self.doc.request, self.doc.plan
         n_req = len(req.get("stops") or [])
         if not plan:
@@ -492,7 +491,6 @@ class MainWindow(QMainWindow):
         self.totalsLabel.setText(text)
 
     def _update_title(self, *_args) -> None:
-        en = self.lang == "en"
         name = Path(self.doc.path).name if self.doc.path else (tr("Untitled"))
         app = tr("QianTu")
         self.setWindowTitle(f"{name}[*] — {app}")
@@ -503,7 +501,6 @@ class MainWindow(QMainWindow):
         """Ask before losing unsaved changes; True when it is fine to go on."""
         if self.doc.undo_stack.isClean():
             return True
-        en = self.lang == "en"
         box = QMessageBox.question(
             self, "QianTu",
             tr("The trip has unsaved changes. Save them?"),
@@ -523,7 +520,6 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self._maybe_save():
             return
-        en = self.lang == "en"
         path, _ = QFileDialog.getOpenFileName(self, tr("Open trip"), self.settings.last_folder,
                                               tr(FILE_FILTER))
         if path:
@@ -556,7 +552,6 @@ class MainWindow(QMainWindow):
         return self.save_to(self.doc.path)
 
     def save_as(self) -> bool:
-        en = self.lang == "en"
         start = self.doc.path or os.path.join(self.settings.last_folder, (self.doc.request.get("title") or "trip") + ".qiantu.json")
         path, _ = QFileDialog.getSaveFileName(self, tr("Save trip"), start,
                                               tr(FILE_FILTER))

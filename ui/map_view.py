@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
@@ -18,7 +19,7 @@ from planner.mapping import write_text_atomic
 class _Bridge(QObject):
     """Slots callable from JavaScript; they re-emit as the view's signals."""
 
-    def __init__(self, view: "MapView") -> None:
+    def __init__(self, view: MapView) -> None:
         super().__init__(view)
         self._view = view
 

@@ -223,7 +223,6 @@ class TripPanel(QWidget):
         self.refresh()
 
     def retranslate(self) -> None:
-        en = self.lang == "en"
         texts = {
             "title": tr("Title"), "start": tr("Start"), "end": tr("End"), "date": tr("Start date"), "days": tr("Days"),
             "hours": tr("Day hours"), "drive": tr("Max drive / day (h)"), "mode": tr("Travel mode"),
@@ -254,7 +253,6 @@ class TripPanel(QWidget):
         self._fill_places()
 
     def _fill_places(self) -> None:
-        en = self.lang == "en"
         hubs = [s for s in self.catalog if s.kind in ("hub", "station") or s.overnight]
         hubs.sort(key=lambda s: (s.kind != "hub", s.name(self.lang)))
         for combo, extra in ((self.startCombo, []), (self.endCombo, [(SAME_AS_START, tr("Same as start")),
