@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.tripPanel.optimizeRequested.connect(self.optimize)
         self.tripPanel.cancelRequested.connect(self.cancel_optimize)
         self.tripPanel.stopSelected.connect(self._on_list_selected)
+        self.tripPanel.stopsView.catalogDropped.connect(self.add_stops_from_ids)
         self.itineraryView.dayActivated.connect(self._on_day_activated)
         self.itineraryView.itemActivated.connect(self._on_item_activated)
         self.doc.changed.connect(self._on_doc_changed)

@@ -68,6 +68,38 @@ class CustomPlaceDialog(QDialog):
         return {"name": self.name.text().strip(), "lat": round(self.lat.value(), 6), "lon": round(self.lon.value(), 6)}
 
 
+class StopsTree(QTreeWidget):
+    """The stop list: reorder by dragging, and accept places dragged from the catalog list."""
+
+    catalogDropped = Signal(list)
+
+    def _from_catalog(self, event) -> bool:
+        src = event.source()
+        return src is not None and src is not self and src.objectName() == "catalogView"
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._from_catalog(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if self._from_catalog(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        if not self._from_catalog(event):
+            super().dropEvent(event)
+            return
+        view = event.source()
+        ids = [i.data(Qt.ItemDataRole.UserRole + 1) for i in view.selectionModel().selectedRows(0)]
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.catalogDropped.emit([i for i in ids if i])
+
+
 class TripPanel(QWidget):
     """Edits the request of a TripDocument; every change is an undoable command."""
 
@@ -112,8 +144,9 @@ class TripPanel(QWidget):
         self.keepOrderCheck = QCheckBox(self)
         self.keepOrderCheck.setObjectName("keepOrderCheck")
 
-        self.stopsView = QTreeWidget(self)
+        self.stopsView = StopsTree(self)
         self.stopsView.setObjectName("stopsView")
+        self.stopsView.setAcceptDrops(True)
         self.stopsView.setRootIsDecorated(False)
         self.stopsView.setColumnCount(5)
         self.stopsView.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
