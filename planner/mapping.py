@@ -341,7 +341,12 @@ window.qiantu = window.qiantu || {};
   q.addToTrip = function(id){ if (q.bridge && q.bridge.addToTrip) { q.bridge.addToTrip(id); } };
   q.connect = function(){
     if (typeof qt !== 'undefined' && qt.webChannelTransport && typeof QWebChannel !== 'undefined') {
-      new QWebChannel(qt.webChannelTransport, function(ch){ q.bridge = ch.objects.bridge || null; });
+      new QWebChannel(qt.webChannelTransport, function(ch){
+        q.bridge = ch.objects.bridge || null;
+        if (q.map && q.bridge && q.bridge.mapClicked) {
+          q.map.on('click', function(e){ q.bridge.mapClicked(e.latlng.lat, e.latlng.lng); });
+        }
+      });
     }
   };
 })(window.qiantu);

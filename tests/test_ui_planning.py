@@ -209,3 +209,25 @@ def test_file_export_writes_a_pdf_another_reader_opens(qtbot, dialogs, tmp_path)
     with qtbot.waitSignal(w.exporter.finished, timeout=60000):
         w.exporter.export("gpx", str(gpx))
     assert gpx.read_text(encoding="utf-8").count("<wpt") >= 3
+
+
+def test_pick_the_start_on_the_map(qtbot, dialogs, monkeypatch):
+    from ui.trip_panel import CustomPlaceDialog
+
+    def accept(self):
+        self.name.setText("酒店 Hotel")
+        return CustomPlaceDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CustomPlaceDialog, "exec", accept)
+    w = open_window(qtbot)
+    qtbot.waitUntil(lambda: js(qtbot, w.mapView, "window.qiantu && qiantu.bridge !== null"), timeout=10000)
+    w.start_picking("start")
+    # A real click event on the Leaflet map reaches Python through the WebChannel.
+    with qtbot.waitSignal(w.mapView.mapClicked, timeout=10000):
+        w.mapView.page().runJavaScript("qiantu.map.fire('click', {latlng: L.latLng(26.58, 106.71)});")
+    qtbot.waitUntil(lambda: isinstance(w.doc.request.get("start"), dict), timeout=5000)
+    start = w.doc.request["start"]
+    assert start["name"] == "酒店 Hotel" and abs(start["lat"] - 26.58) < 1e-6 and abs(start["lon"] - 106.71) < 1e-6
+    assert w.picking is None
+    w.doc.undo_stack.undo()
+    assert w.doc.request["start"] == "guiyang"

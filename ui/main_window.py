@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
 
         self.doc = TripDocument(self)
         self.worker: Worker | None = None
+        self.picking: str | None = None  # "start"/"end" while waiting for a click on the map
         self._network = None
         self.showing_plan = False
 
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
         self.mapView.spotClicked.connect(self._on_marker_clicked)
         self.mapView.addToTripRequested.connect(self.add_stops_from_ids)
         self.mapView.itemClicked.connect(self._on_map_item_clicked)
+        self.mapView.mapClicked.connect(self._on_map_clicked)
+        self.tripPanel.pickRequested.connect(self.start_picking)
         self.mapView.mapReady.connect(self._on_map_ready)
         self.timelinePanel.siteSelected.connect(self._on_event_site_selected)
         self.timelinePanel.addSiteRequested.connect(self.add_stops_from_ids)
@@ -322,6 +325,27 @@ class MainWindow(QMainWindow):
             import json as _json
 
             self.mapView.run_js(f"window.qiantu && qiantu.highlightItem && qiantu.highlightItem({_json.dumps(key)});")
+
+    def start_picking(self, which: str) -> None:
+        """The next click on the map places the trip's start or end (a custom place)."""
+        self.picking = which
+        self.statusBar().showMessage(tr("Click the map where the trip starts.") if which == "start"
+                                     else tr("Click the map where the trip ends."))
+
+    def _on_map_clicked(self, lat: float, lon: float) -> None:
+        if not self.picking:
+            return
+        which, self.picking = self.picking, None
+        if self.tiles == "gaode":  # the page is in GCJ-02; the data is WGS-84
+            from planner.geo import gcj02_to_wgs84
+
+            lat, lon = gcj02_to_wgs84(lat, lon)
+        from ui.trip_panel import CustomPlaceDialog
+
+        dlg = CustomPlaceDialog(self.lang, self, lat=round(lat, 5), lon=round(lon, 5))
+        if dlg.exec() == CustomPlaceDialog.DialogCode.Accepted:
+            self.doc.set_field(which, dlg.place(), text=tr("Set the start") if which == "start" else tr("Set the end"))
+        self.statusBar().clearMessage()
 
     def _on_map_item_clicked(self, key: str) -> None:
         self.itineraryDock.raise_()

@@ -35,6 +35,10 @@ class _Bridge(QObject):
     def itemClicked(self, key: str) -> None:
         self._view.itemClicked.emit(key)
 
+    @Slot(float, float)
+    def mapClicked(self, lat: float, lon: float) -> None:
+        self._view.mapClicked.emit(lat, lon)
+
 
 class _Page(QWebEnginePage):
     """Keeps the page's console messages out of the terminal unless they are errors."""
@@ -50,6 +54,7 @@ class MapView(QWebEngineView):
     spotClicked = Signal(str)
     addToTripRequested = Signal(str)
     itemClicked = Signal(str)
+    mapClicked = Signal(float, float)  # in the page's coordinates (GCJ-02 with the Chinese tiles)
     mapReady = Signal()
 
     def __init__(self, parent=None) -> None:

@@ -34,6 +34,7 @@ from ui.document import TripDocument
 from ui.i18n import tr
 
 CUSTOM = "__custom__"
+PICK = "__pick__"
 SAME_AS_START = "__same__"
 ANYWHERE = "anywhere"
 
@@ -105,6 +106,7 @@ class TripPanel(QWidget):
 
     optimizeRequested = Signal()
     cancelRequested = Signal()
+    pickRequested = Signal(str)  # "start" or "end": the next click on the map places it
     stopSelected = Signal(str)
 
     def __init__(self, doc: TripDocument, catalog: Catalog, lang: str = "zh", parent=None) -> None:
@@ -298,6 +300,7 @@ class TripPanel(QWidget):
                 combo.addItem(s.name(self.lang), s.id)
                 combo.setItemData(combo.count() - 1, s.name("zh" if self.lang == "en" else "en"), Qt.ItemDataRole.ToolTipRole)
             combo.addItem(tr("Custom place…"), CUSTOM)
+            combo.addItem(tr("Pick on the map…"), PICK)
             combo.blockSignals(False)
 
     # -- document -> widgets ------------------------------------------------------------------
@@ -335,15 +338,16 @@ class TripPanel(QWidget):
             key = f"custom:{value.get('name')}"
             i = combo.findData(key)
             if i < 0:
-                combo.insertItem(combo.count() - 1, f"{value.get('name')} ({value.get('lat')}, {value.get('lon')})", key)
-                combo.setItemData(combo.count() - 2, value, Qt.ItemDataRole.UserRole + 1)
+                at = max(0, combo.count() - 2)  # before "Custom place…" and "Pick on the map…"
+                combo.insertItem(at, f"{value.get('name')} ({value.get('lat')}, {value.get('lon')})", key)
+                combo.setItemData(at, value, Qt.ItemDataRole.UserRole + 1)
                 i = combo.findData(key)
             combo.setCurrentIndex(i)
             return
         i = combo.findData(value)
         if i < 0 and isinstance(value, str) and value in self.catalog:
             s = self.catalog.spots[value]
-            combo.insertItem(combo.count() - 1, s.name(self.lang), value)
+            combo.insertItem(max(0, combo.count() - 2), s.name(self.lang), value)
             i = combo.findData(value)
         combo.setCurrentIndex(max(i, 0))
 
@@ -388,6 +392,10 @@ class TripPanel(QWidget):
 
     def _pick_place(self, combo: QComboBox):
         data = combo.currentData()
+        if data == PICK:
+            self.pickRequested.emit("start" if combo is self.startCombo else "end")
+            self.refresh()
+            return None
         if data == CUSTOM:
             dlg = CustomPlaceDialog(self.lang, self)
             if dlg.exec() != QDialog.DialogCode.Accepted:

@@ -498,6 +498,14 @@ Data: see the Details pane for each place's sources.</source>
       <translation>底图：</translation>
     </message>
     <message>
+      <source>Click the map where the trip starts.</source>
+      <translation>请在地图上点击出发地点。</translation>
+    </message>
+    <message>
+      <source>Click the map where the trip ends.</source>
+      <translation>请在地图上点击结束地点。</translation>
+    </message>
+    <message>
       <source>Only attractions can be stops.</source>
       <translation>只有景点可以加入行程。</translation>
     </message>
@@ -536,6 +544,14 @@ Data: see the Details pane for each place's sources.</source>
     <message>
       <source> · ¥{0:,.0f} per person</source>
       <translation> · ¥{0:,.0f}/人</translation>
+    </message>
+    <message>
+      <source>Set the start</source>
+      <translation>设置出发地</translation>
+    </message>
+    <message>
+      <source>Set the end</source>
+      <translation>设置结束地</translation>
     </message>
     <message>
       <source>{0} days · {1} stops requested · not optimized yet</source>
@@ -704,6 +720,10 @@ Data: see the Details pane for each place's sources.</source>
     <message>
       <source>Custom place…</source>
       <translation>自定义地点…</translation>
+    </message>
+    <message>
+      <source>Pick on the map…</source>
+      <translation>在地图上选点…</translation>
     </message>
     <message>
       <source>Same as start</source>
