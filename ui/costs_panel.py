@@ -7,8 +7,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -63,6 +62,8 @@ class CostsPanel(QWidget):
         self.linesView.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.linesView.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.linesView.verticalHeader().hide()
+        self.linesView.setWordWrap(False)
+        self.linesView.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.linesView.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.linesView.itemDoubleClicked.connect(self._on_line_double_clicked)
         self.totalLabel = QLabel(self)
@@ -73,23 +74,26 @@ class CostsPanel(QWidget):
         self.breaksView.setColumnCount(3)
         self.breaksView.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.breaksView.verticalHeader().hide()
+        self.breaksView.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.breaksView.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
-        self._form = QFormLayout()
+        self._form = QGridLayout()
         self._labels = {k: QLabel(self) for k in ("adults", "children", "seniors", "hotel", "vehicle", "margin")}
-        self._form.addRow(self._labels["adults"], self.adultsSpin)
-        self._form.addRow(self._labels["children"], self.childrenSpin)
-        self._form.addRow(self._labels["seniors"], self.seniorsSpin)
-        self._form.addRow(self._labels["hotel"], self.hotelCombo)
-        self._form.addRow(self._labels["vehicle"], self.vehicleCombo)
-        self._form.addRow(self._labels["margin"], self.marginSpin)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.overrideButton)
-        buttons.addWidget(self.clearOverrideButton)
+        for col, key, spin in ((0, "adults", self.adultsSpin), (2, "children", self.childrenSpin),
+                               (4, "seniors", self.seniorsSpin)):
+            self._form.addWidget(self._labels[key], 0, col)
+            self._form.addWidget(spin, 0, col + 1)
+        self._form.addWidget(self._labels["hotel"], 1, 0)
+        self._form.addWidget(self.hotelCombo, 1, 1, 1, 2)
+        self._form.addWidget(self._labels["vehicle"], 1, 3)
+        self._form.addWidget(self.vehicleCombo, 1, 4, 1, 2)
+        self._form.addWidget(self._labels["margin"], 2, 0)
+        self._form.addWidget(self.marginSpin, 2, 1)
+        self._form.addWidget(self.overrideButton, 2, 2, 1, 2)
+        self._form.addWidget(self.clearOverrideButton, 2, 4, 1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._form)
-        layout.addLayout(buttons)
         layout.addWidget(self.linesView, 3)
         layout.addWidget(self.totalLabel)
         layout.addWidget(self.breaksView, 2)
