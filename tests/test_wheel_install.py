@@ -47,6 +47,22 @@ def test_wheel_carries_data_and_assets(installed, tmp_path):
     assert (Path(data) / "scenic_spots" / "hubs.csv").is_file()
     assert (Path(assets) / "leaflet" / "leaflet.js").is_file()
     assert (Path(assets) / "outlines.geojson").is_file()
+    assert (Path(data) / "routes" / "zunyi-classic.json").is_file()
+    assert (Path(data) / "network" / "road_links.csv").is_file()
+    assert (Path(data) / "rates" / "vehicles.csv").is_file()
+    assert (installed / "ui" / "i18n" / "qiantu_zh_CN.qm").is_file()
+    assert (installed / "planner" / "schemas" / "plan.schema.json").is_file()
+
+
+def test_installed_qiantu_plans_and_exports(installed, tmp_path):
+    plan = tmp_path / "plan.json"
+    out = _run(installed, tmp_path, "-m", "planner", "plan", str(installed / "planner" / "_data" / "routes" /
+                                                              "zunyi-classic.json"), "-o", str(plan))
+    assert out.returncode == 0, out.stderr
+    gpx = tmp_path / "trip.gpx"
+    out = _run(installed, tmp_path, "-m", "planner", "export", str(plan), "--gpx", str(gpx))
+    assert out.returncode == 0, out.stderr
+    assert "遵义会议会址" in gpx.read_text(encoding="utf-8")
 
 
 def test_installed_qiantu_lists_the_catalog(installed, tmp_path):
