@@ -5,16 +5,22 @@ A label is a partial trip: the stops visited (and those given up because a later
 (clock, road minutes today, lunch taken, travel so far). Extending a label visits one more
 stop, either later the same day or after a night at one of the night candidates (and, when
 weekdays matter, some rest days there). Labels at the same key are pruned by dominance
-(earlier clock, less road time, lunch no less taken, less travel); whole labels are pruned by
-the incumbent on the lexicographic objective. Exact relative to the model in trip_model.
+(earlier clock, less road time, lunch no less taken, less travel; without weekdays also an
+earlier day, since all days are alike then); whole labels are pruned by the incumbent on the
+lexicographic objective, with an optimistic bound: the priority still reachable is capped by
+a knapsack (LP relaxation, exact integers) of the stops left into the busy minutes the rest of
+the trip can hold (each stop needs its visit and the least travel into it). Exact relative to
+the model in trip_model.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
+from functools import cmp_to_key
 
-from planner.optimize.trip_model import ANY, TripModel
+from planner.optimize.trip_model import ANY, LUNCH_FROM, TripModel
 
 
 class ExactTimeout(Exception):
@@ -66,6 +72,39 @@ def finish_extra(m: TripModel, k: int, t: int, drive: int, lunch: bool, cur: int
     return best
 
 
+def _least_in_minutes(m: TripModel) -> list[list[int]]:
+    """Least travel minutes from place x to place y with at most one night place on the way.
+
+    Filled for the start, the end and the stops' places (0 elsewhere): a stop is reached from
+    the start or another stop's place, directly or via a night (x -> p or x -> h -> p), and the
+    end likewise; these minutes bound both the travel and the clock time still to come.
+    """
+    T = m.T
+    hubs = m.hubs
+    rel = sorted(set(m.stop_place) | {m.start} | (set() if m.open_end else {m.end}))
+    dd = [[0] * m.P for _ in range(m.P)]
+    for x in rel:
+        Tx = T[x]
+        for y in rel:
+            best = Tx[y]
+            for h in hubs:
+                c = Tx[h] + T[h][y]
+                if c < best:
+                    best = c
+            dd[x][y] = max(0, best)
+    return dd
+
+
+def _by_ratio(items, ip: list[int], w: dict[int, int]) -> list[int]:
+    """Stops by priority per minute, highest first (exact: cross-multiplied integers), then index."""
+
+    def cmp(a: int, b: int) -> int:
+        x, y = ip[a] * w[b], ip[b] * w[a]
+        return -1 if x > y else (1 if x < y else a - b)
+
+    return sorted(items, key=cmp_to_key(cmp))
+
+
 def solve_exact(
     m: TripModel,
     incumbent: tuple | None = None,
@@ -81,113 +120,326 @@ def solve_exact(
     """
     n = m.n
     T = m.T
+    DR = m.DR
     sp = m.stop_place
+    D = m.D
+    wd = m.wd
+    use_wd = m.use_wd
+    visit = m.visit
+    must = m.must
+    closed = m.closed
+    s_open = m.open
+    s_close = m.close
+    day_end = m.day_end
+    drive_limit = m.drive_limit
+    L = m.L
+    open_end = m.open_end
+    end = m.end
     pred_mask = [sum(1 << p for p in m.preds[s]) for s in range(n)]
-    must_mask = sum(1 << s for s in range(n) if m.must[s])
-    opt_prio = [0.0 if m.must[s] else m.prio[s] for s in range(n)]
-    (1 << n) - 1
-    every_place = list(range(m.P))
-    min_in = [min(T[x][sp[s]] for x in every_place if x != sp[s]) if m.P > 1 else 0 for s in range(n)]
-    for s in range(n):
-        for s2 in range(n):
-            if s2 != s and sp[s2] == sp[s]:
-                min_in[s] = 0
+    must_mask = sum(1 << s for s in range(n) if must[s])
+    opt_prio = [0.0 if must[s] else m.prio[s] for s in range(n)]
+    dd = _least_in_minutes(m)
+    # stops whose travel the optimistic bound may count when every remaining stop is taken:
+    # the must stops and the optional ones that add priority
+    counted = [must[s] or opt_prio[s] > 0 for s in range(n)]
+
+    # Capacity bound: the rest of the trip holds at most so many busy minutes (travel and
+    # visits); each stop still to visit needs its visit and the least travel into it (from
+    # here or from another stop left). A 0/1 knapsack over the optional stops (LP bound, in
+    # exact integers) caps the priority still reachable. Only when the priorities are exact
+    # binary fractions (their sums exact in floats, whatever the order).
+    SCALE = 1024
+    use_cap = all(float(p * SCALE).is_integer() for p in opt_prio) and sum(opt_prio) < 2**40
+    ip = [int(p * SCALE) for p in opt_prio] if use_cap else [0] * n
+    g = 0
+    for x in ip:
+        g = math.gcd(g, x)
+    g = g or 1  # every reachable priority is a multiple of g (scaled)
+
+    def cap_from(t: int, lunch: bool) -> int:
+        if lunch:
+            return max(0, day_end - t)
+        return max(0, day_end - t - L, LUNCH_FROM - t)
+
+    st0 = m.day_begin(m.start)
+    cap_full = cap_from(st0[0], st0[2]) if st0 is not None else 0
+
+    def travel_to(t, drive, lunch, a, b):
+        # TripModel.travel_step, inlined
+        tt = T[a][b]
+        if tt or a != b:
+            t += tt
+            drive += DR[a][b]
+            if t > day_end or drive > drive_limit:
+                return None
+        if not lunch and t >= LUNCH_FROM:
+            t += L
+            lunch = True
+            if t > day_end:
+                return None
+        return t, drive, lunch
+
+    # the morning after a night at h, up to the end of the visit of s (depends on h, s, weekday)
+    morning: dict = {}
+
+    def morning_visit(h: int, s: int, w: int):
+        key = (h, s, w)
+        r = morning.get(key, False)
+        if r is False:
+            r = None
+            if st0 is not None:
+                r2 = travel_to(st0[0], st0[1], st0[2], h, sp[s])
+                if r2 is None:
+                    r = "travel"  # the same for every weekday
+                else:
+                    v = m.visit_step(r2[0], r2[2], s, w)
+                    if v is not None:
+                        r = (v[0], r2[1], v[1], cap_from(v[0], v[1]))
+            else:
+                r = "travel"
+            morning[key] = r
+        return r
+
+    cands: dict = {}
 
     best_obj = incumbent
     best_sol = None
-    # label: [t, drive, lunch, travel, parent, action]; action = (s, night_place or None, day)
+    # label: (t, drive, lunch, travel, k, parent, action); action = (s, night_place or None, day)
+    # Without weekdays every day is alike, so a label on an earlier day dominates one on a
+    # later day (it can do all the same, with days to spare): the day is a resource then.
     buckets: list[dict] = [{} for _ in range(n + 1)]
 
-    def add(key, lab) -> None:
-        labels = buckets[_popcount(key[1])].setdefault(key, [])
-        t, dr, lu, tr = lab[0], lab[1], lab[2], lab[3]
+    def add(c, key, lab) -> None:
+        b = buckets[c]
+        labels = b.get(key)
+        if labels is None:
+            b[key] = [lab]
+            return
+        t, dr, lu, tr, kk = lab[0], lab[1], lab[2], lab[3], lab[4]
         for o in labels:
-            if o[3] <= tr and o[0] <= t and o[1] <= dr and (o[2] or not lu):
+            if o[3] <= tr and o[0] <= t and o[1] <= dr and (o[2] or not lu) and o[4] <= kk:
                 return
-        labels[:] = [o for o in labels if not (tr <= o[3] and t <= o[0] and dr <= o[1] and (lu or not o[2]))]
+        labels[:] = [
+            o for o in labels if not (tr <= o[3] and t <= o[0] and dr <= o[1] and (lu or not o[2]) and kk <= o[4])
+        ]
         labels.append(lab)
 
-    start_days = range(m.D) if (m.use_wd and m.start in m.hubs) else range(1)
+    start_days = range(D) if (use_wd and m.start in m.hubs) else range(1)
     for k in start_days:
         st = m.day_begin(m.start)
         if st is None:
             continue
-        add((0, 0, m.start, k), [st[0], st[1], st[2], 0, None, ("start", k)])
+        add(0, (0, 0, m.start, k if use_wd else 0), (st[0], st[1], st[2], 0, k, None, ("start", k)))
+
+    def hopeless(cap: int, s: int, travel_c: int) -> bool:
+        # The bound of the label that visits s next (no stop forced out), from this label's
+        # stops left: its travel minimums are never larger, so the bound is never stronger
+        # than the one the new label gets when it is taken up; pruning it now saves storing it.
+        lb_miss = miss_lb
+        w_m = w_must - wk[s] if must[s] else w_must
+        lb_prio = all_prio
+        if w_m > cap:
+            lb_miss += 1
+        else:
+            room = cap - w_m
+            ub = 0
+            for u in opt_und:
+                if u == s:
+                    continue
+                ws = wk[u]
+                if ws <= room:
+                    room -= ws
+                    ub += ip[u]
+                else:
+                    ub += ip[u] * room // ws
+                    break
+            ub -= ub % g
+            p_ub = (vis_ip + ip[s] + ub) / SCALE
+            if p_ub < lb_prio:
+                lb_prio = p_ub
+        lb_travel = travel_c
+        if lb_miss == miss_lb and lb_prio == all_prio and -lb_prio == best_obj[1]:
+            lb_travel += all_in - inn[s] if counted[s] else all_in
+        return (lb_miss, -lb_prio, lb_travel) >= best_obj
 
     count = 0
     for c in range(n + 1):
         bucket = buckets[c]
-        for key in sorted(bucket, key=lambda kk: (kk[3], kk[0], kk[1], kk[2])):
-            visited, decided, cur, k = key
-            vis_prio = sum(opt_prio[s] for s in range(n) if visited >> s & 1)
-            rest_prio = sum(opt_prio[s] for s in range(n) if not decided >> s & 1)
-            miss_lb = _popcount(must_mask & decided & ~visited)
-            undecided = [s for s in range(n) if not decided >> s & 1]
-            for lab in bucket[key]:
-                count += 1
-                if count % 2000 == 0:
-                    if deadline is not None and time.perf_counter() > deadline:
-                        raise ExactTimeout()
-                    if cancelled is not None and cancelled():
-                        raise ExactTimeout()
-                    if count > max_labels:
-                        raise ExactTimeout()
-                t, drive, lunch, travel = lab[0], lab[1], lab[2], lab[3]
-                # complete here: every undecided stop is left out
-                fin = finish_extra(m, k, t, drive, lunch, cur)
-                if fin is not None:
-                    miss = _popcount(must_mask & ~visited)
-                    obj = (miss, -vis_prio, travel + fin[0])
-                    if best_obj is None or obj < best_obj:
-                        best_obj = obj
-                        best_sol = (lab, k, fin[1])
-                if best_obj is not None:
-                    # optimistic bound when all remaining optional stops are taken
-                    lb_travel = travel
-                    if -(vis_prio + rest_prio) == best_obj[1]:
-                        lb_travel += sum(min_in[s] for s in undecided)
-                    if (miss_lb, -(vis_prio + rest_prio), lb_travel) >= best_obj:
-                        continue
+        # the same order as one key per day: by day, then visited, decided, place
+        work = []
+        for key, labels in bucket.items():
+            for lab in labels:
+                work.append((lab[4], key[0], key[1], key[2], lab))
+        work.sort(key=lambda x: x[:4])
+        prev = None
+        for k, visited, decided, cur, lab in work:
+            if (k, visited, decided, cur) != prev:
+                prev = (k, visited, decided, cur)
+                vis_prio = sum(opt_prio[s] for s in range(n) if visited >> s & 1)
+                rest_prio = sum(opt_prio[s] for s in range(n) if not decided >> s & 1)
+                all_prio = vis_prio + rest_prio
+                miss_lb = (must_mask & decided & ~visited).bit_count()
+                miss_here = (must_mask & ~visited).bit_count()
+                undecided = [s for s in range(n) if not decided >> s & 1]
+                # least travel into each stop left (from here or another stop left) and to the end
+                inn = {}
+                dcur = dd[cur]
                 for s in undecided:
-                    forced = pred_mask[s] & ~decided
-                    nd = decided | forced | (1 << s)
-                    nv = visited | (1 << s)
-                    if best_obj is not None:
-                        newly_missed = _popcount(must_mask & forced)
-                        skipped_prio = sum(opt_prio[x] for x in range(n) if forced >> x & 1)
-                        if (miss_lb + newly_missed, -(vis_prio + rest_prio - skipped_prio), travel) >= best_obj:
-                            continue
-                    p = sp[s]
-                    # the same day
-                    r = m.travel_step(t, drive, lunch, cur, p)
-                    if r is not None:
-                        v = m.visit_step(r[0], r[2], s, m.wd[k])
-                        if v is not None:
-                            add((nv, nd, p, k), [v[0], r[1], v[1], travel + T[cur][p], lab, (s, None, k)])
-                    # after a night (and rest days when weekdays matter)
-                    if k + 1 >= m.D:
+                    ps = sp[s]
+                    b = dcur[ps]
+                    for u in undecided:
+                        if u != s:
+                            x = dd[sp[u]][ps]
+                            if x < b:
+                                b = x
+                    inn[s] = b
+                e_in = 0
+                if not open_end:
+                    e_in = dcur[end]
+                    for u in undecided:
+                        x = dd[sp[u]][end]
+                        if x < e_in:
+                            e_in = x
+                all_in = sum(inn[s] for s in undecided if counted[s]) + e_in
+                if use_cap:
+                    vis_ip = sum(ip[s] for s in range(n) if visited >> s & 1)
+                    w_must = sum(visit[s] + inn[s] for s in undecided if must[s]) + e_in
+                    wk = {s: visit[s] + inn[s] for s in undecided}
+                    opt_und = _by_ratio((s for s in undecided if not must[s] and ip[s] > 0), ip, wk)
+                    days_left = D - 1 - k
+                wdk = wd[k]
+                night_ok = k + 1 < D and visited != 0
+                last_k = D - 1 if use_wd else k + 1
+            count += 1
+            if count % 2000 == 0:
+                if deadline is not None and time.perf_counter() > deadline:
+                    raise ExactTimeout()
+                if cancelled is not None and cancelled():
+                    raise ExactTimeout()
+                if count > max_labels:
+                    raise ExactTimeout()
+            t, drive, lunch, travel = lab[0], lab[1], lab[2], lab[3]
+            if use_cap:
+                # the most busy minutes the rest of the trip can hold
+                cap = cap_from(t, lunch) + days_left * cap_full
+            if best_obj is not None:
+                # optimistic bound (it also bounds completing right here, below)
+                lb_miss = miss_lb
+                lb_prio = all_prio
+                if use_cap:
+                    if w_must > cap:
+                        # not every must stop left fits: at least one more is missed
+                        lb_miss += 1
+                    else:
+                        room = cap - w_must
+                        ub = 0
+                        for s in opt_und:
+                            ws = wk[s]
+                            if ws <= room:
+                                room -= ws
+                                ub += ip[s]
+                            else:
+                                ub += ip[s] * room // ws
+                                break
+                        ub -= ub % g
+                        p_ub = (vis_ip + ub) / SCALE
+                        if p_ub < lb_prio:
+                            lb_prio = p_ub
+                lb_travel = travel
+                if lb_miss == miss_lb and lb_prio == all_prio and -lb_prio == best_obj[1]:
+                    # reaching the incumbent's priority takes every stop left
+                    lb_travel += all_in
+                if (lb_miss, -lb_prio, lb_travel) >= best_obj:
+                    continue
+            # complete here: every undecided stop is left out
+            fin = finish_extra(m, k, t, drive, lunch, cur)
+            if fin is not None:
+                obj = (miss_here, -vis_prio, travel + fin[0])
+                if best_obj is None or obj < best_obj:
+                    best_obj = obj
+                    best_sol = (lab, k, fin[1])
+            Tc = T[cur]
+            ev: dict = {}
+            for s in undecided:
+                forced = pred_mask[s] & ~decided
+                nd = decided | forced | (1 << s)
+                nv = visited | (1 << s)
+                check = use_cap and not forced and best_obj is not None
+                if forced and best_obj is not None:
+                    newly_missed = (must_mask & forced).bit_count()
+                    skipped_prio = sum(opt_prio[x] for x in range(n) if forced >> x & 1)
+                    if (miss_lb + newly_missed, -(all_prio - skipped_prio), travel) >= best_obj:
                         continue
-                    if visited == 0:
-                        # before the first visit the only night is a rest at the start (as in
-                        # chain); those labels were made at the outset
+                if check and hopeless(cap, s, travel):
+                    # no label visiting s next can do better (their room is never larger)
+                    continue
+                p = sp[s]
+                c1 = c + 1
+                # the same day (travel_step and visit_step, inlined)
+                while True:
+                    t1 = t
+                    dr1 = drive
+                    l1 = lunch
+                    tt = Tc[p]
+                    if tt or cur != p:
+                        t1 += tt
+                        dr1 += DR[cur][p]
+                        if t1 > day_end or dr1 > drive_limit:
+                            break
+                    if not l1 and t1 >= LUNCH_FROM:
+                        t1 += L
+                        l1 = True
+                        if t1 > day_end:
+                            break
+                    if wdk in closed[s]:
+                        break
+                    o = s_open[s]
+                    if not l1 and t1 < LUNCH_FROM < o:
+                        t1 += L
+                        l1 = True
+                    t1 = (t1 if t1 > o else o) + visit[s]
+                    if t1 > s_close[s] or t1 > day_end:
+                        break
+                    if not l1 and t1 >= LUNCH_FROM:
+                        t1 += L
+                        l1 = True
+                        if t1 > day_end:
+                            break
+                    if not (
+                        check
+                        and hopeless(
+                            (day_end - t1 if l1 else max(0, day_end - t1 - L, LUNCH_FROM - t1)) + days_left * cap_full,
+                            s,
+                            travel + tt,
+                        )
+                    ):
+                        add(c1, (nv, nd, p, k if use_wd else 0), (t1, dr1, l1, travel + tt, k, lab, (s, None, k)))
+                    break
+                # after a night (and rest days when weekdays matter); before the first visit
+                # the only night is a rest at the start (as in chain): those labels were made
+                # at the outset
+                if not night_ok or (check and hopeless(days_left * cap_full, s, travel)):
+                    continue
+                ck = (cur, p)
+                hs = cands.get(ck)
+                if hs is None:
+                    hs = cands[ck] = m.cand(cur, p)
+                for h in hs:
+                    e = ev.get(h)
+                    if e is None:
+                        e = ev[h] = travel_to(t, drive, lunch, cur, h) is not None
+                    if not e:
                         continue
-                    for h in m.cand(cur, p):
-                        r = m.travel_step(t, drive, lunch, cur, h)
+                    base = travel + Tc[h] + T[h][p]
+                    for k2 in range(k + 1, last_k + 1):
+                        r = morning_visit(h, s, wd[k2])
                         if r is None:
                             continue
-                        base = travel + T[cur][h] + T[h][p]
-                        last_k = m.D - 1 if m.use_wd else k + 1
-                        for k2 in range(k + 1, last_k + 1):
-                            st = m.day_begin(h)
-                            if st is None:
-                                break
-                            r2 = m.travel_step(st[0], st[1], st[2], h, p)
-                            if r2 is None:
-                                break
-                            v = m.visit_step(r2[0], r2[2], s, m.wd[k2])
-                            if v is None:
-                                continue
-                            add((nv, nd, p, k2), [v[0], r2[1], v[1], base, lab, (s, h, k2)])
+                        if r == "travel":
+                            break
+                        if check and hopeless(r[3] + (D - 1 - k2) * cap_full, s, base):
+                            continue
+                        add(c1, (nv, nd, p, k2 if use_wd else 0), (r[0], r[1], r[2], base, k2, lab, (s, h, k2)))
         buckets[c] = {}
     if best_sol is None:
         return None
@@ -196,8 +448,8 @@ def solve_exact(
     actions = []
     node = lab
     while node is not None:
-        actions.append(node[5])
-        node = node[4]
+        actions.append(node[6])
+        node = node[5]
     for act in reversed(actions):
         if act[0] == "start":
             continue
