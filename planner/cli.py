@@ -139,12 +139,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = args.file
     if not os.path.exists(path):
         raise PlannerError("file not found", file=path)
-    if path.lower().endswith(".csv"):
-        from planner.catalog import read_spot_table
-
-        spots = read_spot_table(path)
-        print(f"{path}: OK, catalog table with {len(spots)} places")
-        return 0
     try:
         validate = importlib.import_module("planner.validate")
     except ModuleNotFoundError:
@@ -174,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise PlannerError(
                     f"no such command or file '{hint}' (commands: {', '.join(sorted(known))})"
                 )
+            # Refuse a file the app cannot open before starting the app: one line, exit 2.
+            from planner.package import load_package
+
+            load_package(argv[0])
             return _open_app(argv[0])
         if argv[0] in _COMMAND_MODULES and argv[0] not in _available_modules():
             raise PlannerError(f"'{argv[0]}' is not available in this version of QianTu")
@@ -195,6 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as exc:  # a file system problem no command anticipated: still one clear line
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"qiantu: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("qiantu: interrupted", file=sys.stderr)
         return 130

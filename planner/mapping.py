@@ -33,6 +33,18 @@ GUIZHOU_PREFECTURES = frozenset(
 )
 
 
+def escape_html(text: object) -> str:
+    """Text for HTML that folium places inside JavaScript template literals (popups, tooltips,
+    icons): HTML-escaped, and the backtick, ``$`` and backslash made entities so the text can
+    neither end the literal nor interpolate."""
+    return (
+        html.escape(str(text))
+        .replace("`", "&#96;")
+        .replace("$", "&#36;")
+        .replace("\\", "&#92;")
+    )
+
+
 def add_script(m, code: str) -> None:
     """Append JavaScript that runs after the map (and everything added to it before) exists."""
     from branca.element import MacroElement
@@ -241,7 +253,7 @@ def _bbox_center(coords) -> tuple[float, float] | None:
 def popup_html(spot: Spot, lang: str = "zh", *, add_button: bool = False) -> str:
     """The popup of a spot: both names, level, hours, closures, ticket — all escaped."""
     en = lang == "en"
-    e = html.escape
+    e = escape_html
     primary, secondary = (spot.name_en, spot.name_zh) if en else (spot.name_zh, spot.name_en)
     rows = []
     if spot.level:
@@ -354,7 +366,7 @@ window.qiantu = window.qiantu || {};
 
 
 def _legend_html(categories: Sequence[Category], lang: str, title: str | None = None) -> str:
-    e = html.escape
+    e = escape_html
     head = f"<b>{e(title)}</b><br>" if title else ""
     items = "".join(f'<i style="background:{c.color}"></i>{e(c.label(lang))}<br>' for c in categories)
     return f'<div class="qt-legend">{head}{items}</div>'
@@ -426,7 +438,7 @@ def catalog_map(
             fill_color=cat.color,
             fill_opacity=0.9,
             popup=folium.Popup(popup_html(spot, lang, add_button=for_app and spot.kind != "station"), max_width=320),
-            tooltip=folium.Tooltip(html.escape(spot.name(lang))),
+            tooltip=folium.Tooltip(escape_html(spot.name(lang))),
         )
         marker.add_to(m)
         registrations.append(f"qiantu.register({m.get_name()}, {json.dumps(spot.id)}, {marker.get_name()}, {radius});")
@@ -611,7 +623,7 @@ def plan_map(
 
         catalog = load_catalog()
     en = lang == "en"
-    e = html.escape
+    e = escape_html
     m = base_map(tiles=tiles, lang=lang)
     m.get_root().header.add_child(folium.Element(_POPUP_CSS + _PLAN_CSS))
     m.get_root().header.add_child(folium.Element(f"<script>{_API_JS}{_PLAN_JS}</script>"))

@@ -125,7 +125,9 @@ class Route:
             "from": self.from_id,
             "to": self.to_id,
             "mode": self.mode,
-            "minutes": round(self.minutes, 1),
+            # Whole minutes, half up: exactly what a plan's travel item says for this pair.
+            "minutes": whole_minutes(self.minutes),
+            "minutes_exact": round(self.minutes, 2),
             "km": round(self.km, 1),
             "estimate": self.estimate,
             "legs": [leg.to_dict() for leg in self.legs],
@@ -143,6 +145,11 @@ class TravelMatrix:
     km: np.ndarray
     mode: str = "drive"
     estimate: np.ndarray | None = None
+
+
+def whole_minutes(minutes: float) -> int:
+    """Travel minutes as plans state them: whole minutes, half up."""
+    return int(math.floor(minutes + 0.5))
 
 
 # An edge as the search sees it: (to, minutes, km, info) with info = (mode, line, shape, estimate).

@@ -80,6 +80,19 @@ def summary(plan, catalog) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _check_output(path: str) -> None:
+    """Refuse an output path that cannot be written before spending time on the optimization."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if os.path.isdir(path):
+        raise PlannerError("is a folder, not a file name", file=path, field="-o")
+    if not os.path.isdir(folder):
+        raise PlannerError(f"the folder '{folder}' does not exist", file=path, field="-o")
+    if not os.access(folder, os.W_OK):
+        raise PlannerError(f"the folder '{folder}' is not writable", file=path, field="-o")
+
+
 def run(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.optimize.trip import plan_trip
@@ -90,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         raise PlannerError(f"{args.time_limit} is out of range (0..3600 s)", field="--time-limit")
     if args.seed is not None and args.seed < 0:
         raise PlannerError(f"{args.seed} is negative", field="--seed")
+    if args.output:
+        _check_output(args.output)
     catalog = load_catalog()
     pkg = load_package(args.request, catalog=catalog)
     bar = _ProgressBar()
@@ -98,7 +113,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.output:
-        save_plan(plan, args.output)
+        try:
+            save_plan(plan, args.output)
+        except OSError as exc:
+            raise PlannerError(f"cannot write the plan: {exc.strerror or exc}", file=args.output, field="-o") from None
         print(
             f"{args.output}: {plan.status}, {len(plan.days)} day(s), {len(plan.order)} visits, "
             f"{len(plan.dropped)} left out"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 from typing import Any
 
 from planner.history import (
@@ -504,8 +503,7 @@ def add_event_markers(m, events: list[Event], catalog, *, lang: str = "zh", tile
     import folium
 
     from planner.mapping import add_legend, to_display
-
-    e = html.escape
+    from planner.mapping import escape_html as e
     en = lang == "en"
     ordered = sorted(events, key=lambda ev: (ev.date_start, ev.date_end, ev.row))
     numbers = {ev.id: i for i, ev in enumerate(ordered, start=1)}

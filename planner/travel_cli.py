@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from planner.network import MODES, load_network
+from planner.network import MODES, load_network, whole_minutes
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     flag = "  (estimate: a place joined to the network by straight-line distance)" if route.estimate else ""
     out.write(
-        f"{route.from_id} -> {route.to_id} by {route.mode}: {route.minutes:.0f} min ({_hm(route.minutes)}), "
+        f"{route.from_id} -> {route.to_id} by {route.mode}: {whole_minutes(route.minutes)} min "
+        f"({_hm(whole_minutes(route.minutes))}), "
         f"{route.km:.0f} km{flag}\n"
     )
     for leg in route.legs:

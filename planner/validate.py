@@ -19,10 +19,7 @@ def check_file(path: str | Path, catalog=None) -> str:
     if not p.exists():
         raise PlannerError("file not found", file=str(path))
     if p.suffix.lower() == ".csv":
-        from planner.catalog import read_spot_table
-
-        spots = read_spot_table(p)
-        return f"{path}: OK, catalog table with {len(spots)} places"
+        return check_table(p, catalog)
     doc = read_json(p, RequestError)
     tag = doc.get("schema") if isinstance(doc, dict) else None
     if not isinstance(tag, str):
@@ -37,6 +34,7 @@ def check_file(path: str | Path, catalog=None) -> str:
         from planner.plan import plan_from_dict
 
         plan = plan_from_dict(doc, file=str(path))
+        check_plan_consistency(doc, str(path), catalog)
         return (
             f"{path}: OK, plan ({plan.status}): {len(plan.days)} day(s), {len(plan.order)} visits, "
             f"{len(plan.dropped)} dropped"
@@ -45,6 +43,145 @@ def check_file(path: str | Path, catalog=None) -> str:
         from planner.package import package_from_dict
 
         pkg = package_from_dict(doc, file=str(path), catalog=catalog)
+        if isinstance(doc.get("plan"), dict):
+            check_plan_consistency(doc["plan"], str(path), catalog, prefix="plan.")
         has = "with a plan" if pkg.plan is not None else "no plan yet"
         return f"{path}: OK, package '{pkg.title}': {len(pkg.request.stops)} stops, {has}"
     raise RequestError(f"unknown schema '{tag}'", file=str(path), field="schema")
+
+
+def check_table(p: Path, catalog=None) -> str:
+    """Validate a data table by what it is: a catalog table, the Long March events, a network
+    table (the whole network folder is loaded) or a rate table (the whole rates folder)."""
+    import csv
+
+    with open(p, encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    cols = set(header)
+    if {"name_zh", "kind", "themes"} <= cols:
+        from planner.catalog import read_spot_table
+
+        spots = read_spot_table(p)
+        return f"{p}: OK, catalog table with {len(spots)} places"
+    if {"date_start", "site_id"} <= cols:
+        from planner.history import load_events
+
+        events = load_events(p, catalog=catalog)
+        return f"{p}: OK, Long March events table with {len(events)} events"
+    from planner.network import FILES as NETWORK_FILES
+
+    names = {Path(v).name if isinstance(v, str) else v for v in NETWORK_FILES.values()}
+    if p.name == "calibration.csv":
+        from planner.network import calibration_table, load_network
+
+        rows = calibration_table(load_network(catalog, p.parent), path=p)
+        return f"{p}: OK, calibration table with {len(rows)} published figures"
+    if p.name in names:
+        from planner.network import build_graph
+
+        if catalog is None:
+            from planner.catalog import load_catalog
+
+            catalog = load_catalog()
+        g = build_graph(p.parent, catalog)
+        return f"{p}: OK, network tables in {p.parent} ({g.number_of_nodes()} nodes, {g.number_of_edges()} links)"
+    if (p.parent / "vehicles.csv").exists() and (p.parent / "settings.csv").exists():
+        from planner.costing import load_rates
+
+        rates = load_rates(p.parent)
+        return f"{p}: OK, rate tables in {p.parent} ({len(rates.vehicles)} vehicles)"
+    raise PlannerError(
+        "not a QianTu data table (expected a catalog, events, network or rates table)", file=str(p),
+        field=header[0] if header else None,
+    )
+
+
+def check_plan_consistency(doc: dict, file: str, catalog=None, prefix: str = "") -> None:
+    """The chaining rule of DESIGN.md: each item starts where and when the previous one ended,
+    from the day's start place to its overnight place; waits are start - arrive; places exist."""
+    from planner.catalog import parse_hhmm
+
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    places = doc.get("places") or {}
+
+    def err(fld: str, msg: str) -> RequestError:
+        return RequestError(msg, file=file, field=prefix + fld)
+
+    def minutes(value, fld: str) -> int:
+        try:
+            return parse_hhmm(str(value))
+        except ValueError:
+            raise err(fld, f"'{value}' is not a time HH:MM") from None
+
+    def known(ref, fld: str) -> None:
+        if isinstance(ref, str) and (ref in catalog or ref in places):
+            return
+        raise err(fld, f"unknown place {ref!r}")
+
+    import datetime as _dt
+
+    visits: list[str] = []
+    prev_overnight = None
+    prev_date = None
+    for di, day in enumerate(doc.get("days") or []):
+        where = f"days[{di}]"
+        try:
+            date = _dt.date.fromisoformat(str(day.get("date")))
+        except ValueError:
+            raise err(f"{where}.date", f"'{day.get('date')}' is not a date YYYY-MM-DD") from None
+        if prev_date is not None and date != prev_date + _dt.timedelta(days=1):
+            raise err(f"{where}.date", f"{date} does not follow {prev_date}")
+        prev_date = date
+        place = day.get("start")
+        known(place, f"{where}.start")
+        known(day.get("overnight"), f"{where}.overnight")
+        if prev_overnight is not None and place != prev_overnight:
+            raise err(f"{where}.start", f"starts at {place!r}, but the night before was at {prev_overnight!r}")
+        clock = None
+        for ii, it in enumerate(day.get("items") or []):
+            at = f"{where}.items[{ii}]"
+            kind = it.get("type")
+            if kind == "travel":
+                t0, t1 = minutes(it.get("depart"), f"{at}.depart"), minutes(it.get("arrive"), f"{at}.arrive")
+                known(it.get("from"), f"{at}.from")
+                known(it.get("to"), f"{at}.to")
+                if it.get("from") != place:
+                    raise err(f"{at}.from", f"leaves from {it.get('from')!r}, but the group is at {place!r}")
+                if clock is not None and t0 != clock:
+                    raise err(f"{at}.depart", f"departs at {it.get('depart')}, the previous item ended at "
+                                              f"{clock // 60:02d}:{clock % 60:02d}")
+                if t1 - t0 != int(it.get("minutes", -1)):
+                    raise err(f"{at}.minutes", f"is {it.get('minutes')}, but {it.get('depart')}–{it.get('arrive')} "
+                                               f"is {t1 - t0} min")
+                place, clock = it.get("to"), t1
+            elif kind == "visit":
+                a, b, c = (minutes(it.get(k), f"{at}.{k}") for k in ("arrive", "start", "end"))
+                known(it.get("id"), f"{at}.id")
+                if it.get("id") != place:
+                    raise err(f"{at}.id", f"visits {it.get('id')!r}, but the group is at {place!r}")
+                if clock is not None and a != clock:
+                    raise err(f"{at}.arrive", f"arrives at {it.get('arrive')}, the previous item ended at "
+                                              f"{clock // 60:02d}:{clock % 60:02d}")
+                if not a <= b <= c:
+                    raise err(f"{at}.start", "arrive <= start <= end does not hold")
+                if int(it.get("wait_minutes", 0)) != b - a:
+                    raise err(f"{at}.wait_minutes", f"is {it.get('wait_minutes')}, but start - arrive is {b - a} min")
+                visits.append(it.get("id"))
+                clock = c
+            elif kind == "break":
+                a, b = minutes(it.get("start"), f"{at}.start"), minutes(it.get("end"), f"{at}.end")
+                if clock is not None and a != clock:
+                    raise err(f"{at}.start", "does not start when the previous item ended")
+                if b < a:
+                    raise err(f"{at}.end", "ends before it starts")
+                clock = b
+            else:
+                raise err(f"{at}.type", f"{kind!r} is not travel, visit or break")
+        if day.get("items") and place != day.get("overnight"):
+            raise err(f"{where}.overnight", f"is {day.get('overnight')!r}, but the day ends at {place!r}")
+        prev_overnight = day.get("overnight")
+    if doc.get("order") is not None and list(doc["order"]) != visits:
+        raise err("order", "does not list the visits in the order of the days")

@@ -76,7 +76,12 @@ def pytest_sessionfinish(session, exitstatus):
     import shiboken6
 
     for w in list(QApplication.topLevelWidgets()):
-        w.close()
-        if shiboken6.isValid(w):
-            shiboken6.delete(w)
+        if not shiboken6.isValid(w):
+            continue
+        try:
+            w.close()
+            if shiboken6.isValid(w):
+                shiboken6.delete(w)
+        except RuntimeError:  # deleted by its parent meanwhile
+            pass
     _flush_deferred_deletes()

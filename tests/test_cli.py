@@ -72,11 +72,59 @@ def test_check_good_and_bad_catalog_files(tmp_path, data_dir):
 
 
 def test_check_every_bundled_table():
-    for p in sorted((ROOT / "data" / "scenic_spots").glob("*.csv")):
-        if p.name == "long_march_events.csv":
-            continue
+    """Every data table QianTu ships is recognised and valid: catalog, events, network, rates."""
+    tables = sorted((ROOT / "data").rglob("*.csv"))
+    assert len(tables) >= 20
+    for p in tables:
         out = qiantu("check", str(p))
-        assert out.returncode == 0, out.stderr
+        assert out.returncode == 0, f"{p}: {out.stderr}"
+        assert "OK" in out.stdout
+
+
+def _plan(tmp_path, edit):
+    plan = json.loads((ROOT / "tests" / "data" / "export_plan_5days.json").read_text(encoding="utf-8"))
+    edit(plan)
+    p = tmp_path / "plan.json"
+    p.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def _first(plan, kind):
+    return next(it for it in plan["days"][0]["items"] if it["type"] == kind)
+
+
+def _shift_second_travel(plan):
+    """Move a travel leg 10 minutes later (keeping its length): it no longer starts when the item
+    before it ended."""
+    travels = [it for it in plan["days"][0]["items"] if it["type"] == "travel"]
+    t = travels[1]
+    for key in ("depart", "arrive"):
+        h, m = map(int, t[key].split(":"))
+        total = h * 60 + m + 10
+        t[key] = f"{total // 60:02d}:{total % 60:02d}"
+
+
+def test_check_refuses_plans_that_break_the_chaining_rule(tmp_path):
+    assert qiantu("check", str(_plan(tmp_path, lambda p: None))).returncode == 0
+    cases = {
+        "depart": _shift_second_travel,
+        "minutes": lambda p: _first(p, "travel").__setitem__("minutes", 5),
+        "wait_minutes": lambda p: _first(p, "visit").__setitem__("wait_minutes", 99),
+        "order": lambda p: p["order"].reverse(),
+        "date": lambda p: p["days"][1].__setitem__("date", "2027-13-01"),
+        "id": lambda p: _first(p, "visit").__setitem__("id", "no-such-place"),
+    }
+    for field, edit in cases.items():
+        out = qiantu("check", str(_plan(tmp_path, edit)))
+        assert out.returncode == 2, field
+        line = out.stderr.strip()
+        assert "\n" not in line and field in line and "Traceback" not in line, (field, line)
+
+
+def test_plan_output_that_cannot_be_written_is_one_line(tmp_path):
+    out = qiantu("plan", str(ROOT / "data" / "routes" / "zunyi-classic.json"), "-o", str(tmp_path / "no" / "x.json"))
+    assert out.returncode == 2 and "-o" in out.stderr and "does not exist" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
 
 
 def test_unknown_command_or_file():

@@ -231,3 +231,13 @@ def test_pick_the_start_on_the_map(qtbot, dialogs, monkeypatch):
     assert w.picking is None
     w.doc.undo_stack.undo()
     assert w.doc.request["start"] == "guiyang"
+
+
+def test_create_main_window_with_a_bad_file_raises_instead_of_blocking(qtbot, tmp_path):
+    from planner.errors import PlannerError
+
+    bad = tmp_path / "bad.qiantu.json"
+    bad.write_text('{"schema": "qiantu/request@1", "start": "nowhere", "days": 2, "stops": []}', encoding="utf-8")
+    with pytest.raises(PlannerError) as ei:
+        ui.create_main_window(bad)
+    assert "nowhere" in ei.value.one_line() and str(bad) in ei.value.one_line()

@@ -37,9 +37,14 @@ def run_app(path: str | None = None) -> int:
     QCoreApplication.setApplicationName("QianTu")
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from planner.errors import PlannerError
     from ui import create_main_window
 
-    window = create_main_window(path)
+    try:
+        window = create_main_window(path)
+    except PlannerError as exc:
+        print(f"qiantu: {exc.one_line()}", file=sys.stderr)
+        return 2
     window.show()
     rc = app.exec()
     # Delete the window (and its web page) while Qt is alive: a page that outlives the web

@@ -550,8 +550,11 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str) -> bool:
-        """Open a package (``*.qiantu.json``) or a bare trip request file."""
+    def open_path(self, path: str, show_errors: bool = True) -> bool:
+        """Open a package (``*.qiantu.json``) or a bare trip request file.
+
+        A file that cannot be opened is a message box, or with ``show_errors=False`` a raised
+        ``PlannerError``."""
         from planner.package import load_package
         from planner.plan import plan_to_dict
         from planner.request import request_to_dict
@@ -559,6 +562,8 @@ class MainWindow(QMainWindow):
         try:
             pkg = load_package(path, self.catalog)
         except PlannerError as exc:
+            if not show_errors:
+                raise
             QMessageBox.warning(self, "QianTu", exc.one_line())
             return False
         request = request_to_dict(pkg.request)

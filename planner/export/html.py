@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
@@ -52,7 +53,7 @@ def export_html(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None
         m = plan_map(it.plan, catalog, lang=lang, tiles=tiles)
     except ValueError as exc:
         raise ExportError(str(exc), field="tiles") from None
-    m.get_root().title = it.title_or_default(lang)
+    m.get_root().title = html.escape(it.title_or_default(lang))
     page = render_html(m, inline=True)
     remote = remote_references(page)
     if remote:
