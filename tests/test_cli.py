@@ -130,3 +130,12 @@ def test_plan_output_that_cannot_be_written_is_one_line(tmp_path):
 def test_unknown_command_or_file():
     out = qiantu("frobnicate")
     assert out.returncode == 2 and "no such command or file" in out.stderr
+
+
+def test_custom_start_outside_the_region_is_refused(tmp_path):
+    req = tmp_path / "far.json"
+    req.write_text(json.dumps({"schema": "qiantu/request@1", "start": {"name": "Beijing", "lat": 39.9, "lon": 116.4},
+                               "days": 3, "stops": [{"id": "huangguoshu-waterfall"}]}), encoding="utf-8")
+    out = qiantu("plan", str(req), "-o", str(tmp_path / "p.json"))
+    assert out.returncode == 2 and "'start'" in out.stderr and "outside" in out.stderr
+    assert not (tmp_path / "p.json").exists()
