@@ -79,6 +79,13 @@ def run(args: argparse.Namespace) -> int:
             raise PlannerError("is a folder", file=out, field=f"--{name}")
     plan, group_size, notes = load_plan_and_package(args.plan)
     catalog = load_catalog()
+    # A problem inside the plan is the input file's, not an output's: check it once, up front.
+    from planner.export.common import build_itinerary
+
+    try:
+        build_itinerary(plan, catalog)
+    except PlannerError as exc:
+        raise PlannerError(exc.message, file=args.plan, field=exc.field) from None
 
     # Write every file under a hidden name next to its target, and move them all into place only
     # when every export worked: a failed export leaves no new file behind.
