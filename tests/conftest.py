@@ -17,6 +17,14 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+try:  # property tests draw the same examples on every run (CI must not turn red by chance)
+    from hypothesis import settings as _hyp_settings
+
+    _hyp_settings.register_profile("qiantu", derandomize=True, print_blob=True)
+    _hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "qiantu"))
+except ImportError:  # core tests without the test extras
+    pass
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
