@@ -42,7 +42,7 @@ class Package:
 def package_from_dict(d: Any, file: str | None = None, catalog=None) -> Package:
     """A Package from a package dict or a bare trip request dict (plan None)."""
     if not isinstance(d, dict):
-        raise RequestError("a package must be a JSON object", file=file)
+        raise RequestError("not a QianTu file: expected a JSON object (a trip request or a package)", file=file, field="schema")
     tag = d.get("schema")
     if tag == REQUEST_TAG:
         req = request_from_dict(d, file=file, catalog=catalog)

@@ -170,13 +170,37 @@ def schema_check(doc: Any, schema_name: str, file: str | None, error_class=Reque
     elif err.validator == "pattern":
         msg = f"'{err.instance}' is not a date YYYY-MM-DD"
     elif err.validator == "oneOf":
-        msg = 'must be a spot id or an object {"name", "lat", "lon"}'
+        inst = err.instance
+        if isinstance(inst, dict) and "type" in inst and inst.get("type") not in ("travel", "visit", "break"):
+            path.append("type")
+            msg = f"{json.dumps(inst.get('type'), ensure_ascii=False)} is not travel, visit or break"
+        elif isinstance(inst, dict) and inst.get("type") in ("travel", "visit", "break") and err.context:
+            # The item's own kind explains best what is wrong with it.
+            branches = err.validator_value
+            want = None
+            for i, branch in enumerate(branches):
+                ref = branch.get("$ref", "") if isinstance(branch, dict) else ""
+                if ref.endswith("/" + str(inst.get("type"))):
+                    want = i
+            subs = [e for e in err.context if e.schema_path and e.schema_path[0] == want]
+            sub = best_match(subs or err.context)
+            path.extend(sub.relative_path)
+            msg = sub.message
+            if sub.validator in ("minimum", "exclusiveMinimum"):
+                msg = f"{sub.instance} is below the minimum {sub.validator_value}"
+        else:
+            msg = 'must be a spot id or an object {"name", "lat", "lon"}'
     elif err.validator == "enum":
         msg = f"{json.dumps(err.instance, ensure_ascii=False)} is not one of {', '.join(map(str, err.validator_value))}"
     elif err.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         lo = err.schema.get("minimum", err.schema.get("exclusiveMinimum"))
         hi = err.schema.get("maximum", err.schema.get("exclusiveMaximum"))
-        msg = f"{err.instance} is out of range ({lo}..{hi})"
+        if hi is None:
+            msg = f"{err.instance} is below the minimum {lo}"
+        elif lo is None:
+            msg = f"{err.instance} is above the maximum {hi}"
+        else:
+            msg = f"{err.instance} is out of range ({lo}..{hi})"
     raise error_class(msg, file=file, field=json_path(path) or None)
 
 

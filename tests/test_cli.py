@@ -139,3 +139,20 @@ def test_custom_start_outside_the_region_is_refused(tmp_path):
     out = qiantu("plan", str(req), "-o", str(tmp_path / "p.json"))
     assert out.returncode == 2 and "'start'" in out.stderr and "outside" in out.stderr
     assert not (tmp_path / "p.json").exists()
+
+
+def test_plan_item_errors_name_the_item_field(tmp_path):
+    def bad_type(plan):
+        _first(plan, "visit")["type"] = "dance"
+
+    def bad_wait(plan):
+        _first(plan, "visit")["wait_minutes"] = -5
+
+    out = qiantu("check", str(_plan(tmp_path, bad_type)))
+    assert out.returncode == 2 and ".type'" in out.stderr and "dance" in out.stderr
+    out = qiantu("check", str(_plan(tmp_path, bad_wait)))
+    assert out.returncode == 2 and ".wait_minutes'" in out.stderr and "minimum" in out.stderr
+    lst = tmp_path / "list.json"
+    lst.write_text("[1, 2]", encoding="utf-8")
+    out = qiantu("plan", str(lst))
+    assert out.returncode == 2 and "JSON object" in out.stderr
