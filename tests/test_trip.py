@@ -48,8 +48,29 @@ def plan(r, **kw):
 # ---------------------------------------------------------------------------- brute force
 
 
+def brute_nights(m: TripModel, days: list[tuple[int, ...]]) -> int | None:
+    """Least travel for fixed day contents over every choice of night places (each night among
+    the model's candidates for it). A day without visits stays put (rest day) or moves the group
+    from the night before to its own night place (transfer day): both are enumerated."""
+    final = m.last_day(days)
+    choices = [m.cand(*m.night_ends(days, k)) for k in range(final)]
+    best = None
+    for nights in itertools.product(*choices):
+        places = (m.start, *nights, m.end)
+        total = 0
+        for k in range(final + 1):
+            r = m.day(k, places[k], days[k], places[k + 1])
+            if r is None:
+                break
+            total += r.travel
+        else:
+            if best is None or total < best:
+                best = total
+    return best
+
+
 def brute_force(m: TripModel):
-    """Every subset, every order, every split into days (nights by the exact chain DP)."""
+    """Every subset, every order, every split into days, every choice of nights (brute_nights)."""
     best = None
     for k in range(m.n + 1):
         for subset in itertools.combinations(range(m.n), k):
@@ -61,10 +82,13 @@ def brute_force(m: TripModel):
                 for cuts in itertools.combinations_with_replacement(range(len(order) + 1), m.D - 1):
                     bounds = (0, *cuts, len(order))
                     days = [tuple(order[bounds[i] : bounds[i + 1]]) for i in range(m.D)]
+                    travel = brute_nights(m, days)
+                    # the chain DP (nights for fixed days, used by the search) agrees
                     r = m.evaluate(days)
-                    if r is None:
+                    assert (r[0] if r is not None else None) == travel, days
+                    if travel is None:
                         continue
-                    obj = m.objective(set(order), r[0])
+                    obj = m.objective(set(order), travel)
                     if best is None or obj < best:
                         best = obj
     return best
@@ -130,6 +154,27 @@ SMALL_CASES = [
         "keep_order": True,
         "end": "zunyi",
     },
+    # short days: far stops need days that only travel (transfer days)
+    {
+        "stops": [{"id": "jiaxiu-tower", "visit_minutes": 240}, {"id": "zhenyuan-ancient-town"}],
+        "days": 3,
+        "day_end": "14:30",
+        "keep_order": True,
+        "end": "anywhere",
+    },
+    {
+        "stops": [{"id": "xijiang-miao-village", "must": True}, {"id": "qingyan-ancient-town"}],
+        "days": 3,
+        "day_end": "14:00",
+        "start_date": "2027-04-05",
+    },
+    {
+        # weekdays matter (the conference site closes on Mondays): a transfer day in between
+        "stops": [{"id": "zunyi-conference-site"}, {"id": "xijiang-miao-village"}],
+        "days": 3,
+        "day_end": "16:00",
+        "start_date": "2027-04-04",
+    },
 ]
 
 
@@ -154,6 +199,68 @@ def test_twelve_stops_proven_optimal():
     p = plan(r)
     assert p.status == "optimal" and p.solver["name"].startswith("label-setting")
     assert p.solver["lower_bound"] == p.totals["travel_minutes"]
+
+
+# ---------------------------------------------------------------------------- transfer days
+
+
+def _transfer_days(p):
+    """Indexes of the plan's days that travel between two places without a visit."""
+    return [
+        k for k, d in enumerate(p.days)
+        if not d.visits() and any(isinstance(i, TravelItem) for i in d.items) and d.start != d.overnight
+    ]
+
+
+def test_a_day_that_only_travels_reaches_a_far_stop_mid_trip():
+    # Jiaxiu Tower fills day 1 (back at Guiyang by 14:00); Zhenyuan is ~4 h away and the days
+    # end at 14:30: only a day spent travelling (day 2) makes a visit on day 3 possible.
+    r = req(
+        [{"id": "jiaxiu-tower", "visit_minutes": 240}, {"id": "zhenyuan-ancient-town"}],
+        days=3,
+        day_end="14:30",
+        keep_order=True,
+        end="anywhere",
+    )
+    p = plan(r)  # validate_plan: no problems, travel-only days included
+    assert p.order == ["jiaxiu-tower", "zhenyuan-ancient-town"] and p.dropped == []
+    assert p.status == "optimal"
+    assert _transfer_days(p) == [1]
+    day2 = p.days[1]
+    assert day2.start == p.days[0].overnight and day2.overnight == p.days[2].start
+    assert {i.type for i in day2.items} <= {"travel", "break"}
+    m = TripModel(r, CATALOG, NETWORK)
+    assert solve_exact(m)[0] == brute_force(m) == (0, -2.0, p.totals["travel_minutes"])
+    # the exact split of the sequence and the search's evaluator find the same day
+    days = m.split([0, 1])[1]
+    assert days == [(0,), (), (1,)]
+    assert m.evaluate(days)[0] == p.totals["travel_minutes"]
+
+
+def test_a_first_day_that_only_travels_makes_a_must_stop_possible():
+    r = req([{"id": "xijiang-miao-village", "must": True}], days=3, day_end="14:00")
+    p = plan(r)
+    assert p.status == "optimal" and p.order == ["xijiang-miao-village"]
+    assert _transfer_days(p) == [0, 2]
+    assert p.days[0].start == "guiyang" and p.days[-1].overnight == "guiyang"
+    for k in (0, 2):
+        types = [i.type for i in p.days[k].items]
+        assert types[0] == "travel" and set(types) <= {"travel", "break"}
+        # a day spanning noon has its lunch
+        assert "break" in types
+
+
+def test_plan_check_accepts_a_travel_only_day_and_checks_it():
+    r = req([{"id": "xijiang-miao-village", "must": True}], days=3, day_end="14:00")
+    p = plan(r)
+    assert validate_plan(p, r, NETWORK, CATALOG) == []
+    # the same day, moved to a place the group is not at, is reported
+    import copy
+
+    bad = copy.deepcopy(p)
+    bad.days[0].overnight = "anshun"
+    problems = validate_plan(bad, r, NETWORK, CATALOG)
+    assert any("day 1" in x and "night is at anshun" in x for x in problems), problems
 
 
 # ---------------------------------------------------------------------------- rules a planner notices

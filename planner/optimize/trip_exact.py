@@ -3,8 +3,8 @@
 A label is a partial trip: the stops visited (and those given up because a later stop in the
 'after' order was taken first), the place where the group is, the day, and the resources
 (clock, road minutes today, lunch taken, travel so far). Extending a label visits one more
-stop, either later the same day or after a night at one of the night candidates (and, when
-weekdays matter, some rest days there). Labels at the same key are pruned by dominance
+stop, either later the same day or after a night at one of the night candidates and any
+days without visits (rest days, or transfer days between night candidates). Labels at the same key are pruned by dominance
 (earlier clock, less road time, lunch no less taken, less travel; without weekdays also an
 earlier day, since all days are alike then); whole labels are pruned by the incumbent on the
 lexicographic objective, with an optimistic bound: the priority still reachable is capped by
@@ -73,25 +73,26 @@ def finish_extra(m: TripModel, k: int, t: int, drive: int, lunch: bool, cur: int
 
 
 def _least_in_minutes(m: TripModel) -> list[list[int]]:
-    """Least travel minutes from place x to place y with at most one night place on the way.
+    """Least travel minutes from place x to place y, directly or via any places on the way.
 
     Filled for the start, the end and the stops' places (0 elsewhere): a stop is reached from
-    the start or another stop's place, directly or via a night (x -> p or x -> h -> p), and the
-    end likewise; these minutes bound both the travel and the clock time still to come.
+    the start or another stop's place, directly or via nights (and transfer days between
+    them), and the end likewise; these minutes bound both the travel and the clock time still
+    to come.
     """
-    T = m.T
-    hubs = m.hubs
+    import numpy as np
+
+    # shortest paths over any places on the way (transfer days may chain several night
+    # places): a lower bound even where the travel minutes break the triangle inequality
+    d = np.array(m.T, dtype=np.int64)
+    np.fill_diagonal(d, np.minimum(np.diagonal(d), 0))
+    for h in range(m.P):
+        d = np.minimum(d, d[:, h : h + 1] + d[h : h + 1, :])
     rel = sorted(set(m.stop_place) | {m.start} | (set() if m.open_end else {m.end}))
     dd = [[0] * m.P for _ in range(m.P)]
     for x in rel:
-        Tx = T[x]
         for y in rel:
-            best = Tx[y]
-            for h in hubs:
-                c = Tx[h] + T[h][y]
-                if c < best:
-                    best = c
-            dd[x][y] = max(0, best)
+            dd[x][y] = max(0, int(d[x, y]))
     return dd
 
 
@@ -201,6 +202,62 @@ def solve_exact(
         return r
 
     cands: dict = {}
+    edge_ok: dict = {}
+    moves_cache: dict = {}
+    max_j = max(0, D - 2)
+
+    def moves(cur: int, p: int, hs: tuple, mask: int) -> list:
+        """The ways from place cur (this evening) to the morning before p: a night at one of
+        ``hs`` reachable this evening (bit set in ``mask``), then j >= 0 days without visits
+        (transfer days between places of ``hs``, or rest days), then the morning at hm.
+        Returns [(hm, [(j, extra travel incl. the morning travel to p), ...]), ...]; without
+        weekdays only the j that lower the travel (a later day is no better otherwise)."""
+        key = (cur, p, mask)
+        r = moves_cache.get(key)
+        if r is not None:
+            return r
+        H = len(hs)
+        Tc = T[cur]
+        E = []
+        for x in range(H):
+            row = []
+            for y in range(H):
+                ek = (hs[x], hs[y])
+                ok = edge_ok.get(ek)
+                if ok is None:
+                    ok = edge_ok[ek] = m.run_day(0, hs[x], (), hs[y]) is not None
+                row.append(T[hs[x]][hs[y]] if ok else None)
+            E.append(row)
+        best = [Tc[hs[y]] if mask >> y & 1 else None for y in range(H)]
+        steps: list[list] = [[] for _ in range(H)]
+        for y in range(H):
+            if best[y] is not None:
+                steps[y].append((0, best[y] + T[hs[y]][p]))
+        for j in range(1, max_j + 1):
+            nb = list(best)
+            for x in range(H):
+                bx = best[x]
+                if bx is None:
+                    continue
+                Ex = E[x]
+                for y in range(H):
+                    e = Ex[y]
+                    if e is not None and (nb[y] is None or bx + e < nb[y]):
+                        nb[y] = bx + e
+            changed = False
+            for y in range(H):
+                if nb[y] is None:
+                    continue
+                if use_wd or best[y] is None or nb[y] < best[y]:
+                    steps[y].append((j, nb[y] + T[hs[y]][p]))
+                if best[y] is None or nb[y] < best[y]:
+                    changed = True
+            best = nb
+            if not changed and not use_wd:
+                break
+        r = [(hs[y], steps[y]) for y in range(H) if steps[y]]
+        moves_cache[key] = r
+        return r
 
     best_obj = incumbent
     best_sol = None
@@ -308,8 +365,7 @@ def solve_exact(
                     opt_und = _by_ratio((s for s in undecided if not must[s] and ip[s] > 0), ip, wk)
                     days_left = D - 1 - k
                 wdk = wd[k]
-                night_ok = k + 1 < D and visited != 0
-                last_k = D - 1 if use_wd else k + 1
+                night_ok = k + 1 < D
             count += 1
             if count % 2000 == 0:
                 if deadline is not None and time.perf_counter() > deadline:
@@ -415,31 +471,37 @@ def solve_exact(
                     ):
                         add(c1, (nv, nd, p, k if use_wd else 0), (t1, dr1, l1, travel + tt, k, lab, (s, None, k)))
                     break
-                # after a night (and rest days when weekdays matter); before the first visit
-                # the only night is a rest at the start (as in chain): those labels were made
-                # at the outset
+                # after a night, and days without visits (rest or transfer days, as in chain);
+                # from a start label (nothing visited yet) the "evening" is a day without visits
                 if not night_ok or (check and hopeless(days_left * cap_full, s, travel)):
                     continue
                 ck = (cur, p)
                 hs = cands.get(ck)
                 if hs is None:
                     hs = cands[ck] = m.cand(cur, p)
-                for h in hs:
+                mask = 0
+                for hi, h in enumerate(hs):
                     e = ev.get(h)
                     if e is None:
                         e = ev[h] = travel_to(t, drive, lunch, cur, h) is not None
-                    if not e:
-                        continue
-                    base = travel + Tc[h] + T[h][p]
-                    for k2 in range(k + 1, last_k + 1):
-                        r = morning_visit(h, s, wd[k2])
+                    if e:
+                        mask |= 1 << hi
+                if not mask:
+                    continue
+                for hm, steps in moves(cur, p, hs, mask):
+                    for j, extra in steps:
+                        k2 = k + 1 + j
+                        if k2 >= D:
+                            break
+                        r = morning_visit(hm, s, wd[k2])
                         if r is None:
                             continue
                         if r == "travel":
                             break
+                        base = travel + extra
                         if check and hopeless(r[3] + (D - 1 - k2) * cap_full, s, base):
                             continue
-                        add(c1, (nv, nd, p, k2 if use_wd else 0), (r[0], r[1], r[2], base, k2, lab, (s, h, k2)))
+                        add(c1, (nv, nd, p, k2 if use_wd else 0), (r[0], r[1], r[2], base, k2, lab, (s, hm, k2)))
         buckets[c] = {}
     if best_sol is None:
         return None

@@ -10,6 +10,9 @@ Rules of a day (documented in docs: the optimizer section):
   ends by ``day_end``; the road minutes of the day stay within ``max_drive_minutes_per_day``.
 * A visit starts no earlier than the spot opens (the group waits: ``wait_minutes``) and ends no
   later than it closes; a spot closed on that weekday cannot be visited that day.
+* A day without visits (between visiting days, or before the end) either rests where the
+  group slept or is a transfer day: it travels from there to the next night place (one of
+  the night candidates between the visits around it), within the same window and drive limit.
 * Lunch (``lunch_minutes``, when the day starts before 13:30) is taken at the first moment the
   group is free at or after 11:30: at the end of the travel or visit running at 11:30, or on
   arrival at a spot where it would otherwise wait past 11:30 for the opening. Leaving earlier
@@ -394,14 +397,10 @@ class TripModel:
         """Best nights for days k0..k1 with fixed contents: (travel, nights, day_travel) or None.
 
         ``h_before`` is where day k0 starts, ``h_after`` where day k1 ends. A day without visits
-        between visiting days is a rest day (the group stays); empty days at the end of a trip
-        with a fixed end may move the group towards the end.
+        is a rest day (the group stays) or a transfer day (it travels from the night before to
+        the next night place, within the day window and the drive limit); its night place is
+        one of the candidates between the visits around it, like any other night.
         """
-        last_visit_day = -1
-        for j in range(len(days) - 1, -1, -1):
-            if days[j]:
-                last_visit_day = j
-                break
         layer: dict[int, tuple[int, tuple]] = {h_before: (0, ())}
         for k in range(k0, k1 + 1):
             stops = days[k]
@@ -410,12 +409,9 @@ class TripModel:
                 outs = self.cand(a, b)
             else:
                 outs = (h_after,)
-            rest_day = not stops and k < last_visit_day
             nxt: dict[int, tuple[int, tuple]] = {}
             for h_in, (cost, back) in layer.items():
                 for h_out in outs:
-                    if rest_day and h_out != h_in and not (k == k1 and h_out == h_after):
-                        continue
                     r = self.day(k, h_in, stops, h_out)
                     if r is None:
                         continue
@@ -471,12 +467,12 @@ class TripModel:
                             continue
                     if final:
                         continue
-                    if j == i and j < n:
-                        outs: tuple[int, ...] = (h,) if (h in self.hubs) else ()
-                    else:
-                        a = self.stop_place[seq[j - 1]] if j > i else h
-                        b = self.stop_place[seq[j]] if j < n else self.end
-                        outs = self.cand(a, b)
+                    # the night's candidates between the last visit so far (or the start) and
+                    # the next one (or the end), as in chain; a day without visits rests or
+                    # moves the group between them (a transfer day)
+                    a = self.stop_place[seq[j - 1]] if j > 0 else self.start
+                    b = self.stop_place[seq[j]] if j < n else self.end
+                    outs: tuple[int, ...] = self.cand(a, b)
                     for h_out in outs:
                         r = self.day(k, h, stops, h_out)
                         if r is None:
