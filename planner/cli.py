@@ -139,20 +139,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = args.file
     if not os.path.exists(path):
         raise PlannerError("file not found", file=path)
-    try:
-        validate = importlib.import_module("planner.validate")
-    except ModuleNotFoundError:
-        raise PlannerError("only catalog CSV files can be checked in this version", file=path) from None
+    from planner import validate
+
     print(validate.check_file(path))
     return 0
 
 
 def _open_app(path: str | None) -> int:
-    try:
-        from ui.app import run_app
-    except ImportError as exc:  # PySide6 missing or broken
-        raise PlannerError(f"the desktop app cannot start: {exc}") from None
-    return run_app(path)
+    """Run the desktop app (`python -m ui`) in its own process: the core never imports the UI."""
+    import subprocess
+
+    if importlib.util.find_spec("ui") is None:
+        raise PlannerError("the desktop app is not installed (the 'ui' package is missing)")
+    return subprocess.call([sys.executable, "-m", "ui", *([path] if path else [])])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -57,3 +57,21 @@ def test_catalog_and_map_build_with_qt_blocked():
     assert out.returncode == 0, out.stderr
     n, markers = out.stdout.split()
     assert int(n) == int(markers) > 0
+
+
+def test_no_planner_source_imports_qt_or_the_ui_even_lazily():
+    """Imports inside functions do not show in sys.modules until called: read the source too."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "planner").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] in ("PySide6", "shiboken6", "ui"):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    assert not offenders, offenders
