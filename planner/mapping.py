@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +11,7 @@ from pathlib import Path
 
 from planner import paths
 from planner.catalog import Spot
-from planner.fileio import publish
+from planner.fileio import write_text_atomic
 
 # Tile choices: "none" draws only the shipped outlines (works with no internet, the default);
 # "osm" is OpenStreetMap (WGS-84); "gaode" is an AutoNavi-style Chinese provider in GCJ-02, for
@@ -479,25 +477,7 @@ def save_html(m, path: Path | str, *, inline: bool = False) -> Path:
     """Write the map page atomically (temporary file, then rename)."""
     path = Path(path)
     text = render_html(m, inline=inline)
-    return write_text_atomic(path, text)
-
-
-def write_text_atomic(path: Path | str, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        publish(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return write_text_atomic(path, text, make_folder=True)
 
 
 # --- plans ----------------------------------------------------------------------------------------

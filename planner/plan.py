@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.errors import RequestError
-from planner.fileio import publish
+from planner.fileio import write_atomic
 from planner.request import read_json, schema_check
 
 SCHEMA_TAG = "qiantu/plan@1"
@@ -248,26 +246,13 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def write_json_atomic(doc: Any, path: str | Path) -> None:
-    """Write JSON to a temporary file in the same folder, then ``os.replace`` it into place.
+    """Write JSON atomically (see :func:`planner.fileio.write_atomic`)."""
 
-    A crash or a full disk leaves the old file (or none), never half a file.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        publish(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    def write(fh) -> None:
+        json.dump(doc, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+
+    write_atomic(path, write)
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:

@@ -524,7 +524,6 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, what
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)
         publish(tmp, path)
     except ExportError as exc:
         _unlink(tmp)
@@ -542,16 +541,6 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, what
         _unlink(tmp)
         raise
     return path
-
-
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# Read once at import (os.umask is process-wide; reading it later could race with other threads).
-_UMASK = _read_umask()
 
 
 def _unlink(p: Path) -> None:
