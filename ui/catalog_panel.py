@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.catalog import Catalog, Spot
-from planner.mapping import CATEGORIES, spot_category
+from planner.mapping import spot_category
 from ui.i18n import tr
 
 THEME_LABELS = {
@@ -355,10 +355,6 @@ class CatalogPanel(QWidget):
     def _on_double_clicked(self, index) -> None:
         if index.isValid():
             self.spotActivated.emit(self.model.spot(self.proxy.mapToSource(index).row()).id)
-
-
-def legend_colors() -> dict[str, str]:
-    return {c.key: c.color for c in CATEGORIES}
 
 
 if __name__ == "__main__":  # open this panel alone for a quick look

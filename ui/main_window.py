@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
         self.itineraryView.show_plan(self.doc.plan, stale=stale)
 
     def _on_plan_changed(self) -> None:
-        self.itineraryView.show_plan(self.doc.plan, stale=self.doc.plan_is_stale)
+        # The tree was redrawn by _on_doc_changed (``changed`` always comes first).
         if self.doc.plan is not None:
             self.itineraryDock.raise_()
         want = self.doc.plan is not None

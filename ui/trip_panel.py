@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -531,7 +529,3 @@ class TripPanel(QWidget):
     def show_progress(self, fraction: float, message: str) -> None:
         self.progressBar.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
         self.progressBar.setFormat(f"%p%  {message}" if message else "%p%")
-
-
-def iso_weekday(date_text: str) -> int:
-    return _dt.date.fromisoformat(date_text).isoweekday()
