@@ -19,6 +19,7 @@ import numpy as np
 from planner import paths
 from planner.errors import Cancelled, DataError, UnknownPlaceError
 from planner.geo import EARTH_RADIUS_KM, geodesic_km
+from planner.request import MODES  # the travel modes are defined once, with the request
 
 # Average speeds of a tour vehicle (minibus or coach) by road class, km/h, door to door on that
 # class of road; the reasoning and sources are in data/network/README.md. One number per class,
@@ -33,7 +34,6 @@ SPEED_KMH: dict[str, float] = {
 }
 ROAD_CLASSES = tuple(SPEED_KMH)
 NODE_KINDS = ("hub", "station", "junction")
-MODES = ("drive", "drive+rail")
 
 # Fallback join of a place that is off the network (a custom hotel, a catalog spot without an
 # access row): geodesic distance times this factor, on a county road, to each of the nearest nodes.

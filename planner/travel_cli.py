@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from planner.network import MODES, load_network, whole_minutes
+from planner.request import MODES
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -31,6 +31,8 @@ def _hm(minutes: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the route. UnknownPlaceError propagates; `qiantu` prints it as one line, status 2."""
+    from planner.network import load_network, whole_minutes
+
     net = load_network()
     route = net.route(args.origin, args.destination, args.mode)
     out = sys.stdout
