@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.errors import ExportError, PlannerError
 from planner.fileio import publish
+from planner.mapping import WEEKDAYS_EN, WEEKDAYS_ZH
 
 TZ_NAME = "Asia/Shanghai"
 LANGS = ("zh", "en")
@@ -130,10 +131,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Note: this plan does not meet every requirement (see the last page).",
     ),
 }
-WEEKDAYS = {
-    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+WEEKDAYS = {"zh": WEEKDAYS_ZH, "en": WEEKDAYS_EN}
 
 
 def label(key: str, lang: str, **fmt: Any) -> str:
