@@ -299,10 +299,14 @@ def load_catalog(source: Path | str | Iterable[Path | str] | None = None) -> Cat
 def _row_of(path: Path, spot_id: str) -> int | None:
     import csv
 
-    with open(path, encoding="utf-8", newline="") as fh:
-        for i, row in enumerate(csv.DictReader(fh), start=2):
-            if row.get("id") == spot_id:
-                return i
+    from io import StringIO
+
+    from planner import io as _io
+
+    text, _enc = _io.read_csv_text(path, DataError)
+    for i, row in enumerate(csv.DictReader(StringIO(text, newline="")), start=2):
+        if row.get("id") == spot_id:
+            return i
     return None
 
 
@@ -312,12 +316,13 @@ def read_spot_table(path: Path | str) -> list[Spot]:
 
     path = Path(path)
     fname = str(path)
-    if not path.is_file():
-        raise DataError("file not found", file=fname)
+    from io import StringIO
+
+    from planner import io as _io
+
+    text, _encoding = _io.read_csv_text(path, DataError)
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", file=fname) from None
+        df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty", file=fname) from None
     except pd.errors.ParserError as exc:

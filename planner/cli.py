@@ -137,8 +137,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     path = args.file
-    if not os.path.exists(path):
-        raise PlannerError("file not found", file=path)
     from planner import validate
 
     print(validate.check_file(path))
@@ -157,6 +155,9 @@ def _open_app(path: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `qiantu`; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from planner import io as _io
+
+    _io.install_sigterm_cleanup()
     try:
         known = set(_BUILTIN) | set(_COMMAND_MODULES)
         if not argv:
@@ -199,6 +200,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qiantu: interrupted", file=sys.stderr)
         return 130
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError) as exc:
+        # A file no check anticipated: still one line and no traceback. Reported as bad input,
+        # because these only come from what a file contains; the type name helps a bug report.
+        src = next((a for a in argv[1:] if not a.startswith("-") and os.path.exists(a)), None)
+        where = f"{src}: " if src else ""
+        print(f"qiantu: {where}could not be processed ({type(exc).__name__}: {str(exc)[:160]})", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from planner.errors import PlannerError
-from planner.fileio import publish
 
 # Option -> format, in the order the files are written (the slow PDF last).
 _OPTIONS = (
@@ -58,25 +56,21 @@ def load_plan_and_package(path: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    import tempfile
-
+    from planner import io as _io
     from planner.catalog import load_catalog
     from planner.export import FORMATS
 
-    wanted = [(name, getattr(args, name)) for name, _ in _OPTIONS if getattr(args, name)]
+    wanted = [(name, getattr(args, name)) for name, _ in _OPTIONS if getattr(args, name) is not None]
     if not wanted:
         raise PlannerError("nothing to export: give at least one of " + ", ".join(f"--{n} F" for n, _ in _OPTIONS))
+    batch = _io.WriteBatch(inputs=[args.plan])
     seen: dict[str, str] = {}
     for name, out in wanted:
+        batch.check(out, what=f"{name.upper()} file", field=f"--{name}")
         key = os.path.realpath(out)
         if key in seen:
             raise PlannerError(f"is given for both --{seen[key]} and --{name}", file=out)
         seen[key] = name
-        folder = Path(out).parent if str(Path(out).parent) else Path(".")
-        if not folder.is_dir():
-            raise PlannerError(f"the folder '{folder}' does not exist", file=out, field=f"--{name}")
-        if Path(out).is_dir():
-            raise PlannerError("is a folder", file=out, field=f"--{name}")
     plan, group_size, notes = load_plan_and_package(args.plan)
     catalog = load_catalog()
     # A problem inside the plan is the input file's, not an output's: check it once, up front.
@@ -87,38 +81,28 @@ def run(args: argparse.Namespace) -> int:
     except PlannerError as exc:
         raise PlannerError(exc.message, file=args.plan, field=exc.field) from None
 
-    # Write every file under a hidden name next to its target, and move them all into place only
-    # when every export worked: a failed export leaves no new file behind.
-    staged: list[tuple[Path, Path]] = []
-    try:
+    # Every file is written under a hidden temporary name next to its target and moved into place
+    # only when every export worked: a failed (or interrupted) export changes no file.
+    with batch:
         for name, out in wanted:
-            target = Path(out)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent or "."))
-            os.close(fd)
-            tmp = Path(tmp_name)
-            staged.append((tmp, target))
             func, _ext = FORMATS[name]
             kwargs: dict = {"lang": args.lang, "catalog": catalog}
             if name == "pdf":
                 kwargs.update(notes=notes or "", group_size=group_size)
             elif name == "xlsx":
                 kwargs.update(group_size=group_size)
+            warnings: list[str] = []
+
+            def write(tmp, func=func, kwargs=kwargs, warnings=warnings):
+                warnings.extend(func(plan, tmp, **kwargs) or [])
+
             try:
-                warnings = func(plan, tmp, **kwargs)
+                batch.add(out, write, what=f"{name.upper()} file", field=f"--{name}")
             except PlannerError as exc:
-                raise PlannerError(exc.message, file=out, field=exc.field) from None
+                raise PlannerError(exc.message, file=out, field=exc.field or f"--{name}") from None
             for w in warnings:
                 print(f"qiantu: warning: {out}: {w}", file=sys.stderr)
-        for tmp, target in staged:
-            publish(tmp, target)
-    except OSError as exc:
-        raise PlannerError(f"cannot write: {exc.strerror or exc}", file=getattr(exc, "filename", None)) from None
-    finally:
-        for tmp, _target in staged:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+        batch.commit()
     for name, out in wanted:
         print(f"{out} ({name})")
     return 0

@@ -484,8 +484,13 @@ def _read(d: Path, table: str, required: bool = True) -> tuple[str, list[tuple[i
         if required:
             raise DataError("file not found", file=fname)
         return fname, []
+    from io import StringIO
+
+    from planner import io as _io
+
+    text, _enc = _io.read_csv_text(path, DataError)
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with StringIO(text, newline="") as fh:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
             missing = [c for c in _COLUMNS[table] if c not in header]

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import RequestError
-from planner.fileio import write_atomic
 from planner.request import read_json, schema_check
 
 SCHEMA_TAG = "qiantu/plan@1"
@@ -245,14 +244,11 @@ def load_plan(path: str | Path) -> Plan:
     return plan_from_dict(read_json(path, RequestError), file=str(path))
 
 
-def write_json_atomic(doc: Any, path: str | Path) -> None:
-    """Write JSON atomically (see :func:`planner.fileio.write_atomic`)."""
+def write_json_atomic(doc: Any, path: str | Path, *, inputs=()) -> None:
+    """Write JSON safely (see :func:`planner.io.write_json`; NaN is refused, never written)."""
+    from planner import io as _io
 
-    def write(fh) -> None:
-        json.dump(doc, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-
-    write_atomic(path, write)
+    _io.write_json(path, doc, inputs=inputs, what="JSON file")
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:

@@ -80,31 +80,19 @@ def summary(plan, catalog) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _check_output(path: str) -> None:
-    """Refuse an output path that cannot be written before spending time on the optimization."""
-    import os
-
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if os.path.isdir(path):
-        raise PlannerError("is a folder, not a file name", file=path, field="-o")
-    if not os.path.isdir(folder):
-        raise PlannerError(f"the folder '{folder}' does not exist", file=path, field="-o")
-    if not os.access(folder, os.W_OK):
-        raise PlannerError(f"the folder '{folder}' is not writable", file=path, field="-o")
-
-
 def run(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.optimize.trip import plan_trip
     from planner.package import load_package
-    from planner.plan import save_plan
 
     if args.time_limit is not None and not (0 < args.time_limit <= 3600):
         raise PlannerError(f"{args.time_limit} is out of range (0..3600 s)", field="--time-limit")
     if args.seed is not None and args.seed < 0:
         raise PlannerError(f"{args.seed} is negative", field="--seed")
-    if args.output:
-        _check_output(args.output)
+    from planner import io as _io
+
+    if args.output is not None:
+        _io.check_output(args.output, inputs=[args.request], what="plan", field="-o")
     catalog = load_catalog()
     pkg = load_package(args.request, catalog=catalog)
     bar = _ProgressBar()
@@ -112,11 +100,10 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_trip(pkg.request, catalog, time_limit_s=args.time_limit, seed=args.seed, progress=bar)
     finally:
         bar.close()
-    if args.output:
-        try:
-            save_plan(plan, args.output)
-        except OSError as exc:
-            raise PlannerError(f"cannot write the plan: {exc.strerror or exc}", file=args.output, field="-o") from None
+    if args.output is not None:
+        from planner.plan import plan_to_dict
+
+        _io.write_json(args.output, plan_to_dict(plan), inputs=[args.request], what="plan", field="-o")
         print(
             f"{args.output}: {plan.status}, {len(plan.days)} day(s), {len(plan.order)} visits, "
             f"{len(plan.dropped)} left out"

@@ -51,21 +51,19 @@ def run(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.report import format_report, route_report
 
-    for opt, out in (("--pdf", args.pdf), ("--json", args.json_out)):
-        if out:
-            folder = os.path.dirname(os.path.abspath(out))
-            if not os.path.isdir(folder):
-                raise PlannerError(f"the folder '{folder}' does not exist", file=out, field=opt)
+    from planner import io as _io
+
+    outs = [(opt, out) for opt, out in (("--pdf", args.pdf), ("--json", args.json_out)) if out is not None]
+    for opt, out in outs:
+        _io.check_output(out, inputs=[args.plan], what="report", field=opt)
+    if len(outs) == 2 and os.path.realpath(outs[0][1]) == os.path.realpath(outs[1][1]):
+        raise PlannerError("is given for both --pdf and --json", file=outs[0][1])
     catalog = load_catalog()
     plan, request = load_plan_and_request(args.plan, catalog)
     report = route_report(plan, request, catalog, compare=args.compare)
     sys.stdout.write(format_report(report, catalog, args.lang))
     if args.json_out:
-        import json
-
-        from planner.export.common import write_text
-
-        write_text(args.json_out, json.dumps(report, ensure_ascii=False, indent=2) + "\n", what="report figures")
+        _io.write_json(args.json_out, report, inputs=[args.plan], what="report figures", field="--json")
         print(f"{args.json_out}: report figures written")
     if args.pdf:
         from planner.report_pdf import export_report_pdf

@@ -226,18 +226,11 @@ def load_request(path: str | Path, catalog=None) -> TripRequest:
 
 
 def read_json(path: str | Path, error_class=RequestError) -> Any:
-    """Parse a JSON file; a missing file or bad JSON as a domain error with the line."""
-    p = Path(path)
-    if not p.is_file():
-        raise error_class("file not found", file=str(path))
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise error_class("not UTF-8 text", file=str(path)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise error_class(f"not valid JSON ({exc.msg})", file=str(path), row=exc.lineno) from None
+    """Parse a JSON file with the guarded reader (:func:`planner.io.read_json`): a missing or
+    special file, bad JSON, NaN, deep nesting or huge numbers as a domain error naming the file."""
+    from planner import io as _io
+
+    return _io.read_json(path, error_class)
 
 
 def _minutes(text: str) -> int:

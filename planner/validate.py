@@ -16,8 +16,6 @@ def check_file(path: str | Path, catalog=None) -> str:
     from planner.request import read_json
 
     p = Path(path)
-    if not p.exists():
-        raise PlannerError("file not found", file=str(path))
     if p.suffix.lower() == ".csv":
         return check_table(p, catalog)
     doc = read_json(p, RequestError)
@@ -53,16 +51,18 @@ def check_file(path: str | Path, catalog=None) -> str:
 def check_table(p: Path, catalog=None) -> str:
     """Validate a data table by what it is: a catalog table, the Long March events, a network
     table (the whole network folder is loaded) or a rate table (the whole rates folder)."""
-    import csv
+    from planner import io as _io
+    from planner.errors import DataError
 
-    with open(p, encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh), [])
+    rows, _enc = _io.read_csv(p, DataError)
+    header = [h.strip() for h in rows[0]] if rows else []
     cols = set(header)
     if {"name_zh", "kind", "themes"} <= cols:
         from planner.catalog import read_spot_table
 
         spots = read_spot_table(p)
-        return f"{p}: OK, catalog table with {len(spots)} places"
+        note = "" if _enc == "utf-8" else " (read as GB18030/GBK text, as Chinese Excel saves CSV; QianTu writes UTF-8)"
+        return f"{p}: OK, catalog table with {len(spots)} places{note}"
     if {"date_start", "site_id"} <= cols:
         from planner.history import load_events
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from planner.catalog import load_catalog
-from planner.errors import RequestError, UnknownPlaceError
+from planner.errors import PlannerError, RequestError, UnknownPlaceError
 from planner.package import Package, load_package, save_package
 from planner.plan import load_plan, plan_from_dict, plan_to_dict, save_plan
 from planner.request import CustomPlace, load_request, request_from_dict, request_to_dict
@@ -234,13 +234,13 @@ def test_save_plan_leaves_old_file_on_failure(tmp_path, monkeypatch):
     p = tmp_path / "plan.json"
     p.write_text("old", encoding="utf-8")
     plan = plan_from_dict(sample_plan_dict())
-    import planner.plan as plan_mod
+    import planner.io as io_mod
 
     def boom(*a, **k):
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(plan_mod.json, "dump", boom)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(io_mod.os, "fsync", boom)
+    with pytest.raises(PlannerError, match="No space left"):
         save_plan(plan, p)
     assert p.read_text(encoding="utf-8") == "old"
     assert os.listdir(tmp_path) == ["plan.json"]

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.errors import ExportError, PlannerError
-from planner.fileio import publish
 from planner.mapping import WEEKDAYS_EN, WEEKDAYS_ZH
 
 TZ_NAME = "Asia/Shanghai"
@@ -502,50 +500,19 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def write_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, what: str) -> Path:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, then move it into place.
+def write_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, what: str, inputs=()) -> Path:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then move it into place with the
+    one safe writer (:func:`planner.io.write_file`): outputs that are inputs, folders, devices
+    and read-only files are refused; on any failure the old file stays and no temporary remains.
+    Problems are ExportError naming the file."""
+    from planner import io as _io
 
-    On any failure the temporary file is removed, an existing file at ``path`` is left as it
-    was, and ExportError says what went wrong.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write the {what}: the folder '{folder}' does not exist", file=str(path))
-    if path.is_dir():
-        raise ExportError(f"cannot write the {what}: it is a folder", file=str(path))
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(folder))
-    except OSError as exc:
-        raise ExportError(f"cannot write the {what}: {exc.strerror or exc}", file=str(path)) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        publish(tmp, path)
-    except ExportError as exc:
-        _unlink(tmp)
-        if exc.file is None:
-            exc.file = str(path)
-            exc.args = (exc.one_line(),)
+        return _io.write_file(path, write, what=what, inputs=inputs)
+    except ExportError:
         raise
     except PlannerError as exc:
-        _unlink(tmp)
-        raise ExportError(exc.message, file=str(path), field=exc.field) from None
-    except OSError as exc:
-        _unlink(tmp)
-        raise ExportError(f"cannot write the {what}: {exc.strerror or exc}", file=str(path)) from None
-    except BaseException:
-        _unlink(tmp)
-        raise
-    return path
-
-
-def _unlink(p: Path) -> None:
-    try:
-        p.unlink()
-    except OSError:
-        pass
+        raise ExportError(exc.message, file=exc.file or str(path), field=exc.field) from None
 
 
 def write_text(path: str | os.PathLike, text: str, *, what: str) -> Path:
