@@ -135,13 +135,60 @@ def json_path(parts) -> str:
     return out
 
 
+# Longest text accepted in a field: free notes may be long, names and titles are one line.
+_NOTE_KEYS = frozenset(("notes", "note", "summary", "account"))
+MAX_NOTE_CHARS = 20_000
+MAX_TEXT_CHARS = 500
+
+
+def _first_long_text(doc: Any) -> tuple[str, int, int] | None:
+    """``(json path, length, limit)`` of the first string over its limit, or None."""
+    stack: list[tuple[Any, list]] = [(doc, [])]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, str):
+                    limit = MAX_NOTE_CHARS if k in _NOTE_KEYS else MAX_TEXT_CHARS
+                    if len(v) > limit:
+                        return json_path([*at, k]), len(v), limit
+                else:
+                    stack.append((v, [*at, k]))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
+                    return json_path([*at, i]), len(v), MAX_TEXT_CHARS
+                stack.append((v, [*at, i]))
+    return None
+
+
+@cache
+def _strict_validator_class():
+    """Draft 2020-12 where "integer" means a JSON integer: 5.0 days is refused, not read as 5."""
+    import jsonschema
+
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _c, x: isinstance(x, int) and not isinstance(x, bool)
+    )
+    return jsonschema.validators.extend(base, type_checker=checker)
+
+
+def _strict_validator(schema: dict):
+    return _strict_validator_class()(schema)
+
+
 def schema_check(doc: Any, schema_name: str, file: str | None, error_class=RequestError) -> None:
     """Validate ``doc`` against a bundled schema; the first problem as a domain error naming the field."""
     import jsonschema
     from jsonschema.exceptions import best_match
 
     schema = load_schema(schema_name)
-    validator = jsonschema.Draft202012Validator(schema)
+    long_text = _first_long_text(doc)
+    if long_text is not None:
+        where, n, limit = long_text
+        raise error_class(f"is {n:,} characters long; the limit is {limit:,}", file=file, field=where)
+    validator = _strict_validator(schema)
     errors = list(validator.iter_errors(doc))
     if not errors:
         return
@@ -276,9 +323,11 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
             )
     if v["start_date"] is not None:
         try:
-            _dt.date.fromisoformat(v["start_date"])
+            first = _dt.date.fromisoformat(v["start_date"])
         except ValueError:
             raise err("start_date", f"'{v['start_date']}' is not a date YYYY-MM-DD") from None
+        if not 2000 <= first.year <= 2100:
+            raise err("start_date", f"{v['start_date']} is outside the years QianTu plans for (2000-2100)")
     if _minutes(v["day_end"]) <= _minutes(v["day_start"]):
         raise err("day_end", f"{v['day_end']} is not after day_start {v['day_start']}")
 

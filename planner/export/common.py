@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import ExportError, PlannerError
+from planner.export.safe import clean_tree, one_line
 from planner.mapping import WEEKDAYS_EN, WEEKDAYS_ZH
 
 TZ_NAME = "Asia/Shanghai"
@@ -367,8 +368,8 @@ def resolve_place(ref: str, catalog, places: dict, field_name: str) -> Place:
         s = catalog.spots[ref]
         return Place(
             id=s.id,
-            name_zh=s.name_zh,
-            name_en=s.name_en,
+            name_zh=one_line(s.name_zh),
+            name_en=one_line(s.name_en),
             lat=float(s.lat),
             lon=float(s.lon),
             kind=s.kind,
@@ -379,14 +380,17 @@ def resolve_place(ref: str, catalog, places: dict, field_name: str) -> Place:
         )
     p = places.get(ref)
     if isinstance(p, dict) and "lat" in p and "lon" in p:
-        name = str(p.get("name") or ref)
+        name = one_line(p.get("name") or ref)
         return Place(id=ref, name_zh=name, name_en=name, lat=float(p["lat"]), lon=float(p["lon"]), kind="custom")
     raise ExportError(f"unknown place '{ref}' (not in the catalog nor in the plan's places)", field=field_name)
 
 
 def build_itinerary(plan: Any, catalog=None) -> Itinerary:
-    """Check ``plan`` and resolve every place and time; ExportError on anything an export cannot show."""
-    d = plan_dict(plan)
+    """Check ``plan`` and resolve every place and time; ExportError on anything an export cannot show.
+
+    Every text of the plan is passed through :func:`planner.export.safe.clean_tree`: no exporter
+    sees a control character from someone else's file."""
+    d = clean_tree(plan_dict(plan))
     if catalog is None:
         from planner.catalog import load_catalog
 
@@ -470,7 +474,7 @@ def build_itinerary(plan: Any, catalog=None) -> Itinerary:
         plan=d,
         days=days,
         dropped=dropped,
-        title=str(d.get("title") or ""),
+        title=one_line(d.get("title") or ""),
         status=str(d.get("status") or ""),
         totals=dict(d.get("totals") or {}),
         warnings=list(d.get("warnings") or []),

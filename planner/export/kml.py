@@ -47,7 +47,9 @@ def export_kml(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
     stays = {p.id: nights for p, nights in stay_places(it)}
     for day in it.days:
         folder = kml.newfolder(name=f"{label('day_n', lang, n=day.number)} · {day.date.isoformat()}")
-        folder.description = (
+        # KML readers show descriptions as HTML: user text in them is HTML-escaped here, and
+        # simplekml then escapes the XML.
+        folder.description = e(
             f"{day.start.name(lang)} → {day.overnight.name(lang)} · {day.km:.0f} km · "
             f"{duration_text(day.travel_minutes, lang)}"
         )
@@ -91,7 +93,7 @@ def export_kml(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
         else:
             name = f"{label('overnight', lang)}: {place.name(lang)}"
         pt = folder.newpoint(name=name, coords=[(round(place.lon, 6), round(place.lat, 6))])
-        pt.description = ", ".join(label("day_n", lang, n=n) for n in stays.get(place.id, []))
+        pt.description = e(", ".join(label("day_n", lang, n=n) for n in stays.get(place.id, [])))
         pt.style.iconstyle.icon.href = "http://maps.google.com/mapfiles/kml/shapes/lodging.png"
 
     def write(tmp: Path) -> None:

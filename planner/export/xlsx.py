@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from planner.export.safe import text_cells
 from planner.export.common import (
     Itinerary,
     Row,
@@ -102,6 +103,7 @@ def export_xlsx(
         _costs_sheet(wb.create_sheet(label("q_sheet", lang)), q, lang)
 
     def write(tmp: Path) -> None:
+        text_cells(wb)  # text from files stays text: never a formula, never a control character
         wb.save(tmp)
 
     write_atomic(Path(path), write, what="Excel workbook")
