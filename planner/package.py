@@ -47,7 +47,7 @@ def package_from_dict(d: Any, file: str | None = None, catalog=None) -> Package:
     if tag == REQUEST_TAG:
         req = request_from_dict(d, file=file, catalog=catalog)
         return Package(request=req, plan=None, title=req.title, notes="")
-    while tag in MIGRATIONS:
+    while isinstance(tag, str) and tag in MIGRATIONS:
         d = MIGRATIONS[tag](d)
         tag = d.get("schema")
     if tag != SCHEMA_TAG:

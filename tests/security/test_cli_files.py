@@ -199,6 +199,15 @@ def test_hostile_json_gives_one_line(tmp_path, name, text, words):
     assert not (tmp_path / "x.gpx").exists()
 
 
+@pytest.mark.parametrize("tag", [[], ["qiantu/package@1"], {"a": 1}, 3.5, None])
+def test_package_with_a_strange_schema_tag_gives_one_line(tmp_path, tag):
+    # found by tests/security/test_fuzz_readers.py: a list as the tag was a TypeError
+    p = tmp_path / "strange.qiantu.json"
+    p.write_text(json.dumps({"schema": tag, "request": {}}), encoding="utf-8")
+    for cmd in (("check", p), ("plan", p), ("export", p, "--gpx", tmp_path / "x.gpx")):
+        one_clear_line(qiantu(*cmd), str(p), "schema")
+
+
 def test_nan_in_a_plan_file_is_refused_by_check_and_export(plan_copy, tmp_path):
     text = plan_copy.read_text(encoding="utf-8").replace('"km": ', '"km": NaN, "x": ', 1)
     plan_copy.write_text(text, encoding="utf-8")
