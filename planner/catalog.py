@@ -298,7 +298,6 @@ def load_catalog(source: Path | str | Iterable[Path | str] | None = None) -> Cat
 
 def _row_of(path: Path, spot_id: str) -> int | None:
     import csv
-
     from io import StringIO
 
     from planner import io as _io

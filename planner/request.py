@@ -180,7 +180,6 @@ def _strict_validator(schema: dict):
 
 def schema_check(doc: Any, schema_name: str, file: str | None, error_class=RequestError) -> None:
     """Validate ``doc`` against a bundled schema; the first problem as a domain error naming the field."""
-    import jsonschema
     from jsonschema.exceptions import best_match
 
     schema = load_schema(schema_name)

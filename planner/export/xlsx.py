@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from planner.export.safe import text_cells
 from planner.export.common import (
     Itinerary,
     Row,
@@ -17,6 +16,7 @@ from planner.export.common import (
     reason_text,
     write_atomic,
 )
+from planner.export.safe import text_cells
 
 _HEADER_FILL = "1F3A5F"
 _TIME_FMT = "hh:mm"

@@ -48,10 +48,9 @@ def load_plan_and_request(path: str, catalog):
 def run(args: argparse.Namespace) -> int:
     import os
 
+    from planner import io as _io
     from planner.catalog import load_catalog
     from planner.report import format_report, route_report
-
-    from planner import io as _io
 
     outs = [(opt, out) for opt, out in (("--pdf", args.pdf), ("--json", args.json_out)) if out is not None]
     for opt, out in outs:

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump([r.to_dict() for r in routes], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return 0
-    from planner.cli import _table
+    from planner.cli.output import table as _table
 
     rows = [
         (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
+from planner.cli.output import ProgressBar
 from planner.errors import PlannerError
 
 
@@ -17,30 +17,6 @@ def add_parser(subparsers) -> None:
         "--time-limit", type=float, default=None, metavar="S", help="seconds of search (default: the request's)"
     )
     p.add_argument("--seed", type=int, default=None, metavar="N", help="random seed (default: the request's)")
-
-
-class _ProgressBar:
-    """A progress bar on stderr, shown only once a run has lasted a second."""
-
-    def __init__(self, stream=None, delay_s: float = 1.0) -> None:
-        self.stream = stream or sys.stderr
-        self.t0 = time.perf_counter()
-        self.delay = delay_s
-        self.shown = False
-
-    def __call__(self, fraction: float, message: str) -> None:
-        if time.perf_counter() - self.t0 < self.delay:
-            return
-        width = 30
-        done = round(max(0.0, min(1.0, fraction)) * width)
-        self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction * 100:3.0f}% {message[:40]:<40}")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 80 + "\r")
-            self.stream.flush()
 
 
 def summary(plan, catalog) -> str:
@@ -95,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         _io.check_output(args.output, inputs=[args.request], what="plan", field="-o")
     catalog = load_catalog()
     pkg = load_package(args.request, catalog=catalog)
-    bar = _ProgressBar()
+    bar = ProgressBar()
     try:
         plan = plan_trip(pkg.request, catalog, time_limit_s=args.time_limit, seed=args.seed, progress=bar)
     finally:

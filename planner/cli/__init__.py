@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib
 import importlib.util
-import io
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -20,14 +17,16 @@ EXIT_BAD_INPUT = 2
 # Sub-commands implemented in their own modules (`add_parser(subparsers)` and `run(args)`),
 # imported lazily so `qiantu spots` does not pay for the optimizer or the exporters.
 _COMMAND_MODULES = {
-    "travel": "planner.travel_cli",
-    "plan": "planner.plan_cli",
-    "export": "planner.export_cli",
-    "quote": "planner.quote_cli",
-    "routes": "planner.routes_cli",
-    "report": "planner.report_cli",
+    "spots": "planner.cli.spots",
+    "check": "planner.cli.check",
+    "travel": "planner.cli.travel",
+    "plan": "planner.cli.plan",
+    "export": "planner.cli.export",
+    "quote": "planner.cli.quote",
+    "routes": "planner.cli.routes",
+    "report": "planner.cli.report",
 }
-_BUILTIN = ("spots", "check")
+_BUILTIN: tuple[str, ...] = ()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,92 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"qiantu {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    sp = sub.add_parser("spots", help="list the catalog of attractions, hubs and stations")
-    sp.add_argument("--theme", help="only spots with this theme (e.g. red, waterfall, ethnic)")
-    sp.add_argument("--kind", choices=("attraction", "hub", "station"), help="only this kind")
-    sp.add_argument("--prefecture", help="only this prefecture (English name, e.g. Zunyi)")
-    sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    sp.add_argument("--lang", choices=("zh", "en"), default="zh", help="name shown first in the table")
-    sp.add_argument("--data", help="a catalog folder or CSV file instead of the bundled one")
-
-    ck = sub.add_parser("check", help="validate a request, plan, package or data file (exit 0 / 2)")
-    ck.add_argument("file")
-
     for name, mod in _available_modules().items():
         importlib.import_module(mod).add_parser(sub)
     return p
-
-
-def cmd_spots(args: argparse.Namespace) -> int:
-    from planner.catalog import THEMES, load_catalog
-
-    catalog = load_catalog(args.data) if args.data else load_catalog()
-    if args.theme and args.theme not in THEMES:
-        raise PlannerError(f"unknown theme '{args.theme}' (themes: {', '.join(catalog.themes_used())})", field="--theme")
-    if args.prefecture and args.prefecture not in catalog.prefectures():
-        raise PlannerError(
-            f"unknown prefecture '{args.prefecture}' (prefectures: {', '.join(catalog.prefectures())})",
-            field="--prefecture",
-        )
-    spots = catalog.filter(theme=args.theme, kind=args.kind, prefecture=args.prefecture)
-    out = sys.stdout
-    if args.format == "json":
-        json.dump([s.to_dict() for s in spots], out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif args.format == "csv":
-        from planner.catalog import COLUMNS
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(COLUMNS)
-        for s in spots:
-            d = s.to_dict()
-            d["themes"] = ";".join(s.themes)
-            d["closed_weekdays"] = ";".join(map(str, s.closed_weekdays))
-            d["overnight"] = int(s.overnight)
-            w.writerow(["" if d[c] is None else d[c] for c in COLUMNS])
-        out.write(buf.getvalue())
-    else:
-        rows = [
-            (
-                s.id,
-                s.name(args.lang),
-                s.name("en" if args.lang == "zh" else "zh"),
-                s.kind,
-                ",".join(s.themes),
-                s.prefecture,
-                f"{s.lat:.5f}",
-                f"{s.lon:.5f}",
-                s.level or "",
-            )
-            for s in spots
-        ]
-        header = ("id", "name", "other name", "kind", "themes", "prefecture", "lat", "lon", "level")
-        out.write(_table(header, rows))
-        out.write(f"{len(spots)} of {len(catalog)} places\n")
-    return 0
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
-    lines = []
-    for r in [header, *rows]:
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    path = args.file
-    from planner import validate
-
-    print(validate.check_file(path))
-    return 0
 
 
 def _open_app(path: str | None) -> int:
@@ -177,10 +93,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise PlannerError(f"'{argv[0]}' is not available in this version of QianTu")
         parser = build_parser()
         args = parser.parse_args(argv)
-        if args.command == "spots":
-            return cmd_spots(args)
-        if args.command == "check":
-            return cmd_check(args)
         mod = importlib.import_module(_COMMAND_MODULES[args.command])
         return int(mod.run(args) or 0)
     except PlannerError as exc:

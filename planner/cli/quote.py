@@ -78,7 +78,7 @@ def _money(x: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
-    from planner.cli import _table
+    from planner.cli.output import table as _table
     from planner.costing import Group, group_from_text, load_rates, price_breaks, quote
 
     catalog = load_catalog()
