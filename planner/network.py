@@ -6,7 +6,6 @@ import csv
 import difflib
 import heapq
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import count
@@ -17,9 +16,10 @@ import networkx as nx
 import numpy as np
 
 from planner import paths
+from planner.domain import ID_RE as _ID_RE
+from planner.domain import MODES, REGION_LAT, REGION_LON
 from planner.errors import Cancelled, DataError, UnknownPlaceError
 from planner.geo import EARTH_RADIUS_KM, geodesic_km
-from planner.request import MODES  # the travel modes are defined once, with the request
 
 # Average speeds of a tour vehicle (minibus or coach) by road class, km/h, door to door on that
 # class of road; the reasoning and sources are in data/network/README.md. One number per class,
@@ -60,12 +60,9 @@ _COLUMNS = {
     "transfers": ("station", "board_minutes", "alight_minutes", "source", "note"),
     "access": ("spot", "node", "km", "class", "source", "note"),
 }
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RAIL_SUFFIX = "#rail"
 _PLACE_PREFIX = "@"
 
-REGION_LAT = (18.0, 32.0)
-REGION_LON = (97.0, 117.0)
 
 
 @dataclass(frozen=True)

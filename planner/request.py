@@ -15,7 +15,6 @@ from planner.errors import PlannerError, RequestError, UnknownPlaceError
 
 SCHEMA_TAG = "qiantu/request@1"
 ANYWHERE = "anywhere"
-MODES = ("drive", "drive+rail")
 MAX_DAYS = 30
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -504,10 +503,10 @@ def _stop_to_dict(s: StopRequest) -> dict:
 
 
 def save_request(req: TripRequest, path: str | Path) -> None:
-    """Write a request file atomically."""
-    from planner.plan import write_json_atomic
+    """Write a request file safely (:func:`planner.io.write_json`)."""
+    from planner import io as _io
 
-    write_json_atomic(request_to_dict(req), path)
+    _io.write_json(path, request_to_dict(req), what="trip request")
 
 
 __all__ = [

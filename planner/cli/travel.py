@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from planner.request import MODES
+from planner.domain import MODES
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

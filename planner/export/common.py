@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.domain import DAY_COLORS  # noqa: F401  (one colour table: map, PDF, KML, app)
 from planner.errors import ExportError, PlannerError
 from planner.export.safe import clean_tree, one_line
 from planner.mapping import WEEKDAYS_EN, WEEKDAYS_ZH
@@ -18,21 +19,6 @@ TZ_NAME = "Asia/Shanghai"
 LANGS = ("zh", "en")
 # Travel longer than this gets its own calendar event (shorter hops stay inside the visits).
 ICS_TRAVEL_MIN_MINUTES = 30
-
-# Day colours are the map's, so the PDF, KML and the app agree.
-DAY_COLORS = (
-    "#d62728",
-    "#1f77b4",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#17becf",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-)
-
 
 def day_color(index: int) -> str:
     """Colour (``#rrggbb``) of day ``index`` (0-based), the same as on the map."""
