@@ -78,6 +78,7 @@ sysdeps-test: sysdeps
 	$(call ensure_debs,$(SYS_TEST))
 
 test: sysdeps-test $(VENV)/.installed-test translations
+	$(VENV)/bin/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(VENV)/.installed
