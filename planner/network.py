@@ -231,9 +231,10 @@ class Network:
                 return _End(spot.id, spot.id, *self.position(spot.id))
             return _End(_PLACE_PREFIX + spot.id, spot.id, spot.lat, spot.lon, self.estimate_joins(spot.lat, spot.lon))
         pid = getattr(place, "id", None)
-        lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
-        if pid is None or lat is None or lon is None:
+        raw_lat, raw_lon = getattr(place, "lat", None), getattr(place, "lon", None)
+        if pid is None or raw_lat is None or raw_lon is None:
             raise UnknownPlaceError(repr(place), [])
+        lat, lon = float(raw_lat), float(raw_lon)
         if not isinstance(place, Place) and pid in self:
             return _End(pid, pid, *self.position(pid))
         lat, lon = float(lat), float(lon)
@@ -337,7 +338,7 @@ class Network:
             pts = [self._point(u, ends), *[list(p) for p in shape], self._point(v, ends)]
             last = legs[-1] if legs else None
             same = last is not None and last.mode == e_mode and (e_mode == "drive" or last.line == line)
-            if same and e_mode != "transfer":
+            if last is not None and same and e_mode != "transfer":
                 last.to_id = self._label(v, ends)
                 last.minutes += e_min
                 last.km += e_km

@@ -74,8 +74,8 @@ def check_table(p: Path, catalog=None) -> str:
     if p.name == "calibration.csv":
         from planner.network import calibration_table, load_network
 
-        rows = calibration_table(load_network(catalog, p.parent), path=p)
-        return f"{p}: OK, calibration table with {len(rows)} published figures"
+        figures = calibration_table(load_network(catalog, p.parent), path=p)
+        return f"{p}: OK, calibration table with {len(figures)} published figures"
     if p.name in names:
         from planner.network import build_graph
 

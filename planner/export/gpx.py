@@ -44,7 +44,8 @@ def export_gpx(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
     g.version = "1.1"
     g.creator = "QianTu 黔途"
     g.name = it.title_or_default(lang)
-    g.description = f"{it.first_date.isoformat()} – {it.last_date.isoformat()}" if it.days else None
+    first, last = it.first_date, it.last_date
+    g.description = f"{first.isoformat()} – {last.isoformat()}" if first and last else None
     for day in it.days:
         for r in day.visits():
             p = r.place

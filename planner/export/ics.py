@@ -81,9 +81,10 @@ def export_ics(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
                     desc.append(label("wait", lang, t=f"{r.arrive:%H:%M}", m=r.wait_minutes))
                 location, geo = p.name(lang), (p.lat, p.lon)
             elif r.kind == "travel" and r.minutes > ICS_TRAVEL_MIN_MINUTES:
-                summary = f"{mode_text(r.mode, lang)}{sep}{r.origin.name(lang)} → {r.place.name(lang)}"
+                origin = r.origin.name(lang) if r.origin is not None else ""
+                summary = f"{mode_text(r.mode, lang)}{sep}{origin} → {r.place.name(lang)}"
                 desc = [f"{day_label} · {duration_text(r.minutes, lang)} · {r.km:.0f} km"]
-                location, geo = f"{r.origin.name(lang)} → {r.place.name(lang)}", (r.place.lat, r.place.lon)
+                location, geo = f"{origin} → {r.place.name(lang)}", (r.place.lat, r.place.lon)
             else:
                 continue
             ev = icalendar.Event()
