@@ -47,6 +47,8 @@ def _available_modules() -> dict[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
+    from planner.catalog import KINDS
+
     p = _Parser(
         prog="qiantu",
         description="QianTu 黔途 — plan Guizhou tour packages and red-tourism routes. "
@@ -57,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("spots", help="list the catalog of attractions, hubs and stations")
     sp.add_argument("--theme", help="only spots with this theme (e.g. red, waterfall, ethnic)")
-    sp.add_argument("--kind", choices=("attraction", "hub", "station"), help="only this kind")
+    sp.add_argument("--kind", choices=KINDS, help="only this kind")
     sp.add_argument("--prefecture", help="only this prefecture (English name, e.g. Zunyi)")
     sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
     sp.add_argument("--lang", choices=("zh", "en"), default="zh", help="name shown first in the table")

@@ -62,7 +62,15 @@ def check_table(p: Path, catalog=None) -> str:
         from planner.catalog import read_spot_table
 
         spots = read_spot_table(p)
+        if any(s.city for s in spots):
+            _check_table_cities(p, spots, catalog)
         return f"{p}: OK, catalog table with {len(spots)} places"
+    if {"date", "kind", "name_zh", "source"} <= cols and "themes" not in cols:
+        from planner.calendar import load_holiday_table
+
+        days = load_holiday_table(p)
+        years = sorted({d.date.year for d in days})
+        return f"{p}: OK, holiday table with {len(days)} days ({', '.join(map(str, years))})"
     if {"date_start", "site_id"} <= cols:
         from planner.history import load_events
 
@@ -94,6 +102,17 @@ def check_table(p: Path, catalog=None) -> str:
         "not a QianTu data table (expected a catalog, events, network or rates table)", file=str(p),
         field=header[0] if header else None,
     )
+
+
+def _check_table_cities(p: Path, spots: list, catalog=None) -> None:
+    """The ``city`` of each hotel, restaurant, show or shop row is an overnight place (this table's
+    or the bundled catalog's)."""
+    from planner.catalog import Catalog, check_cities, load_catalog
+
+    if catalog is None:
+        catalog = load_catalog()
+    merged = Catalog(spots={**catalog.spots, **{s.id: s for s in spots}})
+    check_cities(merged)
 
 
 def check_plan_consistency(doc: dict, file: str, catalog=None, prefix: str = "") -> None:
