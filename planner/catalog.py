@@ -292,6 +292,21 @@ class Catalog:
         return sorted({s.prefecture for s in self.spots.values()})
 
 
+def sources_of(spot: Spot) -> list[str]:
+    """The sources a row names (``;``-separated in the ``source`` column)."""
+    return [x.strip() for x in spot.source.split(";") if x.strip()]
+
+
+def kind_counts(spots: Iterable[Spot]) -> list[tuple[str, int, int]]:
+    """``(kind, rows, distinct sources)`` for each kind that occurs, in the order of KINDS."""
+    rows: dict[str, int] = {}
+    srcs: dict[str, set[str]] = {}
+    for s in spots:
+        rows[s.kind] = rows.get(s.kind, 0) + 1
+        srcs.setdefault(s.kind, set()).update(sources_of(s))
+    return [(k, rows[k], len(srcs[k])) for k in KINDS if k in rows]
+
+
 def parse_hhmm(text: str) -> int:
     """``"08:30"`` -> 510 minutes after midnight; ValueError for anything else."""
     m = _TIME_RE.match(text.strip())

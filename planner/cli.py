@@ -119,6 +119,10 @@ def cmd_spots(args: argparse.Namespace) -> int:
         ]
         header = ("id", "name", "other name", "kind", "themes", "prefecture", "lat", "lon", "level")
         out.write(_table(header, rows))
+        from planner.catalog import kind_counts
+
+        counts = kind_counts(spots)
+        out.write("kinds: " + ", ".join(f"{k} {n} ({m} source{'s' if m != 1 else ''})" for k, n, m in counts) + "\n")
         out.write(f"{len(spots)} of {len(catalog)} places\n")
     return 0
 
