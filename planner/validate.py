@@ -115,6 +115,30 @@ def _check_table_cities(p: Path, spots: list, catalog=None) -> None:
     check_cities(merged)
 
 
+def _check_stay_fields(day: dict, where: str, catalog, err, minutes) -> None:
+    """The optional day fields of planner.stay: a hotel, the evening's meal and show, lunch places."""
+    hotel = day.get("hotel")
+    if hotel is not None:
+        if hotel not in catalog or catalog.get(hotel).kind != "hotel":
+            raise err(f"{where}.hotel", f"{hotel!r} is not a hotel of the catalog")
+    clock = None
+    for ei, e in enumerate(day.get("evening") or []):
+        at = f"{where}.evening[{ei}]"
+        want = "restaurant" if e.get("type") == "meal" else "show"
+        if e.get("id") not in catalog or catalog.get(e.get("id")).kind != want:
+            raise err(f"{at}.id", f"{e.get('id')!r} is not a {want} of the catalog")
+        a, b = minutes(e.get("start"), f"{at}.start"), minutes(e.get("end"), f"{at}.end")
+        if b <= a:
+            raise err(f"{at}.end", "ends before it starts")
+        if clock is not None and a < clock:
+            raise err(f"{at}.start", "begins before the previous evening item ends")
+        clock = b
+    for ii, it in enumerate(day.get("items") or []):
+        pl = it.get("place") if it.get("type") == "break" else None
+        if pl is not None and (pl not in catalog or catalog.get(pl).kind != "restaurant"):
+            raise err(f"{where}.items[{ii}].place", f"{pl!r} is not a restaurant of the catalog")
+
+
 def check_plan_consistency(doc: dict, file: str, catalog=None, prefix: str = "") -> None:
     """The chaining rule of DESIGN.md: each item starts where and when the previous one ended,
     from the day's start place to its overnight place; waits are start - arrive; places exist."""
@@ -199,6 +223,7 @@ def check_plan_consistency(doc: dict, file: str, catalog=None, prefix: str = "")
                 clock = b
             else:
                 raise err(f"{at}.type", f"{kind!r} is not travel, visit or break")
+        _check_stay_fields(day, where, catalog, err, minutes)
         if day.get("items") and place != day.get("overnight"):
             raise err(f"{where}.overnight", f"is {day.get('overnight')!r}, but the day ends at {place!r}")
         prev_overnight = day.get("overnight")

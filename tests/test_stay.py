@@ -341,3 +341,23 @@ def test_qiantu_plan_names_hotels_meals_show_and_a_shop_stop(data_with_services,
     assert check.returncode == 0, check.stderr
     text = _qiantu(["plan", "req.json"], data_with_services, tmp_path).stdout
     assert "hotel: " in text and "法定节假日：国庆节" in text
+
+
+def test_qiantu_check_refuses_a_plan_with_an_unknown_hotel_or_show(cat, tmp_path):
+    from planner.errors import PlannerError
+    from planner.validate import check_plan_consistency
+
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat)
+    doc = plan_to_dict(plan)
+    check_plan_consistency(doc, "plan.json", cat)  # the enriched plan is consistent
+    bad = json.loads(json.dumps(doc))
+    bad["days"][0]["hotel"] = "gy-sour-soup"
+    with pytest.raises(PlannerError) as ei:
+        check_plan_consistency(bad, "plan.json", cat)
+    assert ei.value.field == "days[0].hotel"
+    bad = json.loads(json.dumps(doc))
+    bad["days"][0]["evening"][1]["start"] = "19:00"  # the show before dinner ends
+    with pytest.raises(PlannerError) as ei:
+        check_plan_consistency(bad, "plan.json", cat)
+    assert ei.value.field == "days[0].evening[1].start"
