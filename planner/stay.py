@@ -498,13 +498,22 @@ def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None 
     Each line: ``kind`` (hotel | lunch | dinner | show | shop), ``id``, ``label_zh``, ``label_en``,
     ``date``, ``cny_per_person`` (a hotel: the room rate over ``ROOM_SHARE``), and ``source``;
     a hotel line also ``cny_per_room`` and ``class_rate_cny`` (the data/rates estimate for its
-    class at that place, for comparison). Lines without a known price are left out.
+    class at that place, for comparison); a line on a public holiday ``holiday_zh``/``holiday_en``.
+    Lines without a known price are left out.
     """
+    from planner.calendar import calendar_day
+
     out: list[dict] = []
 
     def line(kind: str, spot: Spot, date: str, cny: float, zh: str, en: str, **more) -> None:
         out.append({"kind": kind, "id": spot.id, "label_zh": f"{zh} {spot.name_zh}", "label_en": f"{en} {spot.name_en}",
                     "date": date, "cny_per_person": round(float(cny), 2), "source": spot.source, **more})
+        try:
+            c = calendar_day(date) if plan.start_date_given else None
+        except ValueError:
+            c = None
+        if c is not None and c.kind == "holiday":  # the quote can show the holiday beside the price
+            out[-1].update(holiday_zh=c.name_zh, holiday_en=c.name_en)
 
     for day in plan.days:
         for it in day.items:

@@ -292,6 +292,7 @@ def test_priced_extras_hotels_meals_and_shows(cat):
     assert hotel["cny_per_room"] == 380 and hotel["hotel_class"] == "comfort"
     assert hotel["class_rate_cny"] == 340  # data/rates: Guiyang is tier A, comfort 340
     assert hotel["label_zh"] == "住宿 北城舒适酒店" and hotel["label_en"] == "Hotel North Town Comfort Hotel"
+    assert {x.get("holiday_zh") for x in lines} == {"国庆节"}  # every line falls in National Day
 
 
 # ---------------------------------------------------------------------------- the CLI, end to end
