@@ -80,6 +80,10 @@ THEMES = (
     "wellness",
     "mountain-sports",
     "rural",
+    "stay",
+    "show",
+    "shopping",
+    "craft",
 )
 LEVELS = ("5A", "4A", "3A", "")
 EVENTS_FILE = "long_march_events.csv"
@@ -128,6 +132,7 @@ class Spot:
     meals: tuple[str, ...] = ()
     price_per_head_cny: float | None = None
     group_meal: bool = False
+    group_meal_name: str = ""
     show_times: tuple[tuple[str, str], ...] = ()
     specialty: str = ""
     line: int | None = None
@@ -195,7 +200,7 @@ class Spot:
             d.update(phone=self.phone, address=self.address)
         elif self.kind == "restaurant":
             d.update(meals=list(self.meals), price_per_head_cny=self.price_per_head_cny)
-            d.update(group_meal=self.group_meal, phone=self.phone)
+            d.update(group_meal=self.group_meal, group_meal_name=self.group_meal_name, phone=self.phone)
         elif self.kind == "show":
             d["show_times"] = [f"{a}-{b}" for a, b in self.show_times]
         elif self.kind == "shop":
@@ -555,9 +560,10 @@ def _extras(r: dict[str, str], kind: str, err) -> dict:
         if m not in MEALS:
             raise err("meals", f"'{m}' is not one of {', '.join(MEALS)}")
     out["meals"] = meals
-    if r.get("group_meal", "") not in ("", "0", "1"):
-        raise err("group_meal", f"'{r['group_meal']}' is not 0 or 1")
-    out["group_meal"] = r.get("group_meal") == "1"
+    # group_meal: 0/1, or the name of the group meal offered ("长桌宴 long-table feast": yes, that one)
+    gm = r.get("group_meal", "")
+    out["group_meal"] = gm not in ("", "0")
+    out["group_meal_name"] = gm if gm not in ("", "0", "1") else ""
     times: list[tuple[str, str]] = []
     for part in r.get("show_times", "").split(";"):
         part = part.strip()

@@ -19,7 +19,8 @@ Rules (docs/decisions.md, "Stay"):
 * Show (request ``dinner_show``): after dinner, the earliest show time at a show of the night's
   place (its ``city``, or within 30 km) that the group can reach (urban transfer estimated at
   30 km/h over 1.3 x the straight line, plus 5 min), not closed that day, and not already seen on
-  this trip. When none fits, a ``no_show`` note says why.
+  this trip (without a dinner place, after a dinner assumed from 18:00 or the arrival). When none
+  fits, a ``no_show`` note says why.
 """
 
 from __future__ import annotations
@@ -86,9 +87,10 @@ def _where_at(plan: Plan, catalog: Catalog, day: Day, index: int) -> tuple[float
     return _latlon(plan, catalog, day.start)
 
 
-def _day_end(day: Day, default: str = "18:00") -> int:
+def _day_end(day: Day) -> int:
+    """When the group arrives at the night's place (a rest day: free before dinner)."""
     if not day.items:
-        return parse_hhmm(default)
+        return DINNER_FROM - CHECKIN_MINUTES
     last = day.items[-1]
     return _clock(last.end)
 
@@ -279,8 +281,8 @@ def schedule_shows(plan: Plan, catalog: Catalog) -> list[dict]:
         meal = next((e for e in day.evening if e.get("type") == "meal"), None)
         if meal is not None:
             ready, here = _clock(meal["end"]), _latlon(plan, catalog, meal["id"])
-        else:
-            ready = _day_end(day) + CHECKIN_MINUTES
+        else:  # dinner somewhere not in the catalog: the show still comes after it
+            ready = max(_day_end(day) + CHECKIN_MINUTES, DINNER_FROM) + DINNER_MINUTES
             here = _latlon(plan, catalog, day.hotel) or _latlon(plan, catalog, day.overnight)
         night = _latlon(plan, catalog, day.overnight)
         near = [

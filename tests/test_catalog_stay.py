@@ -66,7 +66,6 @@ def test_service_kinds_load_with_their_columns():
         ("stay_restaurants.csv", {"source": ""}, "source", "is empty"),
         ("stay_restaurants.csv", {"meals": "brunch"}, "meals", "'brunch' is not one of"),
         ("stay_restaurants.csv", {"price_per_head_cny": "-5"}, "price_per_head_cny", "negative"),
-        ("stay_restaurants.csv", {"group_meal": "yes"}, "group_meal", "not 0 or 1"),
         ("stay_shows.csv", {"show_times": "18:30-19:30"}, "show_times", "outside the venue's hours 19:00-22:00"),
         ("stay_shows.csv", {"show_times": "21:30-22:30"}, "show_times", "outside the venue's hours"),
         ("stay_shows.csv", {"show_times": "20:30"}, "show_times", "not a time range"),

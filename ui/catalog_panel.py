@@ -54,6 +54,10 @@ THEME_LABELS = {
     "wellness": ("康养", "Wellness"),
     "mountain-sports": ("山地体育", "Mountain sports"),
     "rural": ("乡村休闲", "Rural leisure"),
+    "stay": ("住宿", "Stay"),
+    "show": ("演出", "Shows"),
+    "shopping": ("购物", "Shopping"),
+    "craft": ("手工艺", "Crafts"),
 }
 KIND_LABELS = {
     "attraction": ("景点", "Attraction"),
