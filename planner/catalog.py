@@ -492,6 +492,12 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
         if ticket < 0:
             raise err("ticket_cny", "is negative")
     extras = _extras(r, kind, err)
+    opens, closes = r["open"] or None, r["close"] or None
+    if kind == "show" and opens is None and extras["show_times"]:
+        # A show without venue hours can be seen only while it plays: as a stop, the optimizer
+        # keeps the visit between the first show's start and the last one's end.
+        opens = min(a for a, _ in extras["show_times"])
+        closes = max(b for _, b in extras["show_times"])
     return Spot(
         id=sid,
         name_zh=r["name_zh"],
@@ -503,8 +509,8 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
         lon=lon,
         level=r["level"],
         visit_minutes=visit,
-        open=r["open"] or None,
-        close=r["close"] or None,
+        open=opens,
+        close=closes,
         closed_weekdays=tuple(sorted(set(closed))),
         overnight=(r["overnight"] == "1" or kind == "hub") and kind not in SERVICE_KINDS,
         season_note=r["season_note"],

@@ -45,6 +45,7 @@ def test_service_kinds_load_with_their_columns():
     s = cat.get("xj-evening-show")
     assert s.show_times == (("20:30", "21:30"),) and s.ticket_cny == 100
     assert cat.get("kl-miao-embroidery").specialty.startswith("苗绣")
+    assert (s.open, s.close) == ("19:00", "22:00")  # the venue's hours
     b = cat.get("baili-dujuan")
     assert b.level_year == 2013 and b.best_season.startswith("3月下旬")
     d = h.to_dict()
@@ -87,6 +88,13 @@ def test_bad_service_rows_are_refused_by_line_and_field(tmp_path, name, change, 
                          cwd=REPO, timeout=120)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.count("\n") == 1 and f"{p}:{line}" in out.stderr and f"'{field}'" in out.stderr
+
+
+def test_a_show_without_venue_hours_is_open_while_it_plays(tmp_path):
+    cols, rows = _rows("stay_shows.csv")
+    rows[0].update(open="", close="", show_times="11:30-12:00;14:30-15:00")
+    s = read_spot_table(_write(tmp_path, "shows.csv", cols, rows))[0]
+    assert (s.open, s.close) == ("11:30", "15:00")
 
 
 def test_a_hotel_table_without_its_columns_is_refused(tmp_path):
