@@ -410,7 +410,7 @@ def note_text(note: dict, catalog: Catalog | None = None, lang: str = "zh") -> s
     en = lang == "en"
 
     def name(sid: str | None) -> str:
-        if catalog is not None and sid in catalog:
+        if catalog is not None and sid is not None and sid in catalog:
             return catalog.get(sid).name(lang)
         return str(sid)
 
@@ -519,7 +519,7 @@ def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None 
 
     for day in plan.days:
         for it in day.items:
-            if isinstance(it, BreakItem) and it.place in catalog:
+            if isinstance(it, BreakItem) and it.place is not None and it.place in catalog:
                 r = catalog.get(it.place)
                 if r.price_per_head_cny is not None:
                     line("lunch", r, day.date, r.price_per_head_cny, "午餐", "Lunch")
@@ -528,9 +528,10 @@ def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None 
                 if s.kind == "shop" and s.ticket_cny:
                     line("shop", s, day.date, s.ticket_cny, "购物点", "Shop")
         for e in day.evening:
-            s = catalog.spots.get(e.get("id"))
-            if s is None:
+            ev = catalog.spots.get(str(e.get("id")))
+            if ev is None:
                 continue
+            s = ev
             if e.get("type") == "meal" and s.price_per_head_cny is not None:
                 line("dinner", s, day.date, s.price_per_head_cny, "晚餐", "Dinner")
             elif e.get("type") == "show" and s.ticket_cny is not None:
