@@ -175,6 +175,19 @@ def assign_hotels(plan: Plan, catalog: Catalog, hotel_class: str = "comfort") ->
     return notes
 
 
+def hotel_choices(plan: Plan, day_index: int, catalog: Catalog) -> list[Spot]:
+    """The hotels the user may pick for the night of ``plan.days[day_index]``: those of its night
+    place, by class (economy, comfort, premium) and then by distance to where the next day begins."""
+    day = plan.days[day_index]
+    nxt = plan.days[day_index + 1] if day_index + 1 < len(plan.days) else None
+    first = nxt.visits()[0].id if nxt is not None and nxt.visits() else day.overnight
+    target = _latlon(plan, catalog, first) or _latlon(plan, catalog, day.overnight)
+    return sorted(
+        hotels_for(catalog, day.overnight),
+        key=lambda h: (HOTEL_CLASSES.index(h.hotel_class), round(_km(target, h), 3) if target else 0.0, h.id),
+    )
+
+
 def set_hotel(plan: Plan, day_index: int, hotel_id: str, catalog: Catalog) -> None:
     """The user's choice of hotel for the night of ``plan.days[day_index]``.
 

@@ -118,6 +118,10 @@ def test_missing_class_moves_up_with_a_note(cat):
 def test_user_picks_another_hotel(cat):
     plan = national_day_plan()
     assign_hotels(plan, cat, "comfort")
+    from planner.stay import hotel_choices
+
+    assert [h.id for h in hotel_choices(plan, 0, cat)] == [
+        "gy-economy-inn", "gy-comfort-north", "gy-comfort-south", "gy-premium-grand"]
     set_hotel(plan, 0, "gy-premium-grand", cat)
     assert plan.days[0].hotel == "gy-premium-grand"
     with pytest.raises(RequestError, match="hotel of 'xijiang-miao-village'"):
