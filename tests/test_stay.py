@@ -366,3 +366,18 @@ def test_qiantu_check_refuses_a_plan_with_an_unknown_hotel_or_show(cat, tmp_path
     with pytest.raises(PlannerError) as ei:
         check_plan_consistency(bad, "plan.json", cat)
     assert ei.value.field == "days[0].evening[1].start"
+
+
+def test_a_night_place_without_hotels_or_restaurants_says_so(cat):
+    plan = national_day_plan()
+    plan.days[0].overnight = "anshun"  # the fixture lists no hotel and no dinner place in Anshun
+    plan.days[0].items[-1] = _travel("huangguoshu-waterfall", "anshun", "12:30", "13:30")
+    plan.days[1].start = "anshun"
+    plan.days[1].items[0] = _travel("anshun", "zunyi-conference-site", "08:30", "10:30")
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat)
+    codes = {n["code"]: n["params"] for n in plan.days[0].notes}
+    assert plan.days[0].hotel is None and codes["hotel_none"] == {"place": "anshun"}
+    assert codes["no_dinner_place"] == {"place": "anshun", "arrive": "13:30"}
+    # no show within 30 km of Anshun; the group would be free after a dinner from 18:00
+    assert codes["no_show"] == {"place": "anshun", "reason": "none_near", "ready": "19:30"}
+    assert plan.days[0].evening == []
