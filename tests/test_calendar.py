@@ -56,6 +56,11 @@ def test_2027_and_2028_are_rule_based_estimates():
     cny = calendar_day("2027-02-06")  # 2027 Spring Festival (正月初一 is 2027-02-06)
     assert cny.kind == "holiday" and cny.festival == "spring_festival" and cny.estimate
     assert day_info("2027-10-01").is_holiday and calendar_day("2027-10-01").estimate
+    # the customary golden weeks: 1-7 October, 1-5 May, 除夕 (2027-02-05) to 初七 (2027-02-12)
+    assert all(day_info(f"2027-10-0{d}").is_holiday for d in range(1, 8))
+    assert all(day_info(f"2027-05-0{d}").is_holiday for d in range(1, 6))
+    assert day_info("2027-02-12").is_holiday and not day_info("2027-02-15").is_holiday
+    assert day_info("2027-10-11") == (False, False, "")
     assert day_info("2028-10-03") == (True, False, "国庆节")  # 中秋 and 国庆 on one day: National Day
     assert calendar_day("2028-05-01").festival == "labour_day"
     # no make-up working days are known before the notice
