@@ -3,8 +3,8 @@
 Sources, in order: ``data/calendar/cn_holidays.csv`` (one row per day of each year's State
 Council notice, 国务院办公厅关于某年部分节假日安排的通知); for a year the table does not have,
 the CN calendar of the ``holidays`` package (the statutory days of 《全国年节及纪念日放假办法》
-and their observed substitutes), with the blocks the notices of 2020-2026 always gave (1-5 May,
-1-7 October, 除夕 to 初七) and the weekend days that join them, each such day marked ``estimate``
+and their observed substitutes), with the blocks of the 2026 notice carried over (1-5 May, 1-7
+October, 除夕 to 初七; earlier notices moved them by a day or two in some years) and the weekend days that join them, each such day marked ``estimate``
 (the notice decides the real block and its make-up working days).
 
 Weekday closures (``closed_weekdays``) on holidays: Guizhou's museums publish "每周一闭馆（国家
@@ -173,10 +173,10 @@ def _package_year(year: int) -> dict[_dt.date, CalendarDay]:
         code = next((c for key, c in _PACKAGE_NAMES if key in name), "")
         if code:
             base[d] = code
-        if "New Year's Eve" in name:  # 除夕: the Spring Festival block has run from it to 初七 (2025, 2026)
+        if "New Year's Eve" in name:  # 除夕 to 初七, as the 2026 notice's block ended on 初七
             for k in range(8):
                 base.setdefault(d + _dt.timedelta(days=k), "spring_festival")
-    # The golden weeks as every notice of 2020-2026 gave them at least: 1-5 May and 1-7 October.
+    # The golden weeks as the 2026 notice gave them: 1-5 May and 1-7 October.
     for y in (year - 1, year, year + 1):
         for k in range(1, 6):
             base.setdefault(_dt.date(y, 5, k), "labour_day")
