@@ -122,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     from planner.stay import enrich_plan
 
-    enrich_plan(plan, pkg.request, catalog)  # hotels, meals, the evening show, calendar notes
+    # hotels (of the class the package's costing prices, else the request's), meals, the show, notes
+    enrich_plan(plan, pkg.request, catalog, hotel_class=(pkg.costing or {}).get("hotel_class"))
     if args.output:
         try:
             save_plan(plan, args.output)

@@ -472,9 +472,13 @@ def note_text(note: dict, catalog: Catalog | None = None, lang: str = "zh") -> s
 # --------------------------------------------------------------------------- all of it
 
 
-def enrich_plan(plan: Plan, request, catalog: Catalog) -> Plan:
-    """Hotels, meals, the evening show (when the request asks for it) and calendar notes, in that order."""
-    hotel_class = getattr(request, "hotel_class", "comfort") or "comfort"
+def enrich_plan(plan: Plan, request, catalog: Catalog, *, hotel_class: str | None = None) -> Plan:
+    """Hotels, meals, the evening show (when the request asks for it) and calendar notes, in that order.
+
+    ``hotel_class`` overrides the request's (a package's ``costing.hotel_class`` is the one the
+    quote prices, so it wins when set).
+    """
+    hotel_class = hotel_class or getattr(request, "hotel_class", "comfort") or "comfort"
     assign_hotels(plan, catalog, hotel_class)
     assign_meals(plan, catalog)
     if getattr(request, "dinner_show", False):

@@ -381,3 +381,9 @@ def test_a_night_place_without_hotels_or_restaurants_says_so(cat):
     # no show within 30 km of Anshun; the group would be free after a dinner from 18:00
     assert codes["no_show"] == {"place": "anshun", "reason": "none_near", "ready": "19:30"}
     assert plan.days[0].evening == []
+
+
+def test_a_packages_costing_hotel_class_wins(cat):
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": False, "hotel_class": "comfort"})(), cat, hotel_class="premium")
+    assert plan.days[0].hotel == "gy-premium-grand"
