@@ -336,31 +336,88 @@ def schedule_shows(plan: Plan, catalog: Catalog) -> list[dict]:
 
 _CLOSURE_WORDS = ("封山", "关闭", "闭园", "停运", "closed", "closure", "closes")
 _MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Season words where a text names no month (早春 before 春: the longer word first).
+_SEASON_WORDS = (
+    ("早春", {2, 3}),
+    ("深秋", {10, 11}),
+    ("晚秋", {10, 11}),
+    ("春", {3, 4, 5}),
+    ("夏", {6, 7, 8}),
+    ("秋", {9, 10, 11}),
+    ("冬", {12, 1, 2}),
+    ("spring", {3, 4, 5}),
+    ("summer", {6, 7, 8}),
+    ("autumn", {9, 10, 11}),
+    ("winter", {12, 1, 2}),
+)
 
 
-def season_months(text: str) -> set[int]:
-    """The months a season text spans: ``"3月下旬–4月 杜鹃花期 / late Mar–Apr"`` -> {3, 4}.
-
-    The Chinese part (``N月``) is read first, else English month names; a range runs from the
-    first month named to the last, across the new year when needed (``12月–2月`` -> {12, 1, 2}).
-    """
-    import re
-
-    # "N月", and the N of "N–M月" (a range written with one 月)
-    zh = [int(m) for m in re.findall(r"(?<!\d)(1[0-2]|[1-9])(?=\s*(?:月|[–—\-~至到]+\s*(?:1[0-2]|[1-9])\s*月))", text)]
-    months = zh or [
-        _MONTHS_EN.index(m.lower()[:3]) + 1
-        for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b", text, re.I)
-    ]
-    if not months:
-        return set()
-    first, last = months[0], months[-1]
+def _month_run(first: int, last: int) -> set[int]:
     out, m = set(), first
     while True:
         out.add(m)
         if m == last:
-            break
+            return out
         m = m % 12 + 1
+
+
+def _segment_months(seg: str) -> set[int]:
+    """Months of one clause: from the first month named to the last, else its season words."""
+    import re
+
+    # "N月", and the N of "N–M月" (a range written with one 月)
+    zh = [int(m) for m in re.findall(r"(?<!\d)(1[0-2]|[1-9])(?=\s*(?:月|[–—\-~至到]+\s*(?:1[0-2]|[1-9])\s*月))", seg)]
+    months = zh or [
+        _MONTHS_EN.index(m.lower()[:3]) + 1
+        for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b", seg, re.I)
+    ]
+    if months:
+        return _month_run(months[0], months[-1])
+    out: set[int] = set()
+    low = seg.lower()
+    for word, ms in _SEASON_WORDS:
+        if word in low:
+            out |= ms
+            low = low.replace(word, " ")
+    return out
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a season text: its Chinese half when it is written "中文 / English"."""
+    import re
+
+    if " / " in text and re.search(r"[\u4e00-\u9fff]", text.split(" / ")[0]):
+        text = text.split(" / ")[0]
+    return [c for c in re.split(r"[，,;；、。]", text) if c.strip()]
+
+
+def season_parts(text: str) -> tuple[set[int], set[int]]:
+    """``(good months, closure months)`` of a season text, clause by clause.
+
+    ``"4–5月 杜鹃, 6–8月 避暑云海, 10月下旬–12月 红叶; 冬季冰雪时东西门临时关闭"`` ->
+    ({4, 5, 6, 7, 8, 10, 11, 12}, {12, 1, 2}): a clause that speaks of closing gives closure months.
+    """
+    good: set[int] = set()
+    closed: set[int] = set()
+    for c in _clauses(text):
+        ms = _segment_months(c)
+        if any(w in c.lower() for w in _CLOSURE_WORDS):
+            closed |= ms
+        else:
+            good |= ms
+    return good, closed
+
+
+def season_months(text: str) -> set[int]:
+    """Every month a season text names, clause by clause: ``"3月下旬–4月 杜鹃花期 / late Mar–Apr"`` -> {3, 4}.
+
+    In each clause the Chinese months (``N月``, ``N–M月``) are read first, else English month names,
+    else season words (春, 夏, 秋, 冬, spring ...); a range runs from the first month named to the
+    last, across the new year when needed (``12月–2月`` -> {12, 1, 2}).
+    """
+    out: set[int] = set()
+    for c in _clauses(text):
+        out |= _segment_months(c)
     return out
 
 
@@ -369,7 +426,8 @@ def calendar_notes(plan: Plan, catalog: Catalog) -> list[dict]:
 
     ``day`` counts from 1. Codes: ``holiday`` and ``makeup_workday`` (the calendar), ``holiday_crowd``
     (a 5A visit on a day of 春节, 劳动节 or 国庆节), ``season_best`` (a visit in the months of its
-    ``best_season``) and ``season_closure`` (a visit in the months its ``season_note`` says it closes).
+    ``best_season``) and ``season_closure`` (a visit in the months a clause of its ``best_season`` or
+    ``season_note`` says it closes: "冬季冰雪时…关闭").
     Without a start date (``plan.start_date_given`` false) the dates are arbitrary: no notes.
     """
     from planner.calendar import CROWD_FESTIVALS, calendar_day
@@ -394,13 +452,14 @@ def calendar_notes(plan: Plan, catalog: Catalog) -> list[dict]:
             if c is not None and c.kind == "holiday" and c.festival in CROWD_FESTIVALS and spot.level == "5A":
                 out.append({"day": k, "code": "holiday_crowd", "params": {"id": spot.id, "festival": c.festival,
                                                                           "name_zh": c.name_zh, "name_en": c.name_en}})
-            if spot.best_season and date.month in season_months(spot.best_season):
+            good, closed = season_parts(spot.best_season) if spot.best_season else (set(), set())
+            if date.month in good:
                 out.append({"day": k, "code": "season_best", "params": {"id": spot.id, "text": spot.best_season}})
-            sn = spot.season_note
-            if sn and any(w in sn.lower() for w in _CLOSURE_WORDS):
-                months = season_months(sn) or ({12, 1, 2} if ("冬" in sn or "winter" in sn.lower()) else set())
-                if date.month in months:
-                    out.append({"day": k, "code": "season_closure", "params": {"id": spot.id, "text": sn}})
+            closure_text = spot.best_season if date.month in closed else ""
+            if not closure_text and spot.season_note and date.month in season_parts(spot.season_note)[1]:
+                closure_text = spot.season_note
+            if closure_text:
+                out.append({"day": k, "code": "season_closure", "params": {"id": spot.id, "text": closure_text}})
     return out
 
 

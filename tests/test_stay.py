@@ -259,6 +259,13 @@ def test_season_months_reads_chinese_and_english():
     assert season_months("late Nov to Feb") == {11, 12, 1, 2}
     assert season_months("冬季（12月–2月）封山") == {12, 1, 2}
     assert season_months("4–10月 / Apr–Oct") == set(range(4, 11))
+    from planner.stay import season_parts
+
+    # clause by clause, as the data's texts are written (梵净山, 加榜梯田, 草海)
+    assert season_parts("4–5月 杜鹃, 6–8月 避暑云海, 10月下旬–12月 红叶; 冬季冰雪时东西门临时关闭 / azaleas Apr–May") == (
+        {4, 5, 6, 7, 8, 10, 11, 12}, {12, 1, 2})
+    assert season_months("4–5月 梯田灌水如镜，9–10月 稻熟金黄 / Apr–May, Sep–Oct") == {4, 5, 9, 10}
+    assert season_months("秋冬–早春 黑颈鹤越冬观鸟 / late autumn to early spring") == {9, 10, 11, 12, 1, 2, 3}
     assert season_months("all year") == set()
 
 
