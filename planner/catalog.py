@@ -33,8 +33,28 @@ COLUMNS = (
     "source",
     "note",
 )
-REQUIRED_NON_EMPTY = ("id", "name_zh", "name_en", "kind", "themes", "prefecture", "lat", "lon", "source")
-KINDS = ("attraction", "hub", "station")
+REQUIRED_NON_EMPTY = ("id", "name_zh", "name_en", "kind", "prefecture", "lat", "lon", "source")
+KINDS = ("attraction", "hub", "station", "hotel", "restaurant", "show", "shop")
+# Kinds that serve a stay (吃住购娱) rather than being sights or night places: their themes may be
+# empty, they are never overnight places themselves (a hotel's ``city`` is the night place).
+SERVICE_KINDS = ("hotel", "restaurant", "show", "shop")
+# Columns a table may carry after the 20 common ones; the kinds that must fill them.
+EXTRA_COLUMNS = {
+    "level_year": (),
+    "best_season": (),
+    "hotel_class": ("hotel",),
+    "city": ("hotel", "restaurant", "show", "shop"),
+    "room_night_cny": ("hotel",),
+    "phone": (),
+    "address": (),
+    "meals": ("restaurant",),
+    "price_per_head_cny": ("restaurant",),
+    "group_meal": (),
+    "show_times": ("show",),
+    "specialty": (),
+}
+HOTEL_CLASSES = ("economy", "comfort", "premium")
+MEALS = ("breakfast", "lunch", "dinner")
 THEMES = (
     "natural",
     "karst",
@@ -57,6 +77,13 @@ THEMES = (
     "religion",
     "food",
     "transport",
+    "wellness",
+    "mountain-sports",
+    "rural",
+    "stay",
+    "show",
+    "shopping",
+    "craft",
 )
 LEVELS = ("5A", "4A", "3A", "")
 EVENTS_FILE = "long_march_events.csv"
@@ -94,6 +121,21 @@ class Spot:
     source: str = ""
     note: str = ""
     file: str = ""
+    # Optional columns (EXTRA_COLUMNS): attractions' rating year and best season; the service kinds'.
+    level_year: int | None = None
+    best_season: str = ""
+    hotel_class: str = ""
+    city: str = ""
+    room_night_cny: float | None = None
+    phone: str = ""
+    address: str = ""
+    meals: tuple[str, ...] = ()
+    price_per_head_cny: float | None = None
+    group_meal: bool = False
+    group_meal_name: str = ""
+    show_times: tuple[tuple[str, str], ...] = ()
+    specialty: str = ""
+    line: int | None = None
 
     def name(self, lang: str = "zh") -> str:
         """The name in ``lang`` (``zh`` or ``en``)."""
@@ -142,7 +184,28 @@ class Spot:
             "summary_en": self.summary_en,
             "source": self.source,
             "note": self.note,
+            **self.extras_dict(),
         }
+
+    def extras_dict(self) -> dict:
+        """The optional columns that apply to this spot's kind (for JSON output)."""
+        d: dict = {}
+        if self.kind == "attraction":
+            d["level_year"] = self.level_year
+            d["best_season"] = self.best_season
+        if self.kind in SERVICE_KINDS:
+            d["city"] = self.city
+        if self.kind == "hotel":
+            d.update(hotel_class=self.hotel_class, room_night_cny=self.room_night_cny)
+            d.update(phone=self.phone, address=self.address)
+        elif self.kind == "restaurant":
+            d.update(meals=list(self.meals), price_per_head_cny=self.price_per_head_cny)
+            d.update(group_meal=self.group_meal, group_meal_name=self.group_meal_name, phone=self.phone)
+        elif self.kind == "show":
+            d["show_times"] = [f"{a}-{b}" for a, b in self.show_times]
+        elif self.kind == "shop":
+            d["specialty"] = self.specialty
+        return d
 
 
 @dataclass
@@ -234,6 +297,21 @@ class Catalog:
         return sorted({s.prefecture for s in self.spots.values()})
 
 
+def sources_of(spot: Spot) -> list[str]:
+    """The sources a row names (``;``-separated in the ``source`` column)."""
+    return [x.strip() for x in spot.source.split(";") if x.strip()]
+
+
+def kind_counts(spots: Iterable[Spot]) -> list[tuple[str, int, int]]:
+    """``(kind, rows, distinct sources)`` for each kind that occurs, in the order of KINDS."""
+    rows: dict[str, int] = {}
+    srcs: dict[str, set[str]] = {}
+    for s in spots:
+        rows[s.kind] = rows.get(s.kind, 0) + 1
+        srcs.setdefault(s.kind, set()).update(sources_of(s))
+    return [(k, rows[k], len(srcs[k])) for k in KINDS if k in rows]
+
+
 def parse_hhmm(text: str) -> int:
     """``"08:30"`` -> 510 minutes after midnight; ValueError for anything else."""
     m = _TIME_RE.match(text.strip())
@@ -293,6 +371,7 @@ def load_catalog(source: Path | str | Iterable[Path | str] | None = None) -> Cat
                 )
             catalog.spots[spot.id] = spot
             origin[spot.id] = str(f)
+    check_cities(catalog)
     return catalog
 
 
@@ -329,9 +408,15 @@ def read_spot_table(path: Path | str) -> list[Spot]:
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"missing column(s): {', '.join(missing)}", file=fname, field=missing[0])
-    unknown = [c for c in df.columns if c not in COLUMNS]
+    unknown = [c for c in df.columns if c not in COLUMNS and c not in EXTRA_COLUMNS]
     if unknown:
         raise DataError(f"unknown column(s): {', '.join(map(str, unknown))}", file=fname, field=str(unknown[0]))
+    for col, kinds in EXTRA_COLUMNS.items():
+        if col not in df.columns:
+            need = sorted({k for k in df.get("kind", []) if k in kinds})
+            if need:
+                raise DataError(f"missing column {col} (needed by kind {need[0]})", file=fname, field=col)
+            df[col] = ""
     spots = []
     seen: dict[str, int] = {}
     for i, rec in enumerate(df.to_dict("records")):
@@ -354,15 +439,16 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
     sid = r["id"]
     if not _ID_RE.match(sid):
         raise err("id", f"'{sid}' is not a lowercase-hyphen slug")
-    if r["kind"] not in KINDS:
-        raise err("kind", f"'{r['kind']}' is not one of {', '.join(KINDS)}")
+    kind = r["kind"]
+    if kind not in KINDS:
+        raise err("kind", f"'{kind}' is not one of {', '.join(KINDS)}")
     themes = tuple(t.strip() for t in r["themes"].split(";") if t.strip())
     for t in themes:
         if t not in THEMES:
             close = difflib.get_close_matches(t, THEMES, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise err("themes", f"unknown theme '{t}'{hint}")
-    if not themes:
+    if not themes and kind not in SERVICE_KINDS:
         raise err("themes", "no theme given")
     lat = _float(r["lat"], "lat", err)
     lon = _float(r["lon"], "lon", err)
@@ -409,6 +495,13 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
         ticket = _float(r["ticket_cny"], "ticket_cny", err)
         if ticket < 0:
             raise err("ticket_cny", "is negative")
+    extras = _extras(r, kind, err)
+    opens, closes = r["open"] or None, r["close"] or None
+    if kind == "show" and opens is None and extras["show_times"]:
+        # A show without venue hours can be seen only while it plays: as a stop, the optimizer
+        # keeps the visit between the first show's start and the last one's end.
+        opens = min(a for a, _ in extras["show_times"])
+        closes = max(b for _, b in extras["show_times"])
     return Spot(
         id=sid,
         name_zh=r["name_zh"],
@@ -420,10 +513,10 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
         lon=lon,
         level=r["level"],
         visit_minutes=visit,
-        open=r["open"] or None,
-        close=r["close"] or None,
+        open=opens,
+        close=closes,
         closed_weekdays=tuple(sorted(set(closed))),
-        overnight=r["overnight"] == "1" or r["kind"] == "hub",
+        overnight=(r["overnight"] == "1" or kind == "hub") and kind not in SERVICE_KINDS,
         season_note=r["season_note"],
         ticket_cny=ticket,
         summary_zh=r["summary_zh"],
@@ -431,7 +524,84 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
         source=r["source"],
         note=r["note"],
         file=fname,
+        line=row,
+        **extras,
     )
+
+
+def _extras(r: dict[str, str], kind: str, err) -> dict:
+    """The optional columns of one row, checked against its kind."""
+    for col, kinds in EXTRA_COLUMNS.items():
+        if kind in kinds and not r.get(col, ""):
+            raise err(col, f"is empty (a {kind} needs it)")
+    out: dict = {}
+    if r.get("level_year"):
+        try:
+            year = int(r["level_year"])
+        except ValueError:
+            raise err("level_year", f"'{r['level_year']}' is not a year") from None
+        if not 1999 <= year <= 2100:  # the A-level rating scheme began in 1999 (GB/T 17775-1999)
+            raise err("level_year", f"{year} is not a rating year (1999 or later)")
+        if not r["level"]:
+            raise err("level_year", "is given but the row has no level")
+        out["level_year"] = year
+    out["best_season"] = r.get("best_season", "")
+    hc = r.get("hotel_class", "")
+    if hc and hc not in HOTEL_CLASSES:
+        raise err("hotel_class", f"'{hc}' is not one of {', '.join(HOTEL_CLASSES)}")
+    out["hotel_class"] = hc
+    out["city"] = r.get("city", "")
+    if out["city"] and not _ID_RE.match(out["city"]):
+        raise err("city", f"'{out['city']}' is not a place id")
+    for col in ("room_night_cny", "price_per_head_cny"):
+        if r.get(col):
+            value = _float(r[col], col, err)
+            if value < 0:
+                raise err(col, "is negative")
+            out[col] = value
+    if kind == "hotel" and out.get("room_night_cny", 1) <= 0:
+        raise err("room_night_cny", "a room rate must be above 0")
+    out["phone"] = r.get("phone", "")
+    if out["phone"] and not re.fullmatch(r"[0-9+()\- ]{5,30}", out["phone"]):
+        raise err("phone", f"'{out['phone']}' is not a phone number")
+    out["address"] = r.get("address", "")
+    meals = tuple(m.strip() for m in r.get("meals", "").split(";") if m.strip())
+    for m in meals:
+        if m not in MEALS:
+            raise err("meals", f"'{m}' is not one of {', '.join(MEALS)}")
+    out["meals"] = meals
+    # group_meal: 0/1, or the name of the group meal offered ("长桌宴 long-table feast": yes, that one)
+    gm = r.get("group_meal", "")
+    out["group_meal"] = gm not in ("", "0")
+    out["group_meal_name"] = gm if gm not in ("", "0", "1") else ""
+    times: list[tuple[str, str]] = []
+    for part in r.get("show_times", "").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        a, _, b = part.partition("-")
+        if not (_TIME_RE.match(a) and _TIME_RE.match(b)):
+            raise err("show_times", f"'{part}' is not a time range HH:MM-HH:MM")
+        if parse_hhmm(a) >= parse_hhmm(b):
+            raise err("show_times", f"'{part}' ends before it starts")
+        if r["open"] and not (parse_hhmm(r["open"]) <= parse_hhmm(a) and parse_hhmm(b) <= parse_hhmm(r["close"])):
+            raise err("show_times", f"show {part} is outside the venue's hours {r['open']}-{r['close']}")
+        times.append((a, b))
+    if kind != "show" and times:
+        raise err("show_times", f"only a show has show times (this row is a {kind})")
+    out["show_times"] = tuple(times)
+    out["specialty"] = r.get("specialty", "")
+    return out
+
+
+def check_cities(catalog: Catalog) -> None:
+    """Every service row's ``city`` is an overnight place of the catalog; DataError naming the row."""
+    for s in catalog:
+        if s.kind in SERVICE_KINDS and s.city:
+            place = catalog.spots.get(s.city)
+            if place is None or not place.overnight:
+                what = "not in the catalog" if place is None else "not an overnight place"
+                raise DataError(f"city '{s.city}' of {s.id} is {what}", file=s.file, row=s.line, field="city")
 
 
 def _float(text: str, fld: str, err) -> float:

@@ -71,6 +71,7 @@ class BreakItem:
     end: str
     kind: str = "lunch"
     at: str | None = None
+    place: str | None = None  # the restaurant (a catalog id) where the meal is taken, when known
     type: str = field(default="break", init=False)
 
 
@@ -85,6 +86,11 @@ class Day:
     start: str
     overnight: str
     items: list[Item] = field(default_factory=list)
+    # Optional, filled by planner.stay: the night's hotel (catalog id), the evening program after
+    # the arrival ({"type": "meal"|"show", "id", "start", "end"}) and notes ({"code", "params"}).
+    hotel: str | None = None
+    evening: list[dict] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
 
     def visits(self) -> list[VisitItem]:
         return [i for i in self.items if isinstance(i, VisitItem)]
@@ -155,6 +161,24 @@ def _item_to_dict(it: Item) -> dict:
     d = {"type": "break", "kind": it.kind, "start": it.start, "end": it.end}
     if it.at:
         d["at"] = it.at
+    if it.place:
+        d["place"] = it.place
+    return d
+
+
+def _day_to_dict(day: Day) -> dict:
+    d: dict[str, Any] = {
+        "date": day.date,
+        "start": day.start,
+        "overnight": day.overnight,
+        "items": [_item_to_dict(i) for i in day.items],
+    }
+    if day.hotel:
+        d["hotel"] = day.hotel
+    if day.evening:
+        d["evening"] = [dict(e) for e in day.evening]
+    if day.notes:
+        d["notes"] = [dict(n) for n in day.notes]
     return d
 
 
@@ -164,15 +188,7 @@ def plan_to_dict(plan: Plan) -> dict:
     d["start_date_given"] = plan.start_date_given
     if plan.places:
         d["places"] = plan.places
-    d["days"] = [
-        {
-            "date": day.date,
-            "start": day.start,
-            "overnight": day.overnight,
-            "items": [_item_to_dict(i) for i in day.items],
-        }
-        for day in plan.days
-    ]
+    d["days"] = [_day_to_dict(day) for day in plan.days]
     d["order"] = list(plan.order)
     d["dropped"] = [{"id": x.id, "reason": x.reason, **({"must": True} if x.must else {})} for x in plan.dropped]
     if plan.warnings:
@@ -199,7 +215,7 @@ def _item_from_dict(d: dict) -> Item:
         )
     if t == "visit":
         return VisitItem(id=d["id"], arrive=d["arrive"], start=d["start"], end=d["end"], wait_minutes=d["wait_minutes"])
-    return BreakItem(start=d["start"], end=d["end"], kind=d.get("kind", "lunch"), at=d.get("at"))
+    return BreakItem(start=d["start"], end=d["end"], kind=d.get("kind", "lunch"), at=d.get("at"), place=d.get("place"))
 
 
 def plan_from_dict(d: Any, file: str | None = None) -> Plan:
@@ -224,6 +240,9 @@ def plan_from_dict(d: Any, file: str | None = None) -> Plan:
                 start=x["start"],
                 overnight=x["overnight"],
                 items=[_item_from_dict(i) for i in x["items"]],
+                hotel=x.get("hotel"),
+                evening=[dict(e) for e in x.get("evening", [])],
+                notes=[dict(n) for n in x.get("notes", [])],
             )
             for x in d["days"]
         ],

@@ -94,7 +94,9 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
             prev = _dt.date.fromisoformat(plan.days[k - 1].date)
             if date != prev + _dt.timedelta(days=1):
                 say(f"{where}: dates are not consecutive")
-        wd = date.isoweekday()
+        from planner.calendar import closure_weekday
+
+        wd = closure_weekday(date)  # 0 on a public holiday: no weekday closure applies
         place = day.start
         t: int | None = None
         drive = 0.0

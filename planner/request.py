@@ -90,6 +90,8 @@ class TripRequest:
     budget_per_person_cny: float | None = None
     time_limit_s: float = 5
     seed: int = 0
+    dinner_show: bool = False
+    hotel_class: str = "comfort"
     file: str | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -385,6 +387,8 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
         budget_per_person_cny=v["budget_per_person_cny"],
         time_limit_s=v["time_limit_s"],
         seed=v["seed"],
+        dinner_show=bool(d.get("dinner_show", False)),
+        hotel_class=d.get("hotel_class", "comfort"),
         file=file,
     )
     if check_ids:
@@ -481,6 +485,10 @@ def request_to_dict(req: TripRequest) -> dict:
             "seed": req.seed,
         }
     )
+    if req.dinner_show:  # optional fields (planner.stay): written only when set
+        d["dinner_show"] = True
+    if req.hotel_class != "comfort":
+        d["hotel_class"] = req.hotel_class
     return d
 
 

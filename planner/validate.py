@@ -61,8 +61,16 @@ def check_table(p: Path, catalog=None) -> str:
         from planner.catalog import read_spot_table
 
         spots = read_spot_table(p)
+        if any(s.city for s in spots):
+            _check_table_cities(p, spots, catalog)
         note = "" if _enc == "utf-8" else " (read as GB18030/GBK text, as Chinese Excel saves CSV; QianTu writes UTF-8)"
         return f"{p}: OK, catalog table with {len(spots)} places{note}"
+    if {"date", "kind", "name_zh", "source"} <= cols and "themes" not in cols:
+        from planner.calendar import load_holiday_table
+
+        days = load_holiday_table(p)
+        years = sorted({d.date.year for d in days})
+        return f"{p}: OK, holiday table with {len(days)} days ({', '.join(map(str, years))})"
     if {"date_start", "site_id"} <= cols:
         from planner.history import load_events
 
@@ -94,6 +102,41 @@ def check_table(p: Path, catalog=None) -> str:
         "not a QianTu data table (expected a catalog, events, network or rates table)", file=str(p),
         field=header[0] if header else None,
     )
+
+
+def _check_table_cities(p: Path, spots: list, catalog=None) -> None:
+    """The ``city`` of each hotel, restaurant, show or shop row is an overnight place (this table's
+    or the bundled catalog's)."""
+    from planner.catalog import Catalog, check_cities, load_catalog
+
+    if catalog is None:
+        catalog = load_catalog()
+    merged = Catalog(spots={**catalog.spots, **{s.id: s for s in spots}})
+    check_cities(merged)
+
+
+def _check_stay_fields(day: dict, where: str, catalog, err, minutes) -> None:
+    """The optional day fields of planner.stay: a hotel, the evening's meal and show, lunch places."""
+    hotel = day.get("hotel")
+    if hotel is not None:
+        if hotel not in catalog or catalog.get(hotel).kind != "hotel":
+            raise err(f"{where}.hotel", f"{hotel!r} is not a hotel of the catalog")
+    clock = None
+    for ei, e in enumerate(day.get("evening") or []):
+        at = f"{where}.evening[{ei}]"
+        want = "restaurant" if e.get("type") == "meal" else "show"
+        if e.get("id") not in catalog or catalog.get(e.get("id")).kind != want:
+            raise err(f"{at}.id", f"{e.get('id')!r} is not a {want} of the catalog")
+        a, b = minutes(e.get("start"), f"{at}.start"), minutes(e.get("end"), f"{at}.end")
+        if b <= a:
+            raise err(f"{at}.end", "ends before it starts")
+        if clock is not None and a < clock:
+            raise err(f"{at}.start", "begins before the previous evening item ends")
+        clock = b
+    for ii, it in enumerate(day.get("items") or []):
+        pl = it.get("place") if it.get("type") == "break" else None
+        if pl is not None and (pl not in catalog or catalog.get(pl).kind != "restaurant"):
+            raise err(f"{where}.items[{ii}].place", f"{pl!r} is not a restaurant of the catalog")
 
 
 def check_plan_consistency(doc: dict, file: str, catalog=None, prefix: str = "") -> None:
@@ -180,6 +223,7 @@ def check_plan_consistency(doc: dict, file: str, catalog=None, prefix: str = "")
                 clock = b
             else:
                 raise err(f"{at}.type", f"{kind!r} is not travel, visit or break")
+        _check_stay_fields(day, where, catalog, err, minutes)
         if day.get("items") and place != day.get("overnight"):
             raise err(f"{where}.overnight", f"is {day.get('overnight')!r}, but the day ends at {place!r}")
         prev_overnight = day.get("overnight")

@@ -267,16 +267,16 @@ def test_plan_check_accepts_a_travel_only_day_and_checks_it():
 
 
 def test_closed_on_monday_is_honoured_and_explained():
-    # 2027-04-05 is a Monday: the conference site (closed Mondays) goes to Tuesday.
-    r = req([{"id": "zunyi-conference-site", "must": True}, {"id": "loushan-pass"}], days=2, start_date="2027-04-05")
+    # 2027-04-12 is a Monday (not a holiday; 2027-04-05 is 清明): the conference site (closed Mondays) goes to Tuesday.
+    r = req([{"id": "zunyi-conference-site", "must": True}, {"id": "loushan-pass"}], days=2, start_date="2027-04-12")
     p = plan(r)
     day_of = {v.id: d.date for d in p.days for v in d.visits()}
-    assert day_of["zunyi-conference-site"] == "2027-04-06"
-    one_day = req([{"id": "zunyi-conference-site", "must": True}], days=1, start_date="2027-04-05")
+    assert day_of["zunyi-conference-site"] == "2027-04-13"
+    one_day = req([{"id": "zunyi-conference-site", "must": True}], days=1, start_date="2027-04-12")
     p = plan(one_day)
     assert p.status == "infeasible"
     assert p.dropped[0].id == "zunyi-conference-site"
-    assert "closed on Mondays (2027-04-05 is a Monday)" in p.dropped[0].reason
+    assert "closed on Mondays (2027-04-12 is a Monday)" in p.dropped[0].reason
 
 
 def test_waiting_for_opening_is_reported():
@@ -497,7 +497,7 @@ def cli_env(tmp_path, monkeypatch):
 def run_cli(argv):
     import argparse
 
-    from planner import plan_cli
+    from planner.cli import plan as plan_cli
     from planner.errors import PlannerError
 
     parser = argparse.ArgumentParser()

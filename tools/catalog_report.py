@@ -62,7 +62,45 @@ def render() -> str:
         if len(note) > 300:
             note = note[:297] + "..."
         lines.append(f"| `{s.id}` | {s.name_zh} {s.name_en} | `{Path(s.file).name}` | {s.lat:.5f}, {s.lon:.5f} | {note} |")
+    lines.extend(kinds_section(cat))
     return "\n".join(lines) + "\n"
+
+
+def kinds_section(cat) -> list[str]:
+    """Counts of each kind (吃住行游购娱) with its sources, and the holiday calendar's years."""
+    from planner.calendar import known_years, load_holiday_table
+    from planner.catalog import KINDS, sources_of
+
+    out = ["", "## Kinds and their sources\n"]
+    out.append("Every row of every kind names its sources in `source` (several are `;`-separated); a row")
+    out.append("whose note says *estimate* has at least one value (a price, a visit length, hours) estimated.\n")
+    out.append("| kind | rows | distinct sources | rows with an estimate | files |")
+    out.append("|---|---:|---:|---:|---|")
+    for kind in KINDS:
+        rows = [s for s in cat if s.kind == kind]
+        srcs = {x for s in rows for x in sources_of(s)}
+        est = sum(1 for s in rows if "estimate" in s.note.lower() or "估" in s.note)
+        files = ", ".join(f"`{f}`" for f in sorted({Path(s.file).name for s in rows})) or "—"
+        out.append(f"| {kind} | {len(rows)} | {len(srcs)} | {est} | {files} |")
+    hotels = [s for s in cat if s.kind == "hotel"]
+    if hotels:
+        out.append("\nHotels by night place and class (the planner needs every class in every night place):\n")
+        out.append("| night place | economy | comfort | premium |")
+        out.append("|---|---:|---:|---:|")
+        for city in sorted({h.city for h in hotels}):
+            n = [sum(1 for h in hotels if h.city == city and h.hotel_class == c) for c in ("economy", "comfort", "premium")]
+            out.append(f"| `{city}` | {n[0]} | {n[1]} | {n[2]} |")
+    days = load_holiday_table()
+    years = known_years()
+    out.append("\n## Holiday calendar\n")
+    out.append(f"`data/calendar/cn_holidays.csv`: {len(days)} days from the State Council notices "
+               f"({', '.join(sorted({str(d.date.year) for d in days}))}).")
+    for y, how in years.items():
+        if how == "estimate":
+            out.append(f"- {y}: no notice in the table; rule-based dates of the `holidays` package, marked estimates.")
+        else:
+            out.append(f"- {y}: the State Council notice (holidays and make-up working days).")
+    return out
 
 
 def main(argv=None) -> int:

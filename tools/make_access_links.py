@@ -40,8 +40,11 @@ def read_nodes(network_dir: Path) -> dict[str, tuple[str, float, float]]:
 
 def _generated_class(spot, km: float) -> str:
     """Road class of a generated access row: ``urban`` for a railway station (its road into town
-    is a town street), else ``scenic`` under SCENIC_UNDER_KM and ``county`` beyond."""
-    if spot.kind == "station":
+    is a town street) and for a hotel, restaurant, show or shop within SCENIC_UNDER_KM of its node
+    (a town street too), else ``scenic`` under SCENIC_UNDER_KM and ``county`` beyond."""
+    from planner.catalog import SERVICE_KINDS
+
+    if spot.kind == "station" or (spot.kind in SERVICE_KINDS and km < SCENIC_UNDER_KM):
         return "urban"
     return "scenic" if km < SCENIC_UNDER_KM else "county"
 

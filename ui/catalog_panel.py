@@ -51,8 +51,23 @@ THEME_LABELS = {
     "religion": ("宗教", "Religion"),
     "food": ("美食", "Food"),
     "transport": ("交通", "Transport"),
+    "wellness": ("康养", "Wellness"),
+    "mountain-sports": ("山地体育", "Mountain sports"),
+    "rural": ("乡村休闲", "Rural leisure"),
+    "stay": ("住宿", "Stay"),
+    "show": ("演出", "Shows"),
+    "shopping": ("购物", "Shopping"),
+    "craft": ("手工艺", "Crafts"),
 }
-KIND_LABELS = {"attraction": ("景点", "Attraction"), "hub": ("城市", "City"), "station": ("车站", "Station")}
+KIND_LABELS = {
+    "attraction": ("景点", "Attraction"),
+    "hub": ("城市", "City"),
+    "station": ("车站", "Station"),
+    "hotel": ("酒店", "Hotel"),
+    "restaurant": ("餐厅", "Restaurant"),
+    "show": ("演出", "Show"),
+    "shop": ("购物", "Shop"),
+}
 PREFECTURE_ZH = {
     "Guiyang": "贵阳",
     "Zunyi": "遵义",

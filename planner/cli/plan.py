@@ -41,9 +41,17 @@ def summary(plan, catalog) -> str:
                 wait = f" (wait {it.wait_minutes} min)" if it.wait_minutes else ""
                 lines.append(f"  {it.start}-{it.end}  {name(it.id)}{wait}")
             elif isinstance(it, BreakItem):
-                lines.append(f"  {it.start}-{it.end}  lunch")
+                lines.append(f"  {it.start}-{it.end}  lunch" + (f" at {name(it.place)}" if it.place else ""))
             elif isinstance(it, TravelItem):
                 lines.append(f"  {it.depart}-{it.arrive}  -> {name(it.to_id)} {it.km:.0f} km ({it.mode})")
+        for e in day.evening:
+            lines.append(f"  {e['start']}-{e['end']}  {'dinner' if e['type'] == 'meal' else 'show'}: {name(e['id'])}")
+        if day.hotel:
+            lines.append(f"  hotel: {name(day.hotel)}")
+        for n in day.notes:
+            from planner.stay import note_text
+
+            lines.append(f"  note: {note_text(n, catalog)}")
     t = plan.totals
     lines.append(
         f"Total: {t.get('travel_minutes', 0)} min travel, {t.get('km', 0):.0f} km, {t.get('visit_minutes', 0)} min visits"
@@ -76,6 +84,10 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_trip(pkg.request, catalog, time_limit_s=args.time_limit, seed=args.seed, progress=bar)
     finally:
         bar.close()
+    from planner.stay import enrich_plan
+
+    # hotels (of the class the package's costing prices, else the request's), meals, the show, notes
+    enrich_plan(plan, pkg.request, catalog, hotel_class=(pkg.costing or {}).get("hotel_class"))
     if args.output is not None:
         from planner.plan import plan_to_dict
 

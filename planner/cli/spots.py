@@ -8,14 +8,15 @@ import io
 import json
 import sys
 
+from planner.catalog import KINDS
 from planner.cli.output import table
 from planner.errors import PlannerError
 
 
 def add_parser(sub) -> None:
-    sp = sub.add_parser("spots", help="list the catalog of attractions, hubs and stations")
+    sp = sub.add_parser("spots", help="list the catalog: attractions, hubs, stations, hotels, restaurants, shows, shops")
     sp.add_argument("--theme", help="only spots with this theme (e.g. red, waterfall, ethnic)")
-    sp.add_argument("--kind", choices=("attraction", "hub", "station"), help="only this kind")
+    sp.add_argument("--kind", choices=KINDS, help="only this kind")
     sp.add_argument("--prefecture", help="only this prefecture (English name, e.g. Zunyi)")
     sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
     sp.add_argument("--lang", choices=("zh", "en"), default="zh", help="name shown first in the table")
@@ -70,5 +71,9 @@ def run(args: argparse.Namespace) -> int:
         ]
         header = ("id", "name", "other name", "kind", "themes", "prefecture", "lat", "lon", "level")
         out.write(table(header, rows))
+        from planner.catalog import kind_counts
+
+        counts = kind_counts(spots)
+        out.write("kinds: " + ", ".join(f"{k} {n} ({m} source{'s' if m != 1 else ''})" for k, n, m in counts) + "\n")
         out.write(f"{len(spots)} of {len(catalog)} places\n")
     return 0

@@ -161,7 +161,10 @@ class TripModel:
         self.first_date = first or _dt.date.today()
         self.dates = [self.first_date + _dt.timedelta(days=k) for k in range(self.D)]
         self.use_wd = first is not None and any(self.closed)
-        self.wd = [d.isoweekday() if self.use_wd else 0 for d in self.dates]
+        # A public holiday lifts weekday closures (0 matches no closed_weekdays); planner.calendar.
+        from planner.calendar import closure_weekday
+
+        self.wd = [closure_weekday(d) if self.use_wd else 0 for d in self.dates]
 
         # Overnight places: the catalog's overnight spots near the trip's places, plus the
         # start and end when one can sleep there (a hub, a custom hotel).

@@ -1,0 +1,396 @@
+"""吃住购娱: hotels by class and position, meals at real places, evening shows, calendar notes, prices."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.catalog import load_catalog
+from planner.errors import RequestError
+from planner.plan import BreakItem, Day, Plan, TravelItem, VisitItem, plan_from_dict, plan_to_dict
+from planner.stay import (
+    assign_hotels,
+    assign_meals,
+    calendar_notes,
+    enrich_plan,
+    note_text,
+    priced_extras,
+    schedule_shows,
+    season_months,
+    set_hotel,
+)
+
+DATA = Path(__file__).parent / "data"
+SERVICE_FILES = ["stay_hotels.csv", "stay_restaurants.csv", "stay_shows.csv", "stay_shops.csv"]
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalog([DATA / "stay_catalog.csv", *(DATA / f for f in SERVICE_FILES)])
+
+
+def _travel(a, b, t0, t1):
+    h0, m0 = map(int, t0.split(":"))
+    h1, m1 = map(int, t1.split(":"))
+    return TravelItem(a, b, t0, t1, (h1 * 60 + m1) - (h0 * 60 + m0), 10.0)
+
+
+def _visit(sid, t0, t1):
+    return VisitItem(sid, t0, t0, t1)
+
+
+def national_day_plan(day3_first="xijiang-miao-village", arrive_xijiang="17:00") -> Plan:
+    """3 days from Guiyang over National Day 2026: Huangguoshu, Zunyi, Xijiang."""
+    d1 = Day(
+        "2026-10-01",
+        "guiyang",
+        "guiyang",
+        [
+            _travel("guiyang", "huangguoshu-waterfall", "08:30", "10:30"),
+            _visit("huangguoshu-waterfall", "10:30", "11:30"),
+            BreakItem("11:30", "12:30"),
+            _travel("huangguoshu-waterfall", "guiyang", "12:30", "15:00"),
+        ],
+    )
+    d2 = Day(
+        "2026-10-02",
+        "guiyang",
+        "xijiang-miao-village",
+        [
+            _travel("guiyang", "zunyi-conference-site", "08:30", "10:30"),
+            _visit("zunyi-conference-site", "10:30", "12:00"),
+            _travel("zunyi-conference-site", "xijiang-miao-village", "12:00", arrive_xijiang),
+        ],
+    )
+    d3 = Day(
+        "2026-10-03",
+        "xijiang-miao-village",
+        "guiyang",
+        [
+            _travel("xijiang-miao-village", day3_first, "08:30", "08:40"),
+            _visit(day3_first, "08:40", "10:40"),
+            _travel(day3_first, "guiyang", "10:40", "14:00"),
+        ],
+    )
+    totals = {"travel_minutes": 0, "km": 0.0, "visit_minutes": 0, "cost_cny": None, "cost_per_person_cny": None}
+    order = [v.id for d in (d1, d2, d3) for v in d.visits()]
+    return Plan(status="feasible", days=[d1, d2, d3], order=order, totals=totals, solver={"name": "hand", "seconds": 0})
+
+
+# ---------------------------------------------------------------------------- hotels
+
+
+def test_hotel_each_night_by_class_and_the_next_days_first_visit(cat):
+    plan = national_day_plan()
+    assign_hotels(plan, cat, "comfort")
+    # night 1 in Guiyang: day 2 begins at Zunyi (north) -> the north comfort hotel, not the south one
+    assert plan.days[0].hotel == "gy-comfort-north"
+    # night 2 at Xijiang: day 3 begins in the village -> the lodge 0.30 km from it (the other is 0.37 km)
+    assert plan.days[1].hotel == "xj-comfort-hill"
+    assert plan.days[2].hotel is None  # the trip ends on day 3
+    # the same night with day 3 beginning at the Kaili embroidery workshop (west): the river lodge
+    plan = national_day_plan(day3_first="kl-miao-embroidery")
+    assign_hotels(plan, cat, "comfort")
+    assert plan.days[1].hotel == "xj-comfort-river"
+    # another class: the premium hotel in Guiyang, the economy inn in Xijiang
+    assign_hotels(plan, cat, "economy")
+    assert [d.hotel for d in plan.days] == ["gy-economy-inn", "xj-economy-inn", None]
+
+
+def test_missing_class_moves_up_with_a_note(cat):
+    plan = national_day_plan()
+    plan.days[1].overnight = "kaili"
+    plan.days[2].start = "kaili"
+    notes = assign_hotels(plan, cat, "comfort")
+    assert plan.days[1].hotel == "kl-premium-hotel"
+    assert notes == [
+        {"code": "hotel_other_class", "params": {"place": "kaili", "asked": "comfort", "chosen": "premium"}}
+    ]
+    assert "premium" in note_text(notes[0], cat, "en")
+
+
+def test_user_picks_another_hotel(cat):
+    plan = national_day_plan()
+    assign_hotels(plan, cat, "comfort")
+    from planner.stay import hotel_choices
+
+    assert [h.id for h in hotel_choices(plan, 0, cat)] == [
+        "gy-economy-inn", "gy-comfort-north", "gy-comfort-south", "gy-premium-grand"]
+    set_hotel(plan, 0, "gy-premium-grand", cat)
+    assert plan.days[0].hotel == "gy-premium-grand"
+    with pytest.raises(RequestError, match="hotel of 'xijiang-miao-village'"):
+        set_hotel(plan, 0, "xj-comfort-hill", cat)
+    with pytest.raises(RequestError, match="not a hotel"):
+        set_hotel(plan, 0, "gy-sour-soup", cat)
+    with pytest.raises(RequestError, match="no day 9"):
+        set_hotel(plan, 8, "gy-premium-grand", cat)
+    assert plan.days[0].hotel == "gy-premium-grand"  # refused picks change nothing
+
+
+def test_unknown_hotel_class_is_refused(cat):
+    with pytest.raises(RequestError) as ei:
+        assign_hotels(national_day_plan(), cat, "luxury")
+    assert ei.value.field == "hotel_class"
+
+
+# ---------------------------------------------------------------------------- meals and shows
+
+
+def test_lunch_at_the_nearest_lunch_place_within_15_km(cat):
+    plan = national_day_plan()
+    assign_hotels(plan, cat)
+    assign_meals(plan, cat)
+    lunch = plan.days[0].items[2]
+    # the canteen 0.5 km from the falls, not the cheaper noodle shop 22 km away
+    assert lunch.place == "hgs-lunch-hall"
+    assert plan_to_dict(plan)["days"][0]["items"][2]["place"] == "hgs-lunch-hall"
+
+
+def test_lunch_without_a_place_in_reach_gets_a_note(cat):
+    plan = national_day_plan()
+    plan.days[1].items.insert(2, BreakItem("12:00", "13:00"))  # lunch at Zunyi: no restaurant near
+    plan.days[1].items[3] = _travel("zunyi-conference-site", "xijiang-miao-village", "13:00", "17:00")
+    assign_meals(plan, cat)
+    assert plan.days[1].items[2].place is None
+    assert {"code": "no_lunch_place", "params": {"radius_km": 15.0, "start": "12:00"}} in plan.days[1].notes
+
+
+def test_dinner_and_show_after_arrival_chained_in_the_evening(cat):
+    plan = national_day_plan()
+    before = plan_to_dict(plan)["days"]
+    assign_hotels(plan, cat)
+    assign_meals(plan, cat)
+    schedule_shows(plan, cat)
+    # Guiyang: arrival 15:00 -> dinner from 18:00 (90 min) -> 多彩贵州风 at 20:00 (12 min transfer fits)
+    assert plan.days[0].evening == [
+        {"type": "meal", "id": "gy-sour-soup", "start": "18:00", "end": "19:30"},
+        {"type": "show", "id": "gy-colourful-guizhou", "start": "20:00", "end": "21:30"},
+    ]
+    # Xijiang: the long-table banquet, then the village's evening show
+    assert plan.days[1].evening == [
+        {"type": "meal", "id": "xj-long-table", "start": "18:00", "end": "19:30"},
+        {"type": "show", "id": "xj-evening-show", "start": "20:30", "end": "21:30"},
+    ]
+    assert plan.days[2].evening == []  # the last day ends the trip
+    after = plan_to_dict(plan)["days"]
+    assert [d["items"] for d in after] != [] and all(
+        [{k: v for k, v in i.items() if k != "place"} for i in a["items"]] == b["items"] for a, b in zip(after, before)
+    ), "the day's chained items stay unchanged"
+
+
+def test_late_arrival_means_no_show_and_a_note_that_says_why(cat):
+    plan = national_day_plan(arrive_xijiang="19:30")
+    assign_hotels(plan, cat)
+    assign_meals(plan, cat)
+    schedule_shows(plan, cat)
+    # arrival 19:30 + 30 min check-in -> dinner 20:00-21:30; the only show starts 20:30
+    assert plan.days[1].evening == [{"type": "meal", "id": "xj-long-table", "start": "20:00", "end": "21:30"}]
+    note = next(n for n in plan.days[1].notes if n["code"] == "no_show")
+    assert note["params"] == {"place": "xijiang-miao-village", "reason": "too_late", "ready": "21:30",
+                              "last_start": "20:30"}
+    assert "20:30" in note_text(note, cat, "en") and "21:30" in note_text(note, cat, "en")
+
+
+def test_a_show_is_not_booked_twice(cat):
+    plan = national_day_plan()
+    # two nights in Guiyang: 多彩贵州风 on the first evening only
+    plan.days[1].overnight = "guiyang"
+    plan.days[1].items[-1] = _travel("zunyi-conference-site", "guiyang", "12:00", "15:00")
+    plan.days[2].start = "guiyang"
+    plan.days[2].items[0] = _travel("guiyang", "xijiang-miao-village", "08:30", "08:40")
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat)
+    assert [e["id"] for e in plan.days[0].evening] == ["gy-sour-soup", "gy-colourful-guizhou"]
+    assert [e["type"] for e in plan.days[1].evening] == ["meal"]
+    assert any(n["code"] == "no_show" and n["params"]["reason"] == "seen" for n in plan.days[1].notes)
+
+
+def test_no_show_without_the_request(cat):
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": False, "hotel_class": "comfort"})(), cat)
+    assert all(e["type"] == "meal" for d in plan.days for e in d.evening)
+
+
+# ---------------------------------------------------------------------------- calendar notes
+
+
+def test_national_day_crowd_warning_only_at_5a_areas(cat):
+    plan = national_day_plan()
+    notes = calendar_notes(plan, cat)
+    assert [n["day"] for n in notes if n["code"] == "holiday"] == [1, 2, 3]
+    crowd = [n for n in notes if n["code"] == "holiday_crowd"]
+    # Huangguoshu (5A) on day 1; the Zunyi site (4A) and Xijiang (no level) get none
+    assert crowd == [{"day": 1, "code": "holiday_crowd", "params": {
+        "id": "huangguoshu-waterfall", "festival": "national_day", "name_zh": "国庆节", "name_en": "National Day"}}]
+    # an ordinary week: no holiday, no crowd
+    for k, d in enumerate(plan.days):
+        d.date = f"2026-10-{12 + k}"
+    assert [n for n in calendar_notes(plan, cat) if n["code"] in ("holiday", "holiday_crowd")] == []
+
+
+def _one_visit_plan(sid: str, date: str) -> Plan:
+    day = Day(date, "guiyang", "guiyang", [_travel("guiyang", sid, "08:30", "10:30"), _visit(sid, "10:30", "12:30"),
+                                           _travel(sid, "guiyang", "12:30", "15:00")])
+    return Plan(status="feasible", days=[day], order=[sid])
+
+
+@pytest.mark.parametrize(
+    "sid, date, code",
+    [
+        ("baili-dujuan", "2027-04-10", "season_best"),  # azalea bloom, late Mar-Apr
+        ("baili-dujuan", "2027-07-10", None),
+        ("wanfenglin", "2027-03-01", "season_best"),  # rape flowers Feb-Mar
+        ("fanjingshan", "2027-01-15", "season_closure"),  # closed in ice and snow, Dec-Feb
+        ("fanjingshan", "2027-05-15", "season_best"),
+    ],
+)
+def test_seasonal_highlights_on_the_days_they_touch(cat, sid, date, code):
+    codes = [n["code"] for n in calendar_notes(_one_visit_plan(sid, date), cat) if n["code"].startswith("season")]
+    assert codes == ([code] if code else [])
+
+
+def test_season_months_reads_chinese_and_english():
+    assert season_months("3月下旬–4月 杜鹃花期 / late Mar–Apr azalea bloom") == {3, 4}
+    assert season_months("late Nov to Feb") == {11, 12, 1, 2}
+    assert season_months("冬季（12月–2月）封山") == {12, 1, 2}
+    assert season_months("4–10月 / Apr–Oct") == set(range(4, 11))
+    from planner.stay import season_parts
+
+    # clause by clause, as the data's texts are written (梵净山, 加榜梯田, 草海)
+    assert season_parts("4–5月 杜鹃, 6–8月 避暑云海, 10月下旬–12月 红叶; 冬季冰雪时东西门临时关闭 / azaleas Apr–May") == (
+        {4, 5, 6, 7, 8, 10, 11, 12}, {12, 1, 2})
+    assert season_months("4–5月 梯田灌水如镜，9–10月 稻熟金黄 / Apr–May, Sep–Oct") == {4, 5, 9, 10}
+    assert season_months("秋冬–早春 黑颈鹤越冬观鸟 / late autumn to early spring") == {9, 10, 11, 12, 1, 2, 3}
+    assert season_months("all year") == set()
+
+
+def test_notes_are_stored_in_the_plan_and_read_back(cat):
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat)
+    doc = json.loads(json.dumps(plan_to_dict(plan)))
+    again = plan_from_dict(doc)
+    assert again.days[0].hotel == "gy-comfort-north"
+    assert again.days[0].evening == plan.days[0].evening
+    assert {"code": "holiday", "params": {"name_zh": "国庆节", "name_en": "National Day", "estimate": False}} in (
+        again.days[0].notes
+    )
+    assert "国庆节" in note_text(again.days[0].notes[0], cat, "zh")
+
+
+# ---------------------------------------------------------------------------- prices
+
+
+def test_priced_extras_hotels_meals_and_shows(cat):
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat)
+    lines = priced_extras(plan, cat)
+    got = [(x["kind"], x["id"], x["date"], x["cny_per_person"]) for x in lines]
+    assert got == [
+        ("lunch", "hgs-lunch-hall", "2026-10-01", 50.0),
+        ("dinner", "gy-sour-soup", "2026-10-01", 80.0),
+        ("show", "gy-colourful-guizhou", "2026-10-01", 190.0),
+        ("hotel", "gy-comfort-north", "2026-10-01", 190.0),  # 380 a room, twin share
+        ("dinner", "xj-long-table", "2026-10-02", 120.0),
+        ("show", "xj-evening-show", "2026-10-02", 100.0),
+        ("hotel", "xj-comfort-hill", "2026-10-02", 210.0),
+    ]
+    hotel = lines[3]
+    assert hotel["cny_per_room"] == 380 and hotel["hotel_class"] == "comfort"
+    assert hotel["class_rate_cny"] == 340  # data/rates: Guiyang is tier A, comfort 340
+    assert hotel["label_zh"] == "住宿 北城舒适酒店" and hotel["label_en"] == "Hotel North Town Comfort Hotel"
+    assert {x.get("holiday_zh") for x in lines} == {"国庆节"}  # every line falls in National Day
+
+
+# ---------------------------------------------------------------------------- the CLI, end to end
+
+
+@pytest.fixture()
+def data_with_services(tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(REPO / "data", d)
+    for f in SERVICE_FILES:
+        shutil.copy(DATA / f, d / "scenic_spots" / f)
+    return d
+
+
+def _qiantu(args, env_data, cwd):
+    import os
+
+    env = {**os.environ, "QIANTU_DATA": str(env_data), "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=300)
+
+
+def test_qiantu_plan_names_hotels_meals_show_and_a_shop_stop(data_with_services, tmp_path):
+    req = {
+        "schema": "qiantu/request@1",
+        "title": "黔东南 2 日",
+        "start": "guiyang",
+        "start_date": "2026-10-01",
+        "days": 2,
+        "stops": [{"id": "xijiang-miao-village", "must": True}, {"id": "kl-miao-embroidery", "priority": 2}],
+        "dinner_show": True,
+        "hotel_class": "comfort",
+        "time_limit_s": 2,
+    }
+    (tmp_path / "req.json").write_text(json.dumps(req, ensure_ascii=False), encoding="utf-8")
+    out = _qiantu(["plan", "req.json", "-o", "plan.json"], data_with_services, tmp_path)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    cat = load_catalog(data_with_services / "scenic_spots")
+    assert "kl-miao-embroidery" in doc["order"]  # the shop is an ordinary optional stop
+    night = doc["days"][0]
+    assert cat.get(night["hotel"]).city == night["overnight"]
+    assert [e["type"] for e in night.get("evening", [])][:1] == ["meal"]
+    assert any(n["code"] == "holiday" for n in night["notes"])
+    assert "hotel" not in doc["days"][-1]
+    check = _qiantu(["check", "plan.json"], data_with_services, tmp_path)
+    assert check.returncode == 0, check.stderr
+    text = _qiantu(["plan", "req.json"], data_with_services, tmp_path).stdout
+    assert "hotel: " in text and "法定节假日：国庆节" in text
+
+
+def test_qiantu_check_refuses_a_plan_with_an_unknown_hotel_or_show(cat, tmp_path):
+    from planner.errors import PlannerError
+    from planner.validate import check_plan_consistency
+
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat)
+    doc = plan_to_dict(plan)
+    check_plan_consistency(doc, "plan.json", cat)  # the enriched plan is consistent
+    bad = json.loads(json.dumps(doc))
+    bad["days"][0]["hotel"] = "gy-sour-soup"
+    with pytest.raises(PlannerError) as ei:
+        check_plan_consistency(bad, "plan.json", cat)
+    assert ei.value.field == "days[0].hotel"
+    bad = json.loads(json.dumps(doc))
+    bad["days"][0]["evening"][1]["start"] = "19:00"  # the show before dinner ends
+    with pytest.raises(PlannerError) as ei:
+        check_plan_consistency(bad, "plan.json", cat)
+    assert ei.value.field == "days[0].evening[1].start"
+
+
+def test_a_night_place_without_hotels_or_restaurants_says_so(cat):
+    plan = national_day_plan()
+    plan.days[0].overnight = "anshun"  # the fixture lists no hotel and no dinner place in Anshun
+    plan.days[0].items[-1] = _travel("huangguoshu-waterfall", "anshun", "12:30", "13:30")
+    plan.days[1].start = "anshun"
+    plan.days[1].items[0] = _travel("anshun", "zunyi-conference-site", "08:30", "10:30")
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat)
+    codes = {n["code"]: n["params"] for n in plan.days[0].notes}
+    assert plan.days[0].hotel is None and codes["hotel_none"] == {"place": "anshun"}
+    assert codes["no_dinner_place"] == {"place": "anshun", "arrive": "13:30"}
+    # no show within 30 km of Anshun; the group would be free after a dinner from 18:00
+    assert codes["no_show"] == {"place": "anshun", "reason": "none_near", "ready": "19:30"}
+    assert plan.days[0].evening == []
+
+
+def test_a_packages_costing_hotel_class_wins(cat):
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": False, "hotel_class": "comfort"})(), cat, hotel_class="premium")
+    assert plan.days[0].hotel == "gy-premium-grand"
