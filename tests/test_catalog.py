@@ -200,3 +200,95 @@ def test_catalog_sources_doc_is_up_to_date():
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, str(root / "tools" / "catalog_report.py"), "--check"], capture_output=True)
     assert out.returncode == 0, "run tools/catalog_report.py to regenerate docs/catalog-sources.md"
+
+
+# ---------------------------------------------------------------------------- Guizhou 5A/4A, seasons, themes (#17)
+
+GUIZHOU_CSV = Path(__file__).resolve().parent.parent / "data" / "scenic_spots" / "guizhou_attractions.csv"
+
+# The ten Guizhou 5A areas and the year of the MCT announcement (rows that are parts of one area share it).
+GUIZHOU_5A_YEARS = {
+    "huangguoshu-waterfall": "2007",
+    "longgong-cave": "2007",
+    "baili-dujuan": "2013",
+    "xiaoqikong": "2015",
+    "qingyan-ancient-town": "2017",
+    "fanjingshan": "2018",
+    "zhenyuan-ancient-town": "2020",
+    "chishui-waterfall": "2020",
+    "zhijin-cave": "2022",
+    "wanfenglin": "2024",
+}
+
+
+def _guizhou_rows() -> dict[str, dict]:
+    with open(GUIZHOU_CSV, encoding="utf-8", newline="") as fh:
+        return {r["id"]: r for r in csv.DictReader(fh)}
+
+
+def test_every_guizhou_5a_area_is_in_the_catalog_with_its_year():
+    rows = _guizhou_rows()
+    for sid, year in GUIZHOU_5A_YEARS.items():
+        r = rows[sid]
+        assert (r["level"], r["level_year"]) == ("5A", year), sid
+        assert year in r["note"] and "http" in r["source"], sid
+    # Parts of a 5A area carry the area's level and year; nothing else is 5A.
+    parts = {"tianxingqiao": "2007", "doupotang-waterfall": "2007", "daqikong": "2015", "foguangyan": "2020"}
+    for sid, year in parts.items():
+        assert (rows[sid]["level"], rows[sid]["level_year"]) == ("5A", year), sid
+    five_a = {sid for sid, r in rows.items() if r["level"] == "5A"}
+    assert five_a == set(GUIZHOU_5A_YEARS) | set(parts)
+    assert rows["xijiang-miao-village"]["level"] != "5A"
+
+
+def test_guizhou_rows_are_in_guizhou_and_say_where_the_position_comes_from():
+    # Guizhou spans 24°37'-29°13'N, 103°36'-109°35'E.
+    for sid, r in _guizhou_rows().items():
+        lat, lon = float(r["lat"]), float(r["lon"])
+        assert 24.6 <= lat <= 29.25 and 103.6 <= lon <= 109.6, sid
+        assert r["note"].strip(), sid
+        if r["level"] in ("5A", "4A"):
+            assert "level" in r["note"].lower() or r["level"] + " " in r["note"] or r["level_year"], sid
+        if r["level_year"]:
+            assert r["level"] in ("5A", "4A") and 2000 <= int(r["level_year"]) <= 2026, sid
+
+
+def test_best_season_is_given_only_with_a_source():
+    rows = _guizhou_rows()
+    seasons = {sid: r for sid, r in rows.items() if r["best_season"]}
+    assert {"baili-dujuan", "wanfenglin", "fanjingshan"} <= set(seasons)
+    for sid, r in seasons.items():
+        assert "best_season" in r["note"], sid
+        assert " / " in r["best_season"], sid  # zh / en
+    assert "3月下旬" in rows["baili-dujuan"]["best_season"]
+    assert "油菜花" in rows["wanfenglin"]["best_season"]
+    assert "关闭" in rows["fanjingshan"]["best_season"]  # winter closures on snow and ice days
+
+
+def test_theme_filters_find_the_sourced_places():
+    cat = load_catalog()
+    ids = {t: {s.id for s in cat.filter(theme=t)} for t in ("science", "wellness", "mountain-sports", "rural")}
+    assert {"fast-telescope", "zhijin-cave", "shuanghe-cave"} <= ids["science"]
+    assert {"fanjingshan", "baili-dujuan", "caohai-lake"} <= ids["wellness"]
+    assert {"getu-river", "malinghe-canyon", "wanfenglin", "shuanghe-cave"} <= ids["mountain-sports"]
+    assert {"xijiang-miao-village", "zhaoxing-dong-village", "jiabang-terraces"} <= ids["rural"]
+
+
+@pytest.mark.parametrize(
+    "route_id, theme",
+    [
+        ("science-fast-karst", "science"),
+        ("wellness-wumeng-highlands", "wellness"),
+        ("mountain-sports-southwest", "mountain-sports"),
+        ("rural-dong-miao-villages", "rural"),
+    ],
+)
+def test_theme_presets_visit_places_of_their_theme(route_id, theme):
+    from planner.routes import load_route
+
+    cat = load_catalog()
+    r = load_route(route_id, cat)
+    musts = [s.id for s in r.stops if s.must]
+    assert musts, route_id
+    themed = [sid for sid in (s.id for s in r.stops) if theme in cat.get(sid).themes]
+    assert len(themed) >= 2 and all(theme in cat.get(sid).themes for sid in musts), route_id
