@@ -16,7 +16,6 @@ the working calendar. :func:`closure_weekday` is what the optimizer compares wit
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import functools
 from dataclasses import dataclass
@@ -98,13 +97,9 @@ def load_holiday_table(path: Path | str | None = None) -> list[CalendarDay]:
     """Read and validate a holiday table; DataError naming the file, line and field."""
     p = Path(path) if path is not None else table_path()
     fname = str(p)
-    if not p.is_file():
-        raise DataError("file not found", file=fname)
-    try:
-        with open(p, encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", file=fname) from None
+    from planner import io as _io
+
+    rows, _enc = _io.read_csv(p, DataError)
     if not rows:
         raise DataError("the file is empty", file=fname)
     header = [h.strip() for h in rows[0]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -101,13 +100,9 @@ def load_events(path: Path | str | None = None, *, catalog=None) -> list[Event]:
     cached = _cache.get(key)
     if cached is not None:
         return list(cached)
-    try:
-        with open(p, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", file=fname) from None
-    except csv.Error as exc:
-        raise DataError(f"not a valid CSV table ({exc})", file=fname) from None
+    from planner import io as _io
+
+    rows, _enc = _io.read_csv(p, DataError)
     if not rows:
         raise DataError("the file is empty", file=fname)
     header = [h.strip() for h in rows[0]]

@@ -552,8 +552,13 @@ def enrich_plan(plan: Plan, request, catalog: Catalog, *, hotel_class: str | Non
 def _read_csv(path: Path) -> list[dict]:
     if not path.is_file():
         return []
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    from io import StringIO
+
+    from planner import io as _io
+    from planner.errors import DataError
+
+    text, _enc = _io.read_csv_text(path, DataError)
+    return list(csv.DictReader(StringIO(text, newline="")))
 
 
 def class_rate_cny(place: str, hotel_class: str, rates_dir: Path | str | None = None) -> float | None:
