@@ -124,9 +124,22 @@ def _note(day: Day, code: str, **params) -> dict:
 # --------------------------------------------------------------------------- hotels
 
 
+NEAR_NIGHT_KM = 3.0
+"""A hotel this close to a night place serves it too, whatever its ``city`` says (a hub and the
+old town beside it, such as Zhenyuan's station district and the ancient town, are one stay)."""
+
+
 def hotels_for(catalog: Catalog, place: str) -> list[Spot]:
-    """The hotels that serve the night place ``place`` (their ``city``)."""
-    return [s for s in catalog if s.kind == "hotel" and s.city == place]
+    """The hotels that serve the night place ``place``: those whose ``city`` it is, and those
+    within :data:`NEAR_NIGHT_KM` of it."""
+    at = catalog.spots.get(place)
+    out = []
+    for s in catalog:
+        if s.kind != "hotel":
+            continue
+        if s.city == place or (at is not None and _km((at.lat, at.lon), s) <= NEAR_NIGHT_KM):
+            out.append(s)
+    return out
 
 
 def _class_order(hotel_class: str) -> list[str]:
@@ -199,7 +212,7 @@ def set_hotel(plan: Plan, day_index: int, hotel_id: str, catalog: Catalog) -> No
     if spot.kind != "hotel":
         raise RequestError(f"'{hotel_id}' is a {spot.kind}, not a hotel", field=f"days[{day_index}].hotel")
     day = plan.days[day_index]
-    if spot.city != day.overnight:
+    if spot not in hotels_for(catalog, day.overnight):
         raise RequestError(
             f"'{hotel_id}' is a hotel of '{spot.city}', but the night of day {day_index + 1} is at '{day.overnight}'",
             field=f"days[{day_index}].hotel",

@@ -394,3 +394,16 @@ def test_a_packages_costing_hotel_class_wins(cat):
     plan = national_day_plan()
     enrich_plan(plan, type("R", (), {"dinner_show": False, "hotel_class": "comfort"})(), cat, hotel_class="premium")
     assert plan.days[0].hotel == "gy-premium-grand"
+
+
+def test_a_hotel_beside_the_night_place_serves_it_whatever_its_city():
+    """Zhenyuan: the inns are filed under the ancient town, the plan may sleep at the hub 0.6 km away."""
+    from planner.catalog import load_catalog
+    from planner.stay import hotels_for
+
+    catalog = load_catalog()
+    town = [h.id for h in hotels_for(catalog, "zhenyuan-ancient-town")]
+    hub = [h.id for h in hotels_for(catalog, "zhenyuan")]
+    assert town and set(town) <= set(hub)
+    far = [h for h in hotels_for(catalog, "zhenyuan") if h.city not in ("zhenyuan", "zhenyuan-ancient-town")]
+    assert all(h.city != "guiyang" for h in far)
