@@ -41,6 +41,8 @@ class TravelItem:
     path: list[list[float]] = field(default_factory=list)
     legs: list[dict] | None = None
     estimate: bool = False
+    # a travel split by a lunch on the way: both parts name the whole travel's [from, to]
+    leg_of: list[str] | None = None
     type: str = field(default="travel", init=False)
 
     @property
@@ -61,17 +63,21 @@ class VisitItem:
     start: str
     end: str
     wait_minutes: int = 0
+    # lunch at the site during a visit across the whole lunch window: [start, end]
+    lunch: list[str] | None = None
     type: str = field(default="visit", init=False)
 
 
 @dataclass
 class BreakItem:
-    """A break (lunch) at the place where the group is."""
+    """A break (lunch) at the place where the group is; ``arrive`` when the group waited for it."""
 
     start: str
     end: str
     kind: str = "lunch"
     at: str | None = None
+    arrive: str | None = None
+    wait_minutes: int = 0
     type: str = field(default="break", init=False)
 
 
@@ -143,9 +149,11 @@ def _item_to_dict(it: Item) -> dict:
             d["legs"] = it.legs
         if it.estimate:
             d["estimate"] = True
+        if it.leg_of:
+            d["leg_of"] = list(it.leg_of)
         return d
     if isinstance(it, VisitItem):
-        return {
+        d = {
             "type": "visit",
             "id": it.id,
             "arrive": it.arrive,
@@ -153,9 +161,15 @@ def _item_to_dict(it: Item) -> dict:
             "end": it.end,
             "wait_minutes": it.wait_minutes,
         }
+        if it.lunch:
+            d["lunch"] = list(it.lunch)
+        return d
     d = {"type": "break", "kind": it.kind, "start": it.start, "end": it.end}
     if it.at:
         d["at"] = it.at
+    if it.wait_minutes:
+        d["arrive"] = it.arrive
+        d["wait_minutes"] = it.wait_minutes
     return d
 
 
@@ -197,10 +211,25 @@ def _item_from_dict(d: dict) -> Item:
             path=[list(p) for p in d["path"]],
             legs=d.get("legs"),
             estimate=d.get("estimate", False),
+            leg_of=list(d["leg_of"]) if d.get("leg_of") else None,
         )
     if t == "visit":
-        return VisitItem(id=d["id"], arrive=d["arrive"], start=d["start"], end=d["end"], wait_minutes=d["wait_minutes"])
-    return BreakItem(start=d["start"], end=d["end"], kind=d.get("kind", "lunch"), at=d.get("at"))
+        return VisitItem(
+            id=d["id"],
+            arrive=d["arrive"],
+            start=d["start"],
+            end=d["end"],
+            wait_minutes=d["wait_minutes"],
+            lunch=list(d["lunch"]) if d.get("lunch") else None,
+        )
+    return BreakItem(
+        start=d["start"],
+        end=d["end"],
+        kind=d.get("kind", "lunch"),
+        at=d.get("at"),
+        arrive=d.get("arrive") if d.get("wait_minutes") else None,
+        wait_minutes=int(d.get("wait_minutes") or 0),
+    )
 
 
 def plan_from_dict(d: Any, file: str | None = None) -> Plan:

@@ -224,7 +224,7 @@ def _plan_once(
     if request.follow_history:
         from planner.history import note_history
 
-        note_history(plan, m.stop_ids, m.history_pairs, catalog)
+        note_history(plan, m.stop_ids, m.history_pairs, catalog, chosen=m.events)
     _fill_costs(plan, request, catalog)
     report(1.0, "done")
     return plan
@@ -252,7 +252,7 @@ def _history_start(m: TripModel) -> Solution | None:
     from planner.history import historical_sequence
 
     idx = {sid: i for i, sid in enumerate(m.stop_ids)}
-    seq = [idx[sid] for sid in historical_sequence(m.stop_ids, m.catalog)]
+    seq = [idx[sid] for sid in historical_sequence(m.stop_ids, m.catalog, chosen=m.events)]
     T = m.T
     end = m.end
 
@@ -341,8 +341,8 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
         overnight = h_out if h_out != ANY else (m.stop_place[stops[-1]] if stops else h_in)
         items = []
         for r in rec:
-            if r[0] == "travel":
-                _, a, b, t_dep, t_arr = r
+            if r[0] in ("travel", "travel_lunch"):
+                a, b, t_dep, t_arr = r[1], r[2], r[3], r[4]
                 route = m.route(a, b)
                 modes = {leg.mode for leg in route.legs}
                 if "rail" in modes:
@@ -354,24 +354,54 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
                     legs = [leg.to_dict() if hasattr(leg, "to_dict") else dict(leg) for leg in route.legs]
                 if route.estimate:
                     estimates.add(m.place_name(a) + " – " + m.place_name(b))
-                items.append(
-                    TravelItem(
-                        from_id=m.place_ids[a],
-                        to_id=m.place_ids[b],
-                        depart=minutes_hhmm(t_dep),
-                        arrive=minutes_hhmm(t_arr),
-                        minutes=t_arr - t_dep,
-                        km=round(float(route.km), 2),
-                        mode=mode,
-                        path=[[round(p[0], 6), round(p[1], 6)] for p in route.points],
-                        legs=legs,
-                        estimate=bool(route.estimate),
+                path = [[round(p[0], 6), round(p[1], 6)] for p in route.points]
+                km = round(float(route.km), 2)
+                if r[0] == "travel":
+                    items.append(
+                        TravelItem(
+                            from_id=m.place_ids[a],
+                            to_id=m.place_ids[b],
+                            depart=minutes_hhmm(t_dep),
+                            arrive=minutes_hhmm(t_arr),
+                            minutes=t_arr - t_dep,
+                            km=km,
+                            mode=mode,
+                            path=path,
+                            legs=legs,
+                            estimate=bool(route.estimate),
+                        )
                     )
-                )
-                travel_total += t_arr - t_dep
-                km_total += round(float(route.km), 2)
+                    travel_total += t_arr - t_dep
+                else:
+                    tt = t_arr - t_dep - m.L
+                    stop = lunch_on_the_way(m, route, t_dep, tt, r[5], r[6])
+                    x, i_pt, place = stop["minutes"], stop["index"], stop["place"]
+                    pid = "custom:" + place["name"]
+                    plan.places[pid] = place
+                    whole = [m.place_ids[a], m.place_ids[b]]
+                    km1 = round(km * stop["km_fraction"], 2)
+                    for (fa, fb, d0, d1, kmx, pts) in (
+                        (m.place_ids[a], pid, t_dep, t_dep + x, km1, path[: i_pt + 1]),
+                        (pid, m.place_ids[b], t_dep + x + m.L, t_arr, round(km - km1, 2), path[i_pt:]),
+                    ):
+                        items.append(
+                            TravelItem(
+                                from_id=fa, to_id=fb, depart=minutes_hhmm(d0), arrive=minutes_hhmm(d1),
+                                minutes=d1 - d0, km=kmx, mode=mode, path=pts,
+                                legs=legs if fa == m.place_ids[a] else None,
+                                estimate=bool(route.estimate), leg_of=whole,
+                            )
+                        )
+                        if fa == m.place_ids[a]:
+                            items.append(BreakItem(start=minutes_hhmm(t_dep + x),
+                                                   end=minutes_hhmm(t_dep + x + m.L), at=pid))
+                    travel_total += tt
+                km_total += km
             elif r[0] == "visit":
-                _, s, t_arr, t_start, t_end = r
+                s, t_arr, t_start, t_end = r[1], r[2], r[3], r[4]
+                lunch = None
+                if len(r) > 5:  # lunch at the site, inside the visit
+                    lunch = [minutes_hhmm(r[5]), minutes_hhmm(r[5] + m.L)]
                 items.append(
                     VisitItem(
                         id=m.stop_ids[s],
@@ -379,12 +409,14 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
                         start=minutes_hhmm(t_start),
                         end=minutes_hhmm(t_end),
                         wait_minutes=t_start - t_arr,
+                        lunch=lunch,
                     )
                 )
-                visit_total += t_end - t_start
+                visit_total += t_end - t_start - (m.L if lunch else 0)
             else:
-                _, p, b0, b1 = r
-                items.append(BreakItem(start=minutes_hhmm(b0), end=minutes_hhmm(b1), at=m.place_ids[p]))
+                _, p, b0, b1, t_in = r
+                items.append(BreakItem(start=minutes_hhmm(b0), end=minutes_hhmm(b1), at=m.place_ids[p],
+                                       arrive=minutes_hhmm(t_in) if b0 > t_in else None, wait_minutes=b0 - t_in))
         days.append(
             Day(date=m.dates[k].isoformat(), start=m.place_ids[h_in], overnight=m.place_ids[overnight], items=items)
         )
@@ -410,6 +442,111 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
         "cost_per_person_cny": None,
     }
     return plan
+
+
+# ---------------------------------------------------------------------------- lunch on the way
+
+
+def _seg_km(p, q) -> float:
+    from planner.geo import haversine_km
+
+    return haversine_km(p[0], p[1], q[0], q[1])
+
+
+def lunch_on_the_way(m: TripModel, route, t_dep: int, tt: int, w0: int, w1: int) -> dict:
+    """Where a travel of ``tt`` minutes leaving at ``t_dep`` stops for lunch inside [w0, w1].
+
+    The minutes along the path are spread over each leg's points by distance. The stop is the
+    town or interchange of the road network passed nearest the window's middle (whole minutes
+    inside the window), else the point of the path at that time, named after the nearest
+    network place. Returns ``{"minutes", "index", "km_fraction", "place"}``: minutes after
+    departure, the index of the stop in the travel's path, the share of the km before it and
+    the plan place (``name``, ``name_en``, ``lat``, ``lon``, ``kind``).
+    """
+    pts = [list(p) for p in route.points] or [[0.0, 0.0]]
+    # cumulative minutes and km at every point of the path
+    cum_km = [0.0]
+    for p, q in zip(pts, pts[1:]):
+        cum_km.append(cum_km[-1] + _seg_km(p, q))
+    total_km = cum_km[-1] or 1.0
+    cum_min = [tt * c / total_km for c in cum_km]
+    legs = list(getattr(route, "legs", None) or [])
+    n_leg_pts = sum(max(0, len(leg.path or []) - 1) for leg in legs) + 1
+    if legs and sum(leg.minutes for leg in legs) > 0 and n_leg_pts == len(pts):
+        # leg by leg: a rail leg is faster than the road around it
+        scale = tt / sum(leg.minutes for leg in legs)
+        cum_min = [0.0] * len(pts)
+        i = 0
+        t0 = 0.0
+        for leg in legs:
+            lp = leg.path or []
+            n_pts = max(1, len(lp) - 1)
+            lk = [0.0]
+            for p, q in zip(lp, lp[1:]):
+                lk.append(lk[-1] + _seg_km(p, q))
+            for j in range(1, len(lp)):
+                if i + j < len(pts):
+                    share = lk[j] / lk[-1] if lk[-1] else j / n_pts
+                    cum_min[i + j] = t0 + leg.minutes * scale * share
+            i += max(0, len(lp) - 1)
+            t0 += leg.minutes * scale
+        for j in range(i + 1, len(pts)):
+            cum_min[j] = tt
+    lo, hi = w0 - t_dep, w1 - t_dep
+    target = min(max((w0 + w1) / 2 - t_dep, lo), hi)
+    graph = getattr(m.network, "graph", None)
+    named = {}
+    if graph is not None:
+        for nid in getattr(route, "nodes", []) or []:
+            if nid in graph and graph.nodes[nid].get("kind") in ("hub", "junction", "station"):
+                d = graph.nodes[nid]
+                named[(round(d["lat"], 5), round(d["lon"], 5))] = d
+    best = None
+    for j in range(1, len(pts) - 1):
+        x = round(cum_min[j])
+        key = (round(pts[j][0], 5), round(pts[j][1], 5))
+        if key in named and lo <= x <= hi and 0 < x < tt:
+            score = abs(cum_min[j] - target)
+            if best is None or score < best[0]:
+                best = (score, j, x, named[key])
+    if best is not None:
+        _, j, x, d = best
+        place = {"name": d.get("name_zh") or d.get("name_en") or "", "name_en": d.get("name_en") or "",
+                 "lat": round(pts[j][0], 6), "lon": round(pts[j][1], 6), "kind": "lunch_stop"}
+        return {"minutes": x, "index": j, "km_fraction": cum_km[j] / total_km, "place": place}
+    # no named place inside the window: the point of the path at the target time
+    x = int(min(max(round(target), lo), hi))
+    x = min(max(x, 1), max(1, tt - 1))
+    j = min(range(len(pts)), key=lambda i: (abs(cum_min[i] - x), i))
+    j = min(max(j, 0), len(pts) - 1)
+    lat, lon = pts[j]
+    near_zh, near_en = _nearest_name(m, lat, lon)
+    place = {"name": f"{near_zh}附近", "name_en": f"near {near_en}", "lat": round(lat, 6), "lon": round(lon, 6),
+             "kind": "lunch_stop"}
+    return {"minutes": x, "index": j, "km_fraction": cum_km[j] / total_km, "place": place}
+
+
+def _nearest_name(m: TripModel, lat: float, lon: float) -> tuple[str, str]:
+    """The Chinese and English names of the network town or catalog hub nearest a point."""
+    from planner.geo import haversine_km
+
+    best = None
+    graph = getattr(m.network, "graph", None)
+    if graph is not None:
+        for _nid, d in graph.nodes(data=True):
+            if d.get("kind") in ("hub", "junction") and d.get("name_zh"):
+                dist = haversine_km(lat, lon, d["lat"], d["lon"])
+                if best is None or dist < best[0]:
+                    best = (dist, d["name_zh"], d.get("name_en") or d["name_zh"])
+    if best is None:
+        for sp in m.catalog:
+            if getattr(sp, "kind", "") == "hub":
+                dist = haversine_km(lat, lon, sp.lat, sp.lon)
+                if best is None or dist < best[0]:
+                    best = (dist, sp.name_zh, sp.name_en or sp.name_zh)
+    if best is None:
+        return "途中", "the road"
+    return best[1], best[2]
 
 
 # ---------------------------------------------------------------------------- why a stop is out
