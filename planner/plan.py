@@ -102,11 +102,41 @@ class Day:
 
 @dataclass
 class Dropped:
-    """A requested stop left out, and why (in words a planner understands)."""
+    """A requested stop left out, and why: a code with parameters (see planner.reasons), the
+    changes checked to make it fit, and ``reason``, the code rendered in the plan's language."""
 
     id: str
     reason: str
     must: bool = False
+    code: str = "unknown"
+    params: dict[str, Any] = field(default_factory=dict)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"id": self.id, "code": self.code, "params": dict(self.params)}
+        d["suggestions"] = [dict(x) for x in self.suggestions]
+        d["reason"] = self.reason
+        if self.must:
+            d["must"] = True
+        return d
+
+    @classmethod
+    def from_dict(cls, x: dict) -> Dropped:
+        """Read a dropped entry; one without a code (a plan from before the codes) gets ``unknown``."""
+        return cls(
+            id=x["id"],
+            reason=x["reason"],
+            must=x.get("must", False),
+            code=x.get("code") or "unknown",
+            params=dict(x.get("params") or {}),
+            suggestions=[dict(s) for s in x.get("suggestions") or []],
+        )
+
+    def text(self, lang: str, catalog=None, places=None) -> str:
+        """The reason and what would fit, rendered in ``lang`` from the code (planner.reasons)."""
+        from planner.reasons import namer, render_dropped
+
+        return render_dropped(self, lang, namer(lang, catalog, places))
 
 
 @dataclass
@@ -124,6 +154,7 @@ class Plan:
     places: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     start_date_given: bool = True
+    lang: str = "en"  # the language of the dropped stops' rendered ``reason``
 
     def visits(self) -> list[VisitItem]:
         return [v for d in self.days for v in d.visits()]
@@ -177,6 +208,7 @@ def plan_to_dict(plan: Plan) -> dict:
     """The JSON dict of a plan."""
     d: dict[str, Any] = {"schema": SCHEMA_TAG, "title": plan.title, "status": plan.status, "mode": plan.mode}
     d["start_date_given"] = plan.start_date_given
+    d["lang"] = plan.lang
     if plan.places:
         d["places"] = plan.places
     d["days"] = [
@@ -189,7 +221,7 @@ def plan_to_dict(plan: Plan) -> dict:
         for day in plan.days
     ]
     d["order"] = list(plan.order)
-    d["dropped"] = [{"id": x.id, "reason": x.reason, **({"must": True} if x.must else {})} for x in plan.dropped]
+    d["dropped"] = [x.to_dict() for x in plan.dropped]
     if plan.warnings:
         d["warnings"] = list(plan.warnings)
     d["totals"] = dict(plan.totals)
@@ -258,7 +290,7 @@ def plan_from_dict(d: Any, file: str | None = None) -> Plan:
             for x in d["days"]
         ],
         order=list(d["order"]),
-        dropped=[Dropped(x["id"], x["reason"], x.get("must", False)) for x in d["dropped"]],
+        dropped=[Dropped.from_dict(x) for x in d["dropped"]],
         totals=dict(d["totals"]),
         solver=dict(d["solver"]),
         title=d.get("title", ""),
@@ -266,6 +298,7 @@ def plan_from_dict(d: Any, file: str | None = None) -> Plan:
         places=dict(d.get("places", {})),
         warnings=list(d.get("warnings", [])),
         start_date_given=d.get("start_date_given", True),
+        lang=d.get("lang", "en"),
     )
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from planner.catalog import Catalog
 from planner.mapping import day_color, day_summary
+from planner.reasons import migrate_dropped, namer, render_dropped
 from ui.i18n import tr
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -135,10 +136,12 @@ class ItineraryView(QTreeWidget):
             top.setForeground(1, QBrush(QColor("#a00")))
             top.setData(0, KEY_ROLE, "dropped")
             self.addTopLevelItem(top)
+            name = namer(self.lang, self.catalog, plan.get("places"))
             for d in dropped:
-                child = QTreeWidgetItem(["", place_name(d.get("id"), self.catalog, self.lang, plan), d.get("reason", "")])
+                why = render_dropped(migrate_dropped(d), self.lang, name)
+                child = QTreeWidgetItem(["", place_name(d.get("id"), self.catalog, self.lang, plan), why])
                 child.setData(0, SPOT_ROLE, d.get("id"))
-                child.setToolTip(2, d.get("reason", ""))
+                child.setToolTip(2, why)
                 top.addChild(child)
             top.setExpanded(True)
         self.blockSignals(False)

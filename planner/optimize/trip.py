@@ -25,8 +25,6 @@ from planner.optimize.trip_search import Solution, ils, make_solution
 from planner.plan import BreakItem, Day, Dropped, Plan, TravelItem, VisitItem, minutes_hhmm
 
 EXACT_MAX_STOPS = 12
-WEEKDAYS_EN = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
-WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def plan_trip(
@@ -38,8 +36,12 @@ def plan_trip(
     seed: int | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    lang: str = "en",
 ) -> Plan:
     """Plan a trip request; with ``budget_per_person_cny`` the price per person is a limit.
+
+    ``lang`` (``en`` or ``zh``) is the language of the dropped stops' ``reason`` texts (each
+    also carries its ``code`` and ``params``, which every reader renders in its own language).
 
     See :func:`_plan_once` for the parameters. With a budget (and a group size to price for),
     optional stops are given up one at a time — the one with the least priority per yuan it
@@ -49,7 +51,7 @@ def plan_trip(
     """
     budget = getattr(request, "budget_per_person_cny", None)
     plan = _plan_once(request, catalog, network, time_limit_s=time_limit_s, seed=seed, progress=progress,
-                      cancelled=cancelled)
+                      cancelled=cancelled, lang=lang)
     if not budget or not request.group_size or plan.totals.get("cost_per_person_cny") is None:
         return plan
     return _keep_within_budget(plan, request, float(budget), catalog, network, seed=seed, cancelled=cancelled)
@@ -88,15 +90,13 @@ def _keep_within_budget(plan: Plan, request, budget: float, catalog, network, *,
         price_with = plan.totals["cost_per_person_cny"]
         current = dataclasses.replace(current, stops=[st for st in current.stops if st.id != drop.id])
         plan = _plan_once(current, catalog, network, time_limit_s=min(2.0, float(current.time_limit_s)), seed=seed,
-                          cancelled=cancelled)
+                          cancelled=cancelled, lang=plan.lang)
         given_up.append((drop.id, price_with))
     for sid, price_with in given_up:
-        name = catalog.spots[sid].name_zh if sid in catalog else sid
-        plan.dropped.append(Dropped(
-            id=sid,
-            reason=f"{name} left out to keep within the budget of {budget:,.0f} CNY per person "
-                   f"(with it: {price_with:,.0f} CNY)",
-        ))
+        plan.dropped.append(
+            Dropped(sid, "", False, "over_budget", {"budget_cny": budget, "price_with_cny": round(price_with, 2)})
+        )
+    render_reasons(plan, catalog, getattr(plan, "lang", "en"))
     plan.totals["budget_per_person_cny"] = budget
     plan.totals["price_before_budget_cny"] = first_price
     plan.solver["budget"] = {
@@ -117,6 +117,7 @@ def _plan_once(
     seed: int | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    lang: str = "en",
 ) -> Plan:
     """Plan a trip request.
 
@@ -209,6 +210,8 @@ def _plan_once(
         raise Cancelled("planning cancelled before a plan was found")
     report(0.97, "building the plan")
     plan = build_plan(m, best)
+    plan.lang = lang if lang in ("zh", "en") else "en"
+    render_reasons(plan, catalog, plan.lang)
     plan.solver = {
         "name": name,
         "seconds": round(time.perf_counter() - t0, 3),
@@ -228,6 +231,16 @@ def _plan_once(
     _fill_costs(plan, request, catalog)
     report(1.0, "done")
     return plan
+
+
+def render_reasons(plan: Plan, catalog=None, lang: str = "en") -> None:
+    """Write each dropped stop's ``reason`` from its code and parameters, in ``lang``."""
+    from planner.reasons import namer, render_dropped
+
+    name = namer(lang, catalog, plan.places)
+    for d in plan.dropped:
+        if d.code != "unknown":
+            d.reason = render_dropped(d, lang, name)
 
 
 def _fill_costs(plan: Plan, request, catalog) -> None:
@@ -314,7 +327,15 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
             f"the trip from {m.place_name(m.start)} to {end} does not fit in {m.D} day(s) "
             f"of {req.day_start}–{req.day_end}: the travel alone takes {_fmt_duration(need)}"
         )
-        plan.dropped = [Dropped(sid, "no plan fits the days at all", m.must[s]) for s, sid in enumerate(m.stop_ids)]
+        params = {
+            "days": m.D,
+            "day_start": req.day_start,
+            "day_end": req.day_end,
+            "from": m.place_ids[m.start],
+            "to": m.place_ids[m.end] if m.end != ANY else None,
+            "travel_minutes": need,
+        }
+        plan.dropped = [Dropped(sid, "", m.must[s], "no_plan", dict(params)) for s, sid in enumerate(m.stop_ids)]
         plan.totals = {
             "travel_minutes": 0,
             "km": 0.0,
@@ -426,7 +447,12 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
     plan.days = days
     plan.order = [m.stop_ids[s] for d in sol.days for s in d]
     visited = {s for d in sol.days for s in d}
-    plan.dropped = [Dropped(m.stop_ids[s], explain_drop(m, s), m.must[s]) for s in range(m.n) if s not in visited]
+    plan.dropped = []
+    for s in range(m.n):
+        if s in visited:
+            continue
+        code, params, sugg = diagnose(m, s, sol)
+        plan.dropped.append(Dropped(m.stop_ids[s], "", m.must[s], code, params, sugg))
     if any(m.must[s] and s not in visited for s in range(m.n)):
         plan.status = "infeasible"
     if estimates:
@@ -552,75 +578,225 @@ def _nearest_name(m: TripModel, lat: float, lon: float) -> tuple[str, str]:
 # ---------------------------------------------------------------------------- why a stop is out
 
 
-def explain_drop(m: TripModel, s: int) -> str:
-    """A reason a person understands for leaving stop s out of the plan."""
-    name = m.names[s]
+def explain_drop(m: TripModel, s: int, sol: Solution | None = None, lang: str = "en") -> str:
+    """A reason a person understands for leaving stop s out, rendered in ``lang``."""
+    from planner.reasons import namer, render
+
+    code, params, _ = diagnose(m, s, sol)
+    return render(code, params, lang, namer(lang, m.catalog, _custom_places(m)), m.stop_ids[s])
+
+
+def _custom_places(m: TripModel) -> dict:
+    return {pid: cp.to_dict() for pid, cp in m.custom.items()}
+
+
+def diagnose(m: TripModel, s: int, sol: Solution | None = None) -> tuple[str, dict, list[dict]]:
+    """Why stop s is not in solution ``sol``: (code, params, suggestions); see planner.reasons.
+
+    The suggestions are found by trying, cheaply: the stop inserted at every place of the plan
+    with the nights kept, once with the days starting 1 h earlier, once in place of one optional
+    stop of the same day; or as a day trip from a night's place on one more day.
+    """
     v = m.visit[s]
     req = m.request
+    pin = m.pin[s]
     if m.use_wd:
         trip_wd = [d.isoweekday() for d in m.dates]
         if all(w in m.closed[s] for w in trip_wd):
-            closed = " and ".join(WEEKDAYS_EN[w - 1] for w in sorted(m.closed[s]))
-            examples = ", ".join(f"{d.isoformat()} is a {WEEKDAY_EN[d.isoweekday() - 1]}" for d in m.dates[:3])
-            more = ", ..." if len(m.dates) > 3 else ""
-            return f"{name} is closed on {closed} ({examples}{more})"
+            return "closed_on_date", {"weekdays": sorted(m.closed[s]), "dates": [d.isoformat() for d in m.dates]}, []
+        if pin is not None and m.wd[pin] in m.closed[s]:
+            return (
+                "pin_infeasible",
+                {"day": pin + 1, "date": m.dates[pin].isoformat(), "closed": True},
+                [{"code": "unpin", "params": {"day": pin + 1}}],
+            )
     day_len = m.day_end - m.day_start
     if v > day_len:
-        return f"{name} needs {_fmt_duration(v)}, more than the {req.day_start}–{req.day_end} day"
-    # can it be done at all, alone in a day, from and to some place to stay?
-    fits, fits_without_drive_limit = _fits_alone(m, s)
+        return "visit_too_long", {"visit_minutes": v, "day_start": req.day_start, "day_end": req.day_end}, []
+    fits, fits_without_drive_limit, drive_needed = _fits_alone(m, s)
     if not fits:
         near = min(m.hubs, key=lambda h: m.T[h][m.stop_place[s]] + m.T[m.stop_place[s]][h]) if m.hubs else m.start
         away = m.T[near][m.stop_place[s]]
         if fits_without_drive_limit:
-            limit = _fmt_duration(m.drive_limit)
+            sugg = []
+            if drive_needed:
+                sugg.append({"code": "raise_drive_limit", "params": {"minutes": -(-drive_needed // 30) * 30}})
             return (
-                f"{name} would exceed the {limit} daily drive (the nearest place to stay, "
-                f"{m.place_name(near)}, is {_fmt_duration(away)} away each way)"
+                "drive_limit",
+                {"limit_minutes": m.drive_limit, "near": m.place_ids[near], "away_minutes": away},
+                sugg,
             )
+        sugg = []
+        with _relaxed(m, day_start=m.day_start - 60):
+            if _fits_alone(m, s)[0]:
+                sugg.append({"code": "start_earlier", "params": {"minutes": 60}})
         return (
-            f"{name} cannot be reached, visited ({_fmt_duration(v)}) and left within the "
-            f"{req.day_start}–{req.day_end} day (the nearest place to stay, {m.place_name(near)}, "
-            f"is {_fmt_duration(away)} away)"
+            "not_reachable",
+            {
+                "visit_minutes": v,
+                "day_start": req.day_start,
+                "day_end": req.day_end,
+                "near": m.place_ids[near],
+                "away_minutes": away,
+            },
+            sugg,
         )
-    if m.preds[s] or m.succs[s]:
+    if pin is not None and not _fits_alone(m, s, days=[pin])[0]:
+        return "pin_infeasible", {"day": pin + 1, "date": None, "closed": False}, [
+            {"code": "unpin", "params": {"day": pin + 1}}
+        ]
+    if sol is None:
+        return "no_time", {"visit_minutes": v, "days": m.D, "day_minutes_short": None, "priority": m.prio[s],
+                           "must": m.must[s]}, []
+    suggestions = _suggestions(m, s, sol)
+    if (m.preds[s] or m.succs[s]) and _insertion_fits(m, s, sol, keep_order=False):
         red = any(m.stop_ids[s] in pair for pair in m.history_pairs)
-        tail = " with the Long March order kept" if red else " with the 'after' order kept"
-    else:
-        tail = ""
-    if m.must[s]:
-        return f"{name} needs {_fmt_duration(v)} and the days are full{tail}"
-    return f"left out for lack of time: {name} needs {_fmt_duration(v)} and the {m.D} day(s) are full{tail} (priority {m.prio[s]:g})"
+        return ("history_order" if red else "after_order"), {"visit_minutes": v}, suggestions
+    if pin is not None:
+        return "pin_infeasible", {"day": pin + 1, "date": None, "closed": False}, suggestions + [
+            {"code": "unpin", "params": {"day": pin + 1}}
+        ]
+    short = _minutes_short(m, s, sol)
+    return (
+        "no_time",
+        {"visit_minutes": v, "days": m.D, "day_minutes_short": short, "priority": m.prio[s], "must": m.must[s]},
+        suggestions,
+    )
 
 
-def _fits_alone(m: TripModel, s: int) -> tuple[bool, bool]:
-    """(fits as the only visit of some day, fits when the daily drive limit is lifted)."""
+class _relaxed:
+    """Temporarily change the model's day window or drive limit (the cheap what-if checks)."""
+
+    def __init__(self, m: TripModel, **changes) -> None:
+        self.m = m
+        self.changes = changes
+        self.saved: dict = {}
+
+    def __enter__(self):
+        for k, val in self.changes.items():
+            self.saved[k] = getattr(self.m, k)
+            setattr(self.m, k, val)
+        return self.m
+
+    def __exit__(self, *exc) -> None:
+        for k, val in self.saved.items():
+            setattr(self.m, k, val)
+
+
+def _day_ends(m: TripModel, sol: Solution) -> list[tuple[int, int, int]]:
+    """(k, place the day starts, place it ends) for the days of the solution (nights kept)."""
+    final = m.last_day(sol.days)
+    out = []
+    for k in range(final + 1):
+        h_in = m.start if k == 0 else sol.nights[k - 1]
+        h_out = sol.nights[k] if k < final else m.end
+        out.append((k, h_in, h_out))
+    return out
+
+
+def _insert_positions(m: TripModel, s: int, sol: Solution, keep_order: bool = True):
+    """Every (k, day with s inserted, h_in, h_out) the pins and (optionally) the order allow."""
+    pos = {x: (k, i) for k, d in enumerate(sol.days) for i, x in enumerate(d)}
+    lo, hi = (0, 0), (m.D, 0)
+    if keep_order:
+        for q in m.preds[s]:
+            if q in pos:
+                lo = max(lo, (pos[q][0], pos[q][1] + 1))
+        for q in m.succs[s]:
+            if q in pos:
+                hi = min(hi, pos[q])
+    for k, h_in, h_out in _day_ends(m, sol):
+        if not m.pins_ok(k, (s,)):
+            continue
+        d = sol.days[k]
+        for i in range(len(d) + 1):
+            if (k, i) < lo or (k, i) > hi:
+                continue
+            yield k, d[:i] + (s,) + d[i:], h_in, h_out
+
+
+def _insertion_fits(m: TripModel, s: int, sol: Solution, keep_order: bool = True) -> bool:
+    for k, day, h_in, h_out in _insert_positions(m, s, sol, keep_order):
+        if m.pins_ok(k, day) and m.run_day(m.wd[k], h_in, day, h_out) is not None:
+            return True
+    return False
+
+
+def _minutes_short(m: TripModel, s: int, sol: Solution) -> int | None:
+    """How many minutes the closest day lacks to hold stop s (the day's end lifted), or None."""
+    best = None
+    end = m.day_end
+    with _relaxed(m, day_end=48 * 60):
+        for k, day, h_in, h_out in _insert_positions(m, s, sol):
+            r = m.run_day(m.wd[k], h_in, day, h_out)
+            if r is not None and r.end > end:
+                if best is None or r.end - end < best:
+                    best = r.end - end
+    return best
+
+
+def _suggestions(m: TripModel, s: int, sol: Solution) -> list[dict]:
+    out: list[dict] = []
+    # one more day: a day trip from where the group sleeps
+    final = m.last_day(sol.days)
+    for k, _h_in, h_out in _day_ends(m, sol):
+        base = h_out if h_out != ANY else (m.stop_place[sol.days[k][-1]] if sol.days[k] else None)
+        if base is None or (k == final and m.end == ANY):
+            continue
+        wd = 0
+        if m.use_wd:
+            wd = (m.dates[k].isoweekday() % 7) + 1
+        if m.run_day(wd, base, (s,), base) is not None:
+            out.append({"code": "add_day", "params": {"after_day": k + 1}})
+            break
+    # start 1 h earlier
+    if m.day_start >= 60:
+        with _relaxed(m, day_start=m.day_start - 60):
+            if _insertion_fits(m, s, sol):
+                out.append({"code": "start_earlier", "params": {"minutes": 60}})
+    # drop one optional stop of a day, the least priority first
+    candidates = sorted(
+        (x for d in sol.days for x in d if not m.must[x] and (m.must[s] or m.prio[x] <= m.prio[s])),
+        key=lambda x: (m.prio[x], x),
+    )
+    for x in candidates[:12]:
+        k = next(k for k, d in enumerate(sol.days) if x in d)
+        trial = Solution(list(sol.days), sol.nights, sol.dtravel, sol.travel)
+        trial.days[k] = tuple(y for y in sol.days[k] if y != x)
+        if _insertion_fits(m, s, trial):
+            out.append({"code": "drop_stop", "params": {"id": m.stop_ids[x]}})
+            break
+    return out
+
+
+def _fits_alone(m: TripModel, s: int, days: list[int] | None = None) -> tuple[bool, bool, int]:
+    """(fits as the only visit of some day, fits when the daily drive limit is lifted, the
+    least road minutes of such a day without the limit); ``days`` limits the days tried."""
     ends = list(m.hubs) + ([m.end] if m.end != ANY and m.end not in m.hubs else [])
     if m.end == ANY:
         ends.append(ANY)
     saved = m.drive_limit
     out = []
+    least = 0
     for limit in (saved, 10**9):
         m.drive_limit = limit
         ok = False
-        for k in range(m.D):
+        for k in days if days is not None else range(m.D):
             starts = [m.start] if k == 0 else m.hubs
             for h_in in starts:
                 for h_out in ends:
-                    if m.run_day(m.wd[k], h_in, (s,), h_out) is not None:
+                    r = m.run_day(m.wd[k], h_in, (s,), h_out)
+                    if r is not None:
                         ok = True
-                        break
-                if ok:
-                    break
-            if ok:
-                break
+                        if limit != saved and (not least or r.drive < least):
+                            least = r.drive
         out.append(ok)
-        if ok:
+        if ok and limit == saved:
             break
     m.drive_limit = saved
     if out[0]:
-        return True, True
-    return False, len(out) > 1 and out[1]
+        return True, True, 0
+    return False, len(out) > 1 and out[1], least
 
 
-__all__ = ["EXACT_MAX_STOPS", "build_plan", "explain_drop", "plan_trip"]
+__all__ = ["EXACT_MAX_STOPS", "build_plan", "diagnose", "explain_drop", "plan_trip"]
