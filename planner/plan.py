@@ -92,6 +92,8 @@ class Day:
     start: str
     overnight: str
     items: list[Item] = field(default_factory=list)
+    # why the night's place is far from where the next day's visits begin (planner.reasons)
+    night_note: dict[str, Any] | None = None
 
     def visits(self) -> list[VisitItem]:
         return [i for i in self.items if isinstance(i, VisitItem)]
@@ -217,6 +219,7 @@ def plan_to_dict(plan: Plan) -> dict:
             "start": day.start,
             "overnight": day.overnight,
             "items": [_item_to_dict(i) for i in day.items],
+            **({"night_note": dict(day.night_note)} if day.night_note else {}),
         }
         for day in plan.days
     ]
@@ -286,6 +289,7 @@ def plan_from_dict(d: Any, file: str | None = None) -> Plan:
                 start=x["start"],
                 overnight=x["overnight"],
                 items=[_item_from_dict(i) for i in x["items"]],
+                night_note=dict(x["night_note"]) if x.get("night_note") else None,
             )
             for x in d["days"]
         ],

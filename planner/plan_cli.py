@@ -61,7 +61,7 @@ class _ProgressBar:
 
 def summary(plan, catalog, lang: str = "en") -> str:
     """A short day-by-day text of a plan (left-out reasons rendered in ``lang``)."""
-    from planner.reasons import namer, render_dropped
+    from planner.reasons import namer, render_dropped, render_night
 
     def name(pid: str) -> str:
         if pid in catalog:
@@ -79,6 +79,7 @@ def summary(plan, catalog, lang: str = "en") -> str:
         lines.append(
             f"Day {k} {day.date}: {name(day.start)} -> {name(day.overnight)} ({day.travel_minutes()} min travel)"
         )
+        night = render_night(day.night_note, lang, namer(lang, catalog, plan.places))
         for it in day.items:
             if isinstance(it, VisitItem):
                 wait = f" (wait {it.wait_minutes} min)" if it.wait_minutes else ""
@@ -89,6 +90,8 @@ def summary(plan, catalog, lang: str = "en") -> str:
                 lines.append(f"  {it.start}-{it.end}  lunch{at}")
             elif isinstance(it, TravelItem):
                 lines.append(f"  {it.depart}-{it.arrive}  -> {name(it.to_id)} {it.km:.0f} km ({it.mode})")
+        if night:
+            lines.append(f"  Night: {night}")
     t = plan.totals
     lines.append(
         f"Total: {t.get('travel_minutes', 0)} min travel, {t.get('km', 0):.0f} km, {t.get('visit_minutes', 0)} min visits"

@@ -21,6 +21,11 @@ Codes (parameters):
 ``no_plan``          ``days``, ``day_start``, ``day_end``, ``from``, ``to`` (place ids), ``travel_minutes``
 ``unknown``          (a plan written before the codes: its ``reason`` text is kept)
 
+Night notes (a day's ``night_note``: why the night's place is far from the next day's first
+visit): ``night_no_nearer_hotel`` (``minutes_to_next``), ``night_nearer_does_not_fit``
+(``minutes_to_next``, ``nearer``, ``nearer_minutes``, ``day``), ``night_more_travel``
+(``minutes_to_next``, ``nearer``, ``nearer_minutes``, ``extra_minutes``).
+
 Suggestions: ``add_day`` (``after_day``), ``start_earlier`` (``minutes``), ``end_later``
 (``minutes``), ``drop_stop`` (``id``), ``raise_drive_limit`` (``minutes``), ``unpin`` (``day``).
 """
@@ -205,6 +210,34 @@ def render_suggestion(code: str, params: Mapping[str, Any] | None, lang: str, na
     return "其他调整" if zh else "another change"
 
 
+NIGHT_CODES = ("night_no_nearer_hotel", "night_nearer_does_not_fit", "night_more_travel")
+
+
+def render_night(note: Mapping[str, Any] | None, lang: str, name: Namer) -> str:
+    """A day's ``night_note`` in ``lang`` ("" for none)."""
+    if not note:
+        return ""
+    zh = lang == "zh"
+    code = note.get("code", "")
+    p = dict(note.get("params") or {})
+    far = duration(p.get("minutes_to_next", 0), lang)
+    head = f"住宿地离次日第一站 {far}" if zh else f"the night's place is {far} from the next day's first visit"
+    if code == "night_no_nearer_hotel":
+        return head + ("：附近没有更近的住宿地" if zh else ": no place to stay is nearer")
+    near, near_min = name(str(p.get("nearer", ""))), duration(p.get("nearer_minutes", 0), lang)
+    if code == "night_nearer_does_not_fit":
+        day = int(p.get("day", 0))
+        if zh:
+            return f"{head}：住在更近的{near}（{near_min}）第 {day} 天排不下"
+        return f"{head}: staying at {near} ({near_min} away) does not fit day {day}"
+    if code == "night_more_travel":
+        extra = duration(p.get("extra_minutes", 0), lang)
+        if zh:
+            return f"{head}：住在更近的{near}（{near_min}）两天合计多走 {extra}"
+        return f"{head}: staying at {near} ({near_min} away) adds {extra} of travel over the two days"
+    return head
+
+
 def render_dropped(entry: Any, lang: str, name: Namer) -> str:
     """The whole left-out line: the reason, then what would fit it (``可以：… / would fit: …``).
 
@@ -264,11 +297,13 @@ def migrate_dropped(entry: Mapping[str, Any]) -> dict:
 
 __all__ = [
     "CODES",
+    "NIGHT_CODES",
     "SUGGESTIONS",
     "duration",
     "migrate_dropped",
     "namer",
     "render",
     "render_dropped",
+    "render_night",
     "render_suggestion",
 ]

@@ -228,6 +228,19 @@ def test_full_long_march_preset_visits_red_sites_in_event_order(real):
     assert pos["qinggangpo-battlefield"] < pos["sidu-chishui-memorial"] < pos["erlangtan-crossing"]
     assert p.solver["history"]["events"]["sidu-chishui-memorial"] == "tucheng-first-crossing-memorial"
     assert p.solver["history"]["kept"] is True
+    # each night is within an hour of the next day's first visit, or the plan says why not
+    # (and a nearer place to stay that costs no more travel is taken, not explained)
+    for k, day in enumerate(p.days[:-1]):
+        nxt = p.days[k + 1].visits()
+        if not nxt:
+            continue
+        far = round(network.route(day.overnight, nxt[0].id).minutes)
+        if far > 61:
+            assert day.night_note and day.night_note["code"] in (
+                "night_no_nearer_hotel", "night_nearer_does_not_fit", "night_more_travel"
+            ), (k, far)
+            assert day.night_note["params"].get("extra_minutes", 1) > 0
+    assert p.days[-1].overnight == "guiyang" and p.days[-1].night_note is None
 
 
 # ---------------------------------------------------------------------------- presets

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from planner.catalog import load_catalog
-from planner.reasons import CODES, SUGGESTIONS, namer, render, render_dropped, render_suggestion
+from planner.reasons import CODES, SUGGESTIONS, namer, render, render_dropped, render_night, render_suggestion
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,25 @@ def test_suggestions_render_each_language(catalog):
         assert not LATIN_WORD.findall(zh) and not CJK.search(en), (zh, en)
     assert render_suggestion("drop_stop", {"id": "jiaxiu-tower"}, "zh", namer("zh", catalog)) == "去掉甲秀楼"
     assert render_suggestion("start_earlier", {"minutes": 60}, "en", namer("en", catalog)) == "start 1 h earlier"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        {"code": "night_no_nearer_hotel", "params": {"minutes_to_next": 67}},
+        {"code": "night_nearer_does_not_fit",
+         "params": {"minutes_to_next": 192, "nearer": "zunyi", "nearer_minutes": 10, "day": 3}},
+        {"code": "night_more_travel",
+         "params": {"minutes_to_next": 113, "nearer": "zunyi", "nearer_minutes": 29, "extra_minutes": 25}},
+    ],
+)
+def test_night_notes_render_in_each_language(catalog, note):
+    zh = render_night(note, "zh", namer("zh", catalog))
+    en = render_night(note, "en", namer("en", catalog))
+    assert zh.startswith("住宿地离次日第一站") and en.startswith("the night's place is")
+    assert not LATIN_WORD.findall(zh) and not CJK.search(en), (zh, en)
+    if "nearer" in note["params"]:
+        assert "遵义" in zh and "Zunyi" in en
 
 
 def test_numbers_in_reasons_come_from_params(catalog):

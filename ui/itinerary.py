@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from planner.catalog import Catalog
+from planner.export.common import label as end_label
 from planner.mapping import day_color, day_summary
 from planner.reasons import migrate_dropped, namer, render_dropped
 from ui.i18n import tr
@@ -125,10 +126,12 @@ class ItineraryView(QTreeWidget):
                     child.setForeground(1, QBrush(QColor("#666")))
                 child.setData(0, KEY_ROLE, f"{di}:{ii}")
                 top.addChild(child)
-            if di < len(plan.get("days") or []) - 1 or (plan.get("days") and day.get("overnight") != day.get("start")):
-                night_item = QTreeWidgetItem(["", (tr("Overnight: ")) + night, ""])
-                night_item.setForeground(1, QBrush(QColor("#444")))
-                top.addChild(night_item)
+            last = di == len(plan.get("days") or []) - 1
+            # the last day ends at the trip's end place, not at a hotel
+            text = f"{end_label('end_of_trip', self.lang)}: {night}" if last else tr("Overnight: ") + night
+            night_item = QTreeWidgetItem(["", text, ""])
+            night_item.setForeground(1, QBrush(QColor("#444")))
+            top.addChild(night_item)
             top.setExpanded(True)
         dropped = plan.get("dropped") or []
         if dropped:

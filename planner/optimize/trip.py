@@ -345,6 +345,7 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
             "cost_per_person_cny": None,
         }
         return plan
+    sol = prefer_nights_near_next_day(m, sol)
     final = m.last_day(sol.days)
     days: list[Day] = []
     estimates: set[str] = set()
@@ -441,6 +442,8 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
         days.append(
             Day(date=m.dates[k].isoformat(), start=m.place_ids[h_in], overnight=m.place_ids[overnight], items=items)
         )
+    for k in range(min(final, len(days) - 1)):
+        days[k].night_note = night_note(m, sol, k)
     # trailing days spent at the end place doing nothing are not part of the trip
     while len(days) > 1 and not days[-1].items and days[-1].start == days[-2].overnight:
         days.pop()
@@ -468,6 +471,74 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
         "cost_per_person_cny": None,
     }
     return plan
+
+
+# ---------------------------------------------------------------------------- where the group sleeps
+
+NIGHT_FAR_MINUTES = 60  # a night farther than this from the next day's first visit is explained
+NIGHT_NEARER_BY = 15  # ... when a place to stay at least this much nearer exists
+
+
+def prefer_nights_near_next_day(m: TripModel, sol: Solution) -> Solution:
+    """The same plan with each night moved, where it costs no travel, to the place to stay
+    nearest the next day's first visit (the search sees equal travel as equal; a group
+    prefers to wake up near its next visit)."""
+    sol = sol.copy()
+    final = m.last_day(sol.days)
+    for k in range(min(final, len(sol.nights))):
+        nxt = sol.days[k + 1] if k + 1 < len(sol.days) else ()
+        if not nxt:
+            continue
+        b = m.stop_place[nxt[0]]
+        far = m.T[sol.nights[k]][b]
+        if far <= NIGHT_FAR_MINUTES:
+            continue
+        h_in = m.start if k == 0 else sol.nights[k - 1]
+        h_after = sol.nights[k + 1] if k + 1 < final else m.end
+        for h in sorted((h for h in m.hubs if m.T[h][b] + NIGHT_NEARER_BY <= far), key=lambda x: (m.T[x][b], x)):
+            r1 = m.run_day(m.wd[k], h_in, sol.days[k], h)
+            r2 = m.run_day(m.wd[k + 1], h, nxt, h_after) if r1 is not None else None
+            if r2 is None:
+                continue
+            if r1.travel + r2.travel == sol.dtravel[k] + sol.dtravel[k + 1]:  # the same travel
+                sol.travel += r1.travel + r2.travel - sol.dtravel[k] - sol.dtravel[k + 1]
+                sol.nights[k] = h
+                sol.dtravel[k], sol.dtravel[k + 1] = r1.travel, r2.travel
+                break
+    return sol
+
+
+def night_note(m: TripModel, sol: Solution, k: int) -> dict | None:
+    """Why night k is far from where day k+1's visits begin, or None when it is near.
+
+    The night's place is where the next day begins; when the next day's first visit is more
+    than an hour away from it, the note says why the group does not sleep nearer: no place
+    to stay is nearer, a nearer one makes one of the two days not fit, or it adds travel.
+    """
+    nxt = sol.days[k + 1] if k + 1 < len(sol.days) else ()
+    if not nxt:
+        return None
+    night = sol.nights[k]
+    b = m.stop_place[nxt[0]]
+    far = m.T[night][b]
+    if far <= NIGHT_FAR_MINUTES:
+        return None
+    nearer = [h for h in m.hubs if m.T[h][b] + NIGHT_NEARER_BY <= far]
+    if not nearer:
+        return {"code": "night_no_nearer_hotel", "params": {"minutes_to_next": far}}
+    h = min(nearer, key=lambda x: (m.T[x][b], x))
+    final = m.last_day(sol.days)
+    h_in = m.start if k == 0 else sol.nights[k - 1]
+    h_after = sol.nights[k + 1] if k + 1 < final else m.end
+    params = {"minutes_to_next": far, "nearer": m.place_ids[h], "nearer_minutes": m.T[h][b]}
+    r1 = m.run_day(m.wd[k], h_in, sol.days[k], h)
+    if r1 is None:
+        return {"code": "night_nearer_does_not_fit", "params": {**params, "day": k + 1}}
+    r2 = m.run_day(m.wd[k + 1], h, nxt, h_after)
+    if r2 is None:
+        return {"code": "night_nearer_does_not_fit", "params": {**params, "day": k + 2}}
+    extra = r1.travel + r2.travel - (sol.dtravel[k] + sol.dtravel[k + 1])
+    return {"code": "night_more_travel", "params": {**params, "extra_minutes": max(0, extra)}}
 
 
 # ---------------------------------------------------------------------------- lunch on the way
