@@ -529,13 +529,16 @@ def lock_days(req: TripRequest, plan, days) -> TripRequest:
         for v in plan.days[n - 1].visits():
             if v.id in by_id:
                 pinned[v.id] = n
-    # the locked visits first in the list (in plan order), then the other stops as they were
-    stops = [dataclasses.replace(by_id[sid], day=n) for sid, n in pinned.items()]
-    stops += [
-        dataclasses.replace(s, day=None) if (s.day in days and s.id not in pinned) else s
-        for s in req.stops
-        if s.id not in pinned
+    # the locked visits take the list places they had, in the plan's order (the model keeps a
+    # locked day's pins in list order); every other stop keeps its place
+    stops = [
+        dataclasses.replace(s, day=None) if (s.day in days and s.id not in pinned) else s for s in req.stops
     ]
+    for n in days:
+        ids = [v.id for v in plan.days[n - 1].visits() if v.id in by_id]
+        slots = [i for i, s in enumerate(stops) if s.id in ids]
+        for i, sid in zip(slots, ids):
+            stops[i] = dataclasses.replace(by_id[sid], day=n)
     locked = tuple(sorted(set(req.locked_days) | set(days)))
     return dataclasses.replace(req, stops=stops, locked_days=locked)
 
