@@ -723,3 +723,19 @@ def test_an_old_plan_with_reason_text_only_still_loads():
     from planner.export.common import reason_text
 
     assert reason_text({"id": "jiaxiu-tower", "reason": "left out for lack of time"}, "zh") == "left out for lack of time"
+
+
+def test_pins_hold_in_the_search_for_larger_trips():
+    # more stops than the exact solver takes: the local search must keep the pins too
+    ids = ATTRACTIONS[:14]
+    assert len(ids) == 14
+    free = plan(req([{"id": s} for s in ids], days=4))
+    first = _day_of(free)
+    a, b = free.order[0], free.order[-1]
+    assert first[a] != first[b]
+    pins = {a: first[b], b: first[a]}  # swap the first and the last visit's days
+    r = req([dict({"id": s}, **({"day": pins[s]} if s in pins else {})) for s in ids], days=4)
+    p = plan(r)
+    got = _day_of(p)
+    assert {s: got.get(s) for s in pins} == pins
+    assert p.solver["name"] == "iterated local search"
