@@ -126,10 +126,10 @@ class ItineraryView(QTreeWidget):
                     child.setForeground(1, QBrush(QColor("#666")))
                 child.setData(0, KEY_ROLE, f"{di}:{ii}")
                 top.addChild(child)
-            last = di == len(plan.get("days") or []) - 1
-            # the last day ends at the trip's end place, not at a hotel
-            text = f"{end_label('end_of_trip', self.lang)}: {night}" if last else tr("Overnight: ") + night
-            night_item = QTreeWidgetItem(["", text, ""])
+            if di == len(plan.get("days") or []) - 1:  # the last day ends at the end place, not a hotel
+                night_item = QTreeWidgetItem(["", f"{end_label('end_of_trip', self.lang)}: {night}", ""])
+            else:
+                night_item = QTreeWidgetItem(["", (tr("Overnight: ")) + night, ""])
             night_item.setForeground(1, QBrush(QColor("#444")))
             top.addChild(night_item)
             top.setExpanded(True)
