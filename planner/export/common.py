@@ -242,6 +242,8 @@ class Row:
     break_kind: str = ""
     stop_no: int = 0  # visits: number on the day's map (1-based per day)
     stop_no_trip: int = 0  # visits: number on the overview map (1-based over the trip)
+    # visits across the whole lunch window: lunch at the site (start, end), inside start..end
+    lunch: tuple[_dt.datetime, _dt.datetime] | None = None
 
 
 @dataclass
@@ -431,6 +433,11 @@ def build_itinerary(plan: Any, catalog=None) -> Itinerary:
                         wait_minutes=int(it.get("wait_minutes") or 0),
                         stop_no=stop_day,
                         stop_no_trip=stop_trip,
+                        lunch=(
+                            (_clock(date, it["lunch"][0], f"{f}.lunch"), _clock(date, it["lunch"][1], f"{f}.lunch"))
+                            if it.get("lunch")
+                            else None
+                        ),
                     )
                 )
                 here = spot
