@@ -413,8 +413,8 @@ def test_progress_is_reported():
 
 
 @st.composite
-def random_requests(draw):
-    n = draw(st.integers(1, 8))
+def random_requests(draw, max_stops: int = 8):
+    n = draw(st.integers(1, max_stops))
     ids = draw(st.lists(st.sampled_from(ATTRACTIONS), min_size=n, max_size=n, unique=True))
     stops = []
     for i, sid in enumerate(ids):
@@ -443,6 +443,13 @@ def random_requests(draw):
     if d["keep_order"]:
         for s in stops:
             s.pop("after", None)
+    for s in stops:  # pins, now and then
+        if draw(st.integers(0, 6)) == 0:
+            s["day"] = draw(st.integers(1, d["days"]))
+    if draw(st.integers(0, 3)) == 0:
+        w0 = draw(st.integers(10 * 60 + 30, 12 * 60 + 30))
+        w1 = w0 + draw(st.integers(30, 150))
+        d["lunch_window"] = [f"{w0 // 60:02d}:{w0 % 60:02d}", f"{w1 // 60:02d}:{w1 % 60:02d}"]
     if draw(st.booleans()):
         d["end"] = draw(st.sampled_from(["anywhere", *HUBS]))
     if draw(st.booleans()):
@@ -459,6 +466,19 @@ def random_requests(draw):
         from hypothesis import assume
 
         assume(False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_requests(max_stops=4))
+def test_exact_equals_brute_force_on_random_small_requests(r):
+    # pins, lunch windows, opening hours, weekdays, drive limits: the exact solver's optimum is
+    # the brute force's (every subset, order, split and night choice, timed by the same model)
+    assume_small = r.days <= 2 or len(r.stops) <= 3
+    if not assume_small:
+        return
+    m = TripModel(r, CATALOG, NETWORK)
+    got = solve_exact(m)
+    assert (got[0] if got else None) == brute_force(m)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
