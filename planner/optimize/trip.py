@@ -841,33 +841,30 @@ def _suggestions(m: TripModel, s: int, sol: Solution) -> list[dict]:
 
 
 def _fits_alone(m: TripModel, s: int, days: list[int] | None = None) -> tuple[bool, bool, int]:
-    """(fits as the only visit of some day, fits when the daily drive limit is lifted, the
-    least road minutes of such a day without the limit); ``days`` limits the days tried."""
+    """(fits as the only visit of some day, fits when the daily drive limit is lifted, the road
+    minutes of the first such day found without the limit); ``days`` limits the days tried."""
     ends = list(m.hubs) + ([m.end] if m.end != ANY and m.end not in m.hubs else [])
     if m.end == ANY:
         ends.append(ANY)
     saved = m.drive_limit
-    out = []
-    least = 0
-    for limit in (saved, 10**9):
-        m.drive_limit = limit
-        ok = False
+
+    def first_fit():
         for k in days if days is not None else range(m.D):
-            starts = [m.start] if k == 0 else m.hubs
-            for h_in in starts:
+            for h_in in [m.start] if k == 0 else m.hubs:
                 for h_out in ends:
                     r = m.run_day(m.wd[k], h_in, (s,), h_out)
                     if r is not None:
-                        ok = True
-                        if limit != saved and (not least or r.drive < least):
-                            least = r.drive
-        out.append(ok)
-        if ok and limit == saved:
-            break
-    m.drive_limit = saved
-    if out[0]:
-        return True, True, 0
-    return False, len(out) > 1 and out[1], least
+                        return r
+        return None
+
+    try:
+        if first_fit() is not None:
+            return True, True, 0
+        m.drive_limit = 10**9
+        r = first_fit()
+    finally:
+        m.drive_limit = saved
+    return False, r is not None, (r.drive if r is not None else 0)
 
 
 __all__ = ["EXACT_MAX_STOPS", "build_plan", "diagnose", "explain_drop", "plan_trip"]
