@@ -759,3 +759,28 @@ def test_pins_hold_in_the_search_for_larger_trips():
     got = _day_of(p)
     assert {s: got.get(s) for s in pins} == pins
     assert p.solver["name"] == "iterated local search"
+
+
+def test_a_lunch_on_a_rail_journey_is_where_a_leg_ends():
+    # drive+rail: the group cannot leave a train between stations; a travel with a rail leg is
+    # split for lunch only where a leg ends, and each part carries its own legs
+    r = req(
+        [{"id": s} for s in ("huangguoshu-waterfall", "longgong-cave", "jiaxiu-tower")],
+        days=3, mode="drive+rail", start="kaili",
+    )
+    p = plan(r)
+    split = [
+        (d.items[j], d.items[j + 2])
+        for d in p.days
+        for j, it in enumerate(d.items[:-2])
+        if it.type == "travel" and it.leg_of and d.items[j + 2].type == "travel"
+        and any(leg["mode"] == "rail" for leg in (it.legs or []) + (d.items[j + 2].legs or []))
+    ]
+    assert split
+    for one, two in split:
+        stop = p.places[one.to_id]
+        assert one.legs is not None and two.legs is not None and (one.legs or two.legs)
+        # the stop is where the first part's last leg ends and the second part's first leg begins
+        ends = one.legs[-1]["path"][-1] if one.legs else two.legs[0]["path"][0]
+        assert [round(stop["lat"], 4), round(stop["lon"], 4)] == [round(ends[0], 4), round(ends[1], 4)]
+        assert len(one.legs) + len(two.legs) == len(NETWORK.route(*one.leg_of, mode="drive+rail").legs)

@@ -307,6 +307,13 @@ def _is_cancelled(cancelled) -> bool:
 # ---------------------------------------------------------------------------- the plan
 
 
+def _travel_mode(modes: set[str]) -> str:
+    """A travel item's mode from its legs' modes."""
+    if "rail" in modes:
+        return "drive+rail" if modes & {"drive", "access", "estimate"} else "rail"
+    return "drive"
+
+
 def _fmt_duration(minutes: int) -> str:
     h, mm = divmod(int(minutes), 60)
     if h and mm:
@@ -366,11 +373,7 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
             if r[0] in ("travel", "travel_lunch"):
                 a, b, t_dep, t_arr = r[1], r[2], r[3], r[4]
                 route = m.route(a, b)
-                modes = {leg.mode for leg in route.legs}
-                if "rail" in modes:
-                    mode = "drive+rail" if modes & {"drive", "access", "estimate"} else "rail"
-                else:
-                    mode = "drive"
+                mode = _travel_mode({leg.mode for leg in route.legs})
                 legs = None
                 if m.mode != "drive":
                     legs = [leg.to_dict() if hasattr(leg, "to_dict") else dict(leg) for leg in route.legs]
@@ -402,15 +405,23 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
                     plan.places[pid] = place
                     whole = [m.place_ids[a], m.place_ids[b]]
                     km1 = round(km * stop["km_fraction"], 2)
-                    for (fa, fb, d0, d1, kmx, pts) in (
+                    n1 = stop["legs"]
+                    parts_legs: list = [legs, None]
+                    parts_mode = [mode, mode]
+                    if n1 is not None:  # split where a leg ends: each part has its own legs
+                        both = (route.legs[:n1], route.legs[n1:])
+                        parts_mode = [_travel_mode({leg.mode for leg in ls}) for ls in both]
+                        if legs is not None:
+                            parts_legs = [legs[:n1], legs[n1:]]
+                    for part, (fa, fb, d0, d1, kmx, pts) in enumerate((
                         (m.place_ids[a], pid, t_dep, t_dep + x, km1, path[: i_pt + 1]),
                         (pid, m.place_ids[b], t_dep + x + m.L, t_arr, round(km - km1, 2), path[i_pt:]),
-                    ):
+                    )):
                         items.append(
                             TravelItem(
                                 from_id=fa, to_id=fb, depart=minutes_hhmm(d0), arrive=minutes_hhmm(d1),
-                                minutes=d1 - d0, km=kmx, mode=mode, path=pts,
-                                legs=legs if fa == m.place_ids[a] else None,
+                                minutes=d1 - d0, km=kmx, mode=parts_mode[part], path=pts,
+                                legs=parts_legs[part],
                                 estimate=bool(route.estimate), leg_of=whole,
                             )
                         )
@@ -568,27 +579,30 @@ def lunch_on_the_way(m: TripModel, route, t_dep: int, tt: int, w0: int, w1: int)
     total_km = cum_km[-1] or 1.0
     cum_min = [tt * c / total_km for c in cum_km]
     legs = list(getattr(route, "legs", None) or [])
-    n_leg_pts = sum(max(0, len(leg.path or []) - 1) for leg in legs) + 1
-    if legs and sum(leg.minutes for leg in legs) > 0 and n_leg_pts == len(pts):
-        # leg by leg: a rail leg is faster than the road around it
+    boundaries: list[int] | None = None  # path index where each leg ends
+    if legs and sum(leg.minutes for leg in legs) > 0:
+        # leg by leg (a rail leg is faster than the road around it), the points joined as the
+        # route joins them (a point repeated where legs meet is kept once)
         scale = tt / sum(leg.minutes for leg in legs)
-        cum_min = [0.0] * len(pts)
-        i = 0
+        joined: list = []
+        times: list[float] = []
+        ends: list[int] = []
         t0 = 0.0
         for leg in legs:
-            lp = leg.path or []
-            n_pts = max(1, len(lp) - 1)
+            lp = [list(p) for p in (leg.path or [])]
             lk = [0.0]
             for p, q in zip(lp, lp[1:]):
                 lk.append(lk[-1] + _seg_km(p, q))
-            for j in range(1, len(lp)):
-                if i + j < len(pts):
-                    share = lk[j] / lk[-1] if lk[-1] else j / n_pts
-                    cum_min[i + j] = t0 + leg.minutes * scale * share
-            i += max(0, len(lp) - 1)
+            for j, p in enumerate(lp):
+                share = lk[j] / lk[-1] if lk[-1] else (j / (len(lp) - 1) if len(lp) > 1 else 1.0)
+                if not joined or joined[-1] != p:
+                    joined.append(p)
+                    times.append(t0 + leg.minutes * scale * share)
             t0 += leg.minutes * scale
-        for j in range(i + 1, len(pts)):
-            cum_min[j] = tt
+            ends.append(len(joined) - 1)
+        if [[round(a, 6), round(b, 6)] for a, b in joined] == [[round(a, 6), round(b, 6)] for a, b in pts]:
+            cum_min = times
+            boundaries = ends
     lo, hi = w0 - t_dep, w1 - t_dep
     target = min(max((w0 + w1) / 2 - t_dep, lo), hi)
     graph = getattr(m.network, "graph", None)
@@ -598,19 +612,32 @@ def lunch_on_the_way(m: TripModel, route, t_dep: int, tt: int, w0: int, w1: int)
             if nid in graph and graph.nodes[nid].get("kind") in ("hub", "junction", "station"):
                 d = graph.nodes[nid]
                 named[(round(d["lat"], 5), round(d["lon"], 5))] = d
+    # with a train in the travel, only where a leg ends (a station the group leaves the train
+    # at, a change of line): the group cannot step off a train that passes through
+    on_rail = any(getattr(leg, "mode", "") == "rail" for leg in legs)
     best = None
     for j in range(1, len(pts) - 1):
         x = round(cum_min[j])
+        if not (lo <= x <= hi and 0 < x < tt):
+            continue
         key = (round(pts[j][0], 5), round(pts[j][1], 5))
-        if key in named and lo <= x <= hi and 0 < x < tt:
-            score = abs(cum_min[j] - target)
-            if best is None or score < best[0]:
-                best = (score, j, x, named[key])
+        if on_rail and boundaries is not None:
+            if j not in boundaries:
+                continue
+        elif key not in named:
+            continue
+        score = abs(cum_min[j] - target)
+        if best is None or score < best[0]:
+            best = (score, j, x, named.get(key))
     if best is not None:
         _, j, x, d = best
+        if d is None:
+            zh, en = _nearest_name(m, pts[j][0], pts[j][1])
+            d = {"name_zh": f"{zh}附近", "name_en": f"near {en}"}
         place = {"name": d.get("name_zh") or d.get("name_en") or "", "name_en": d.get("name_en") or "",
                  "lat": round(pts[j][0], 6), "lon": round(pts[j][1], 6), "kind": "lunch_stop"}
-        return {"minutes": x, "index": j, "km_fraction": cum_km[j] / total_km, "place": place}
+        n_legs = boundaries.index(j) + 1 if boundaries is not None and j in boundaries else None
+        return {"minutes": x, "index": j, "km_fraction": cum_km[j] / total_km, "place": place, "legs": n_legs}
     # no named place inside the window: the point of the path at the target time
     x = int(min(max(round(target), lo), hi))
     x = min(max(x, 1), max(1, tt - 1))
@@ -620,7 +647,7 @@ def lunch_on_the_way(m: TripModel, route, t_dep: int, tt: int, w0: int, w1: int)
     near_zh, near_en = _nearest_name(m, lat, lon)
     place = {"name": f"{near_zh}附近", "name_en": f"near {near_en}", "lat": round(lat, 6), "lon": round(lon, 6),
              "kind": "lunch_stop"}
-    return {"minutes": x, "index": j, "km_fraction": cum_km[j] / total_km, "place": place}
+    return {"minutes": x, "index": j, "km_fraction": cum_km[j] / total_km, "place": place, "legs": None}
 
 
 def _nearest_name(m: TripModel, lat: float, lon: float) -> tuple[str, str]:
