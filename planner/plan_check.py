@@ -62,7 +62,8 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     has a start date), lasting the visit time; everything inside the day window; the daily
     drive limit; lunch starting inside the request's lunch window on every day that starts
     before the window ends and runs into it (a travel split by lunch on the way: its two
-    parts add up to the network's minutes); each stop at most once; the 'after' order;
+    parts add up to the network's minutes); each stop at most once; pinned stops on their day
+    and locked days holding only their pins; the 'after' order;
     every requested stop either visited or in ``dropped``; must stops present unless the
     status is ``infeasible``; days consecutive from the start to the end place.
     """
@@ -249,6 +250,15 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     for d in plan.dropped:
         if not d.reason.strip():
             say(f"{d.id} is dropped without a reason")
+    # pins: a pinned stop is on its day (or left out); a locked day holds only its pins
+    day_of = {v.id: k + 1 for k, day in enumerate(plan.days) for v in day.visits()}
+    locked = set(getattr(request, "locked_days", ()) or ())
+    for s in request.stops:
+        pin = getattr(s, "day", None)
+        if pin is not None and s.id in day_of and day_of[s.id] != pin:
+            say(f"{s.id} is pinned to day {pin} but visited on day {day_of[s.id]}")
+        if pin is None and day_of.get(s.id) in locked:
+            say(f"{s.id} is visited on locked day {day_of[s.id]} but is not pinned to it")
     pos = {sid: i for i, sid in enumerate(seen)}
     for s in request.stops:
         if s.id not in pos:

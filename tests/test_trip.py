@@ -586,6 +586,8 @@ def test_a_pinned_stop_is_on_its_day_after_re_optimising():
     r = req(stops, days=2)
     p = plan(r)  # validate_plan passes
     assert _day_of(p)[moved] == 2
+    # and validate_plan notices a pinned stop on another day
+    assert any(f"{moved} is pinned to day 2 but visited on day 1" in x for x in validate_plan(free, r, NETWORK, CATALOG))
     # the exact solver with the pin equals the brute force over every order and split
     m = TripModel(r, CATALOG, NETWORK)
     assert solve_exact(m)[0] == brute_force(m)

@@ -76,7 +76,8 @@ def _keep_within_budget(plan: Plan, request, budget: float, catalog, network, *,
         if cancelled is not None and cancelled():
             break
         visited = {v.id for v in plan.visits()}
-        optional = [st for st in current.stops if not st.must and st.id in visited]
+        # a pinned stop is a decision taken, like a must stop: never given up for the budget
+        optional = [st for st in current.stops if not st.must and st.day is None and st.id in visited]
         if not optional:
             plan.status = "infeasible"
             plan.warnings.append(
