@@ -232,12 +232,8 @@ def red_sites_without_events(catalog, events: list[Event] | None = None) -> list
     return [s.id for s in catalog if is_red(s) and s.id not in linked]
 
 
-def history_precedence(stop_ids, catalog, events: list[Event] | None = None) -> list[tuple[str, str]]:
-    """Pairs ``(a, b)``: red stop ``a`` comes before red stop ``b`` in Long March order.
-
-    Every pair of dated red stops whose event dates differ is listed (not only neighbours),
-    so the pairs also serve to count inversions. Stops that are not red, or red without an
-    event, get no pair: they go wherever they fit best.
+def stop_events(stop_ids, catalog, events: list[Event] | None = None, chosen: dict | None = None) -> dict[str, Event]:
+    """The event each dated red stop stands for: the one ``chosen`` names, else the site's first.
 
     Parameters
     ----------
@@ -245,21 +241,53 @@ def history_precedence(stop_ids, catalog, events: list[Event] | None = None) -> 
     catalog : Catalog
     events : list of Event, optional
         Default: the bundled events table.
+    chosen : dict, optional
+        ``{stop id: event id}`` from the request's stops (``"event"``); an id that is not an
+        event of that site is ignored here (the request is checked when it is read).
     """
-    order = site_order(catalog, events)
-    dated = sorted((order[s], s) for s in dict.fromkeys(stop_ids) if s in order)
+    events = _default_events() if events is None else events
+    by_site = events_by_site(events)
+    chosen = chosen or {}
+    out: dict[str, Event] = {}
+    for sid in dict.fromkeys(stop_ids):
+        if sid not in catalog or not is_red(catalog.get(sid)):
+            continue
+        evs = by_site.get(sid)
+        if not evs:
+            continue
+        pick = next((e for e in evs if e.id == chosen.get(sid)), evs[0])
+        out[sid] = pick
+    return out
+
+
+def _keys(stop_ids, catalog, events, chosen) -> list[tuple[tuple, str]]:
+    evs = stop_events(stop_ids, catalog, events, chosen)
+    return sorted(((e.date_start, e.date_end, sid), sid) for sid, e in evs.items())
+
+
+def history_precedence(
+    stop_ids, catalog, events: list[Event] | None = None, chosen: dict | None = None
+) -> list[tuple[str, str]]:
+    """Pairs ``(a, b)``: red stop ``a`` comes before red stop ``b`` in Long March order.
+
+    Each dated red stop is ordered by the event it stands for (:func:`stop_events`: the one
+    the request names, by default the site's first). Every pair of such stops whose events
+    start on different dates is listed (not only neighbours), so the pairs also serve to
+    count inversions. Stops that are not red, or red without an event, get no pair: they go
+    wherever they fit best.
+    """
+    dated = _keys(stop_ids, catalog, events, chosen)
     pairs = []
     for i, (ka, a) in enumerate(dated):
         for kb, b in dated[i + 1 :]:
-            if ka[0] != kb[0]:  # the same dates: history does not order them
+            if ka[0] != kb[0]:  # the same start date: history does not order them
                 pairs.append((a, b))
     return pairs
 
 
-def historical_sequence(stop_ids, catalog, events: list[Event] | None = None) -> list[str]:
-    """The dated red stops among ``stop_ids`` in Long March order."""
-    order = site_order(catalog, events)
-    return [s for _, s in sorted((order[s], s) for s in dict.fromkeys(stop_ids) if s in order)]
+def historical_sequence(stop_ids, catalog, events: list[Event] | None = None, chosen: dict | None = None) -> list[str]:
+    """The dated red stops among ``stop_ids`` in Long March order (by the events they stand for)."""
+    return [s for _, s in _keys(stop_ids, catalog, events, chosen)]
 
 
 def pairs_out_of_order(order, pairs) -> list[tuple[str, str]]:
@@ -275,14 +303,16 @@ def first_event(site_id: str, events: list[Event] | None = None) -> Event | None
     return evs[0] if evs else None
 
 
-def note_history(plan, stop_ids, pairs, catalog, events: list[Event] | None = None) -> None:
+def note_history(plan, stop_ids, pairs, catalog, events: list[Event] | None = None, chosen: dict | None = None) -> None:
     """Record in ``plan.solver["history"]`` how the plan keeps the Long March order.
 
     ``{"kept": bool, "order": [visited dated red stops, in plan order], "pairs": number of
-    pairs enforced, "out_of_order": [[a, b], ...], "undated": [red stops without an event]}``;
-    undated red stops also get a line in ``plan.warnings`` (they were placed freely).
+    pairs enforced, "out_of_order": [[a, b], ...], "undated": [red stops without an event],
+    "events": {stop id: the event id it was ordered by}}``; undated red stops also get a line
+    in ``plan.warnings`` (they were placed freely).
     """
     order = site_order(catalog, events)
+    by = stop_events(stop_ids, catalog, events, chosen)
     visited_red = [sid for sid in plan.order if sid in order]
     broken = pairs_out_of_order(plan.order, pairs)
     undated = [sid for sid in stop_ids if sid in catalog and is_red(catalog.get(sid)) and sid not in order]
@@ -292,6 +322,7 @@ def note_history(plan, stop_ids, pairs, catalog, events: list[Event] | None = No
         "pairs": len(pairs),
         "out_of_order": [list(p) for p in broken],
         "undated": undated,
+        "events": {sid: by[sid].id for sid in stop_ids if sid in by},
     }
     if undated:
         plan.warnings.append(
@@ -315,4 +346,5 @@ __all__ = [
     "pairs_out_of_order",
     "red_sites_without_events",
     "site_order",
+    "stop_events",
 ]

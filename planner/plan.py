@@ -40,6 +40,8 @@ class TravelItem:
     path: list[list[float]] = field(default_factory=list)
     legs: list[dict] | None = None
     estimate: bool = False
+    # a travel split by a lunch on the way: both parts name the whole travel's [from, to]
+    leg_of: list[str] | None = None
     type: str = field(default="travel", init=False)
 
     @property
@@ -60,18 +62,22 @@ class VisitItem:
     start: str
     end: str
     wait_minutes: int = 0
+    # lunch at the site during a visit across the whole lunch window: [start, end]
+    lunch: list[str] | None = None
     type: str = field(default="visit", init=False)
 
 
 @dataclass
 class BreakItem:
-    """A break (lunch) at the place where the group is."""
+    """A break (lunch) at the place where the group is; ``arrive`` when the group waited for it."""
 
     start: str
     end: str
     kind: str = "lunch"
     at: str | None = None
     place: str | None = None  # the restaurant (a catalog id) where the meal is taken, when known
+    arrive: str | None = None
+    wait_minutes: int = 0
     type: str = field(default="break", init=False)
 
 
@@ -91,6 +97,8 @@ class Day:
     hotel: str | None = None
     evening: list[dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
+    # why the night's place is far from where the next day's visits begin (planner.reasons)
+    night_note: dict[str, Any] | None = None
 
     def visits(self) -> list[VisitItem]:
         return [i for i in self.items if isinstance(i, VisitItem)]
@@ -101,11 +109,41 @@ class Day:
 
 @dataclass
 class Dropped:
-    """A requested stop left out, and why (in words a planner understands)."""
+    """A requested stop left out, and why: a code with parameters (see planner.reasons), the
+    changes checked to make it fit, and ``reason``, the code rendered in the plan's language."""
 
     id: str
     reason: str
     must: bool = False
+    code: str = "unknown"
+    params: dict[str, Any] = field(default_factory=dict)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"id": self.id, "code": self.code, "params": dict(self.params)}
+        d["suggestions"] = [dict(x) for x in self.suggestions]
+        d["reason"] = self.reason
+        if self.must:
+            d["must"] = True
+        return d
+
+    @classmethod
+    def from_dict(cls, x: dict) -> Dropped:
+        """Read a dropped entry; one without a code (a plan from before the codes) gets ``unknown``."""
+        return cls(
+            id=x["id"],
+            reason=x["reason"],
+            must=x.get("must", False),
+            code=x.get("code") or "unknown",
+            params=dict(x.get("params") or {}),
+            suggestions=[dict(s) for s in x.get("suggestions") or []],
+        )
+
+    def text(self, lang: str, catalog=None, places=None) -> str:
+        """The reason and what would fit, rendered in ``lang`` from the code (planner.reasons)."""
+        from planner.reasons import namer, render_dropped
+
+        return render_dropped(self, lang, namer(lang, catalog, places))
 
 
 @dataclass
@@ -123,6 +161,7 @@ class Plan:
     places: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     start_date_given: bool = True
+    lang: str = "en"  # the language of the dropped stops' rendered ``reason``
 
     def visits(self) -> list[VisitItem]:
         return [v for d in self.days for v in d.visits()]
@@ -148,9 +187,11 @@ def _item_to_dict(it: Item) -> dict:
             d["legs"] = it.legs
         if it.estimate:
             d["estimate"] = True
+        if it.leg_of:
+            d["leg_of"] = list(it.leg_of)
         return d
     if isinstance(it, VisitItem):
-        return {
+        d = {
             "type": "visit",
             "id": it.id,
             "arrive": it.arrive,
@@ -158,9 +199,15 @@ def _item_to_dict(it: Item) -> dict:
             "end": it.end,
             "wait_minutes": it.wait_minutes,
         }
+        if it.lunch:
+            d["lunch"] = list(it.lunch)
+        return d
     d = {"type": "break", "kind": it.kind, "start": it.start, "end": it.end}
     if it.at:
         d["at"] = it.at
+    if it.wait_minutes:
+        d["arrive"] = it.arrive
+        d["wait_minutes"] = it.wait_minutes
     if it.place:
         d["place"] = it.place
     return d
@@ -173,6 +220,8 @@ def _day_to_dict(day: Day) -> dict:
         "overnight": day.overnight,
         "items": [_item_to_dict(i) for i in day.items],
     }
+    if day.night_note:
+        d["night_note"] = dict(day.night_note)
     if day.hotel:
         d["hotel"] = day.hotel
     if day.evening:
@@ -186,11 +235,12 @@ def plan_to_dict(plan: Plan) -> dict:
     """The JSON dict of a plan."""
     d: dict[str, Any] = {"schema": SCHEMA_TAG, "title": plan.title, "status": plan.status, "mode": plan.mode}
     d["start_date_given"] = plan.start_date_given
+    d["lang"] = plan.lang
     if plan.places:
         d["places"] = plan.places
     d["days"] = [_day_to_dict(day) for day in plan.days]
     d["order"] = list(plan.order)
-    d["dropped"] = [{"id": x.id, "reason": x.reason, **({"must": True} if x.must else {})} for x in plan.dropped]
+    d["dropped"] = [x.to_dict() for x in plan.dropped]
     if plan.warnings:
         d["warnings"] = list(plan.warnings)
     d["totals"] = dict(plan.totals)
@@ -212,10 +262,26 @@ def _item_from_dict(d: dict) -> Item:
             path=[list(p) for p in d["path"]],
             legs=d.get("legs"),
             estimate=d.get("estimate", False),
+            leg_of=list(d["leg_of"]) if d.get("leg_of") else None,
         )
     if t == "visit":
-        return VisitItem(id=d["id"], arrive=d["arrive"], start=d["start"], end=d["end"], wait_minutes=d["wait_minutes"])
-    return BreakItem(start=d["start"], end=d["end"], kind=d.get("kind", "lunch"), at=d.get("at"), place=d.get("place"))
+        return VisitItem(
+            id=d["id"],
+            arrive=d["arrive"],
+            start=d["start"],
+            end=d["end"],
+            wait_minutes=d["wait_minutes"],
+            lunch=list(d["lunch"]) if d.get("lunch") else None,
+        )
+    return BreakItem(
+        start=d["start"],
+        end=d["end"],
+        kind=d.get("kind", "lunch"),
+        at=d.get("at"),
+        arrive=d.get("arrive") if d.get("wait_minutes") else None,
+        wait_minutes=int(d.get("wait_minutes") or 0),
+        place=d.get("place"),
+    )
 
 
 def plan_from_dict(d: Any, file: str | None = None) -> Plan:
@@ -243,11 +309,12 @@ def plan_from_dict(d: Any, file: str | None = None) -> Plan:
                 hotel=x.get("hotel"),
                 evening=[dict(e) for e in x.get("evening", [])],
                 notes=[dict(n) for n in x.get("notes", [])],
+                night_note=dict(x["night_note"]) if x.get("night_note") else None,
             )
             for x in d["days"]
         ],
         order=list(d["order"]),
-        dropped=[Dropped(x["id"], x["reason"], x.get("must", False)) for x in d["dropped"]],
+        dropped=[Dropped.from_dict(x) for x in d["dropped"]],
         totals=dict(d["totals"]),
         solver=dict(d["solver"]),
         title=d.get("title", ""),
@@ -255,6 +322,7 @@ def plan_from_dict(d: Any, file: str | None = None) -> Plan:
         places=dict(d.get("places", {})),
         warnings=list(d.get("warnings", [])),
         start_date_given=d.get("start_date_given", True),
+        lang=d.get("lang", "en"),
     )
 
 

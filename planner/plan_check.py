@@ -7,8 +7,7 @@ import math
 
 from planner.plan import BreakItem, Plan, TravelItem, VisitItem, hhmm_minutes
 
-LUNCH_FROM = 11 * 60 + 30
-LUNCH_LATEST_DAY_START = 13 * 60 + 30
+LUNCH_WINDOW = ("11:30", "13:30")
 
 
 def _place_ref(pid: str, plan: Plan, request):
@@ -32,6 +31,28 @@ def _place_ref(pid: str, plan: Plan, request):
     return pid
 
 
+def _is_part_two(items, j: int) -> bool:
+    """Item j is the second part of a travel split by lunch (travel, lunch, travel)."""
+    it = items[j]
+    return (
+        j >= 2
+        and isinstance(items[j - 1], BreakItem)
+        and isinstance(items[j - 2], TravelItem)
+        and items[j - 2].leg_of == it.leg_of
+        and items[j - 2].to_id == it.from_id
+    )
+
+
+def _second_part(items, j: int):
+    """The second part of the split travel whose first part is item j, or None."""
+    it = items[j]
+    if j + 2 < len(items) and isinstance(items[j + 1], BreakItem) and isinstance(items[j + 2], TravelItem):
+        nxt = items[j + 2]
+        if nxt.leg_of == it.leg_of and nxt.from_id == it.to_id and it.leg_of[0] == it.from_id:
+            return nxt
+    return None
+
+
 def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     """The problems found in ``plan`` (an empty list when it is valid).
 
@@ -39,7 +60,10 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     increase; travel minutes equal the network's (whole minutes, half up) for the request's
     mode; every visit inside its opening hours, on a day the spot is open (when the request
     has a start date), lasting the visit time; everything inside the day window; the daily
-    drive limit; lunch on days that span noon; each stop at most once; the 'after' order;
+    drive limit; lunch starting inside the request's lunch window on every day that starts
+    before the window ends and runs into it (a travel split by lunch on the way: its two
+    parts add up to the network's minutes); each stop at most once; pinned stops on their day
+    and locked days holding only their pins; the 'after' order;
     every requested stop either visited or in ``dropped``; must stops present unless the
     status is ``infeasible``; days consecutive from the start to the end place.
     """
@@ -51,6 +75,8 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     day_start = parse_hhmm(request.day_start)
     day_end = parse_hhmm(request.day_end)
     L = request.lunch_minutes or 0
+    window = getattr(request, "lunch_window", None) or LUNCH_WINDOW
+    w0, w1 = parse_hhmm(window[0]), parse_hhmm(window[1])
     limit = request.max_drive_minutes_per_day
     stops = {s.id: s for s in request.stops}
     route_cache: dict = {}
@@ -108,6 +134,11 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
                 b = hhmm_minutes(it.end if not isinstance(it, TravelItem) else it.arrive)
                 if isinstance(it, VisitItem):
                     a = hhmm_minutes(it.arrive)
+                lunch_start = None
+                if isinstance(it, BreakItem):
+                    lunch_start = a
+                    if it.wait_minutes:
+                        a = hhmm_minutes(it.arrive or "")
             except ValueError:
                 say(f"{w}: a time is not HH:MM")
                 continue
@@ -126,12 +157,27 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
                 if b - a != it.minutes:
                     say(f"{w}: {it.depart}–{it.arrive} is not {it.minutes} min")
                 try:
-                    r = route(it.from_id, it.to_id)
-                    want = math.floor(r.minutes + 0.5)
-                    if it.minutes != want:
-                        say(f"{w}: {it.minutes} min, the network says {r.minutes:.1f} min")
-                    road = sum(leg.minutes for leg in r.legs if leg.mode not in ("rail", "transfer"))
-                    drive += road if request.mode != "drive" else it.minutes
+                    if it.leg_of:
+                        # one part of a travel split by lunch on the way: the parts add up
+                        part2 = _second_part(day.items, j)
+                        if j > 0 and _is_part_two(day.items, j):
+                            pass  # checked with its first part
+                        elif part2 is None:
+                            say(f"{w}: part of a travel {it.leg_of[0]} -> {it.leg_of[1]} without its second part")
+                        else:
+                            r = route(it.leg_of[0], it.leg_of[1])
+                            want = math.floor(r.minutes + 0.5)
+                            if it.minutes + part2.minutes != want:
+                                say(f"{w}: {it.minutes} + {part2.minutes} min, the network says {r.minutes:.1f} min")
+                            road = sum(leg.minutes for leg in r.legs if leg.mode not in ("rail", "transfer"))
+                            drive += road if request.mode != "drive" else want
+                    else:
+                        r = route(it.from_id, it.to_id)
+                        want = math.floor(r.minutes + 0.5)
+                        if it.minutes != want:
+                            say(f"{w}: {it.minutes} min, the network says {r.minutes:.1f} min")
+                        road = sum(leg.minutes for leg in r.legs if leg.mode not in ("rail", "transfer"))
+                        drive += road if request.mode != "drive" else it.minutes
                 except Exception as exc:  # noqa: BLE001 - reported, not raised
                     say(f"{w}: no route {it.from_id} -> {it.to_id} ({exc})")
                 place = it.to_id
@@ -150,6 +196,16 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
                     continue
                 spot = catalog.get(it.id)
                 dur = sreq.visit_minutes if sreq.visit_minutes is not None else spot.visit_minutes
+                if it.lunch:
+                    ls, le = hhmm_minutes(it.lunch[0]), hhmm_minutes(it.lunch[1])
+                    if not (s <= ls and le <= b and le - ls == L):
+                        say(f"{w}: lunch {it.lunch[0]}–{it.lunch[1]} is not a {L} min lunch inside the visit")
+                    if not (w0 <= ls <= w1):
+                        say(f"{w}: lunch starts at {it.lunch[0]}, outside the lunch window {window[0]}–{window[1]}")
+                    if had_lunch:
+                        say(f"{w}: a second lunch")
+                    had_lunch = True
+                    dur += L
                 if b - s != dur:
                     say(f"{w}: the visit lasts {b - s} min, not {dur}")
                 o = sreq.open or spot.open
@@ -161,8 +217,15 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
                 if first_date is not None and wd in spot.closed_weekdays:
                     say(f"{w}: {it.id} is closed on ISO weekday {wd} ({day.date})")
             elif isinstance(it, BreakItem):
-                if b - a != L:
-                    say(f"{w}: the lunch lasts {b - a} min, not {L}")
+                ls = lunch_start if lunch_start is not None else a
+                if b - ls != L:
+                    say(f"{w}: the lunch lasts {b - ls} min, not {L}")
+                if ls - a != it.wait_minutes:
+                    say(f"{w}: wait_minutes {it.wait_minutes} but arrive {it.arrive} and start {it.start}")
+                if not (w0 <= ls <= w1):
+                    say(f"{w}: lunch starts at {it.start}, outside the lunch window {window[0]}–{window[1]}")
+                if it.at is not None and it.at != place:
+                    say(f"{w}: lunch at {it.at} while the group is at {place}")
                 if had_lunch:
                     say(f"{w}: a second lunch")
                 had_lunch = True
@@ -173,8 +236,8 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
             say(f"{where}: no items, but moves from {day.start} to {day.overnight}")
         if limit is not None and drive > limit + 0.5 * len(day.items):
             say(f"{where}: {drive:.0f} min on the road, over the {limit} min daily limit")
-        if L and day_start < LUNCH_LATEST_DAY_START and t is not None and t > LUNCH_FROM and not had_lunch:
-            say(f"{where}: runs past 11:30 without a lunch break")
+        if L and day_start < w1 and t is not None and t > w0 and not had_lunch:
+            say(f"{where}: runs past {window[0]} without a lunch break")
     # the order, drops, must stops and precedence
     if plan.order != seen:
         say(f"order {plan.order} is not the order of the visits {seen}")
@@ -189,6 +252,15 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     for d in plan.dropped:
         if not d.reason.strip():
             say(f"{d.id} is dropped without a reason")
+    # pins: a pinned stop is on its day (or left out); a locked day holds only its pins
+    day_of = {v.id: k + 1 for k, day in enumerate(plan.days) for v in day.visits()}
+    locked = set(getattr(request, "locked_days", ()) or ())
+    for s in request.stops:
+        pin = getattr(s, "day", None)
+        if pin is not None and s.id in day_of and day_of[s.id] != pin:
+            say(f"{s.id} is pinned to day {pin} but visited on day {day_of[s.id]}")
+        if pin is None and day_of.get(s.id) in locked:
+            say(f"{s.id} is visited on locked day {day_of[s.id]} but is not pinned to it")
     pos = {sid: i for i, sid in enumerate(seen)}
     for s in request.stops:
         if s.id not in pos:

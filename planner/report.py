@@ -13,6 +13,7 @@ from planner.history import (
     load_events,
     pairs_out_of_order,
     site_order,
+    stop_events,
 )
 
 SCHEMA_TAG = "qiantu/route-report@1"
@@ -66,6 +67,14 @@ def _requested_ids(plan, request) -> list[str]:
     if request is not None:
         return [s.id for s in request.stops]
     return list(dict.fromkeys(list(plan.order) + [d.id for d in plan.dropped]))
+
+
+def _chosen_events(plan, request) -> dict[str, str]:
+    """{stop id: event id} the request names (``"event"``), else what the plan was ordered by."""
+    if request is not None:
+        return {s.id: s.event for s in request.stops if getattr(s, "event", None)}
+    hist = plan.solver.get("history") if isinstance(plan.solver, dict) else None
+    return dict((hist or {}).get("events") or {})
 
 
 def _follow_history(plan, request) -> bool:
@@ -139,7 +148,6 @@ def route_report(
     plan = _plan_obj(plan)
     events = load_events(catalog=catalog) if events is None else events
     by_site = events_by_site(events)
-    order_key = site_order(catalog, events)
 
     requested = _requested_ids(plan, request)
     visited = list(plan.order)
@@ -147,13 +155,16 @@ def route_report(
     for k, day in enumerate(plan.days, start=1):
         for v in day.visits():
             day_of.setdefault(v.id, (k, day.date))
-    dropped = {d.id: d.reason for d in plan.dropped}
+    dropped = {d.id: d for d in plan.dropped}
+    chosen = _chosen_events(plan, request)
+    ordered_by = stop_events(list(requested) + visited, catalog, events, chosen)
 
     covered = []
     for sid in visited:
         if sid in catalog and is_red(catalog.get(sid)):
             k, date = day_of.get(sid, (None, None))
             evs = by_site.get(sid, [])
+            ev = ordered_by.get(sid)
             covered.append(
                 {
                     **_site(catalog, sid),
@@ -161,14 +172,19 @@ def route_report(
                     "date": date,
                     "events": [e.id for e in evs],
                     "first_event_date": evs[0].date_start if evs else None,
+                    # the event this visit stands for, by which the Long March order places it
+                    "ordered_by": _event_dict(ev) if ev is not None else None,
                 }
             )
     missed = []
     for spot in catalog:
         if not is_red(spot) or spot.id in visited:
             continue
+        entry: dict[str, Any] = {}
         if spot.id in dropped:
-            why, reason = "dropped", dropped[spot.id]
+            d = dropped[spot.id]
+            why, reason = "dropped", d.reason
+            entry = {"code": d.code, "params": dict(d.params), "suggestions": [dict(x) for x in d.suggestions]}
         elif spot.id in requested:
             why, reason = "dropped", "requested but not in the plan"
         else:
@@ -179,21 +195,25 @@ def route_report(
                 **_site(catalog, spot.id),
                 "why": why,
                 "reason": reason,
+                **entry,
                 "events": [e.id for e in evs],
                 "first_event_date": evs[0].date_start if evs else None,
             }
         )
 
-    pairs = history_precedence(visited, catalog, events)
+    pairs = history_precedence(visited, catalog, events, chosen)
     broken = pairs_out_of_order(visited, pairs)
-    dated_visited = [s for s in visited if s in order_key]
+    dated_visited = [s for s in visited if s in ordered_by]
     history = {
         "follow_history": _follow_history(plan, request),
         "follows": not broken,
         "visited_order": dated_visited,
-        "historical_order": sorted(dated_visited, key=lambda s: order_key[s]),
+        "historical_order": sorted(
+            dated_visited, key=lambda s: (ordered_by[s].date_start, ordered_by[s].date_end, s)
+        ),
+        "ordered_by": {s: ordered_by[s].id for s in dated_visited},
         "pairs_checked": len(pairs),
-        "out_of_order": [_pair_dict(a, b, catalog, by_site) for a, b in broken],
+        "out_of_order": [_pair_dict(a, b, catalog, ordered_by) for a, b in broken],
         "undated": [c["id"] for c in covered if not c["events"]],
     }
 
@@ -229,9 +249,10 @@ def route_report(
     return report
 
 
-def _pair_dict(a: str, b: str, catalog, by_site) -> dict:
-    """An out-of-order pair: ``a`` happened first but was visited after ``b``."""
-    ea, eb = by_site[a][0], by_site[b][0]
+def _pair_dict(a: str, b: str, catalog, ordered_by) -> dict:
+    """An out-of-order pair: ``a`` happened first but was visited after ``b`` (by the events
+    the two visits stand for)."""
+    ea, eb = ordered_by[a], ordered_by[b]
     return {
         "first": _site(catalog, a) | {"date": ea.date_start, "event_zh": ea.name_zh, "event_en": ea.name_en},
         "then": _site(catalog, b) | {"date": eb.date_start, "event_zh": eb.name_zh, "event_en": eb.name_en},
@@ -289,9 +310,11 @@ def _compare(plan, request, catalog, network, events, time_limit_s, given_time, 
     base = dataclasses.replace(request, stops=stops, keep_order=False, follow_history=False)
     order_key = site_order(catalog, events)
 
+    chosen = _chosen_events(plan, request)
+
     def run(req):
         p = plan_trip(req, catalog, network, time_limit_s=time_limit_s)
-        pairs = history_precedence(p.order, catalog, events)
+        pairs = history_precedence(p.order, catalog, events, chosen)
         return p, pairs_out_of_order(p.order, pairs)
 
     def column(p, broken, t=None) -> dict:
@@ -382,6 +405,16 @@ def name_of(d: dict, lang: str) -> str:
     return d.get("name_en" if lang == "en" else "name_zh") or d.get("id", "")
 
 
+def missed_reason(m: dict, lang: str) -> str:
+    """A missed red site's reason in ``lang``: rendered from its code (planner.reasons) when it
+    has one, else the text as it came."""
+    from planner.reasons import namer, render_dropped
+
+    if m.get("code") and m["code"] != "unknown":
+        return render_dropped(m, lang, namer(lang))
+    return str(m.get("reason", ""))
+
+
 def format_report(report: dict, catalog=None, lang: str = "zh") -> str:
     """The report as plain text (what ``qiantu report`` prints)."""
     en = lang == "en"
@@ -406,14 +439,18 @@ def format_report(report: dict, catalog=None, lang: str = "zh") -> str:
     lines.append("")
     lines.append(f"{L('red_covered')} ({len(red['covered'])}/{red['catalog_total']}):")
     for c in red["covered"]:
-        date = c["first_event_date"] or ("no dated event" if en else "无纪年事件")
+        ev = c.get("ordered_by")
+        if ev:  # the event this visit was ordered by
+            date = f"{ev['date_start']} {name_of(ev, lang)}"
+        else:
+            date = c["first_event_date"] or ("no dated event" if en else "无纪年事件")
         day = f"Day {c['day']}" if en else f"第 {c['day']} 天"
         lines.append(f"  {day}  {name_of(c, lang)}  [{date}]")
     dropped = [m for m in red["missed"] if m["why"] == "dropped"]
     not_req = [m for m in red["missed"] if m["why"] != "dropped"]
     lines.append(f"{L('red_missed')} ({len(red['missed'])}):")
     for m in dropped:
-        lines.append(f"  {name_of(m, lang)} — {m['reason']}")
+        lines.append(f"  {name_of(m, lang)} — {missed_reason(m, lang)}")
     if not_req:
         lines.append(f"  {L('not_requested')}: " + ", ".join(name_of(m, lang) for m in not_req))
     lines.append("")

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from planner.report import hours, label, name_of
+from planner.report import hours, label, missed_reason, name_of
 
 REPORT_MAP_PX = (900, 640)
 
@@ -40,7 +40,7 @@ _L = {
     "not_requested": ("未列入本线路", "Not requested"),
     "day": ("日程", "Day"),
     "site": ("景点", "Site"),
-    "first_event": ("首个事件", "First event"),
+    "first_event": ("排序依据的事件", "Ordered by event"),
     "reason": ("原因", "Reason"),
     "no_event": ("无纪年事件", "no dated event"),
     "history": ("历史顺序检查", "Historical order"),
@@ -333,7 +333,7 @@ def _story(report: dict, catalog, lang: str, font: str, img, why: str) -> list:
         rows = [[_p(h, st["cell_head"]) for h in (_t("day", lang), _t("site", lang), _t("first_event", lang))]]
         first = {e["site_id"]: e for e in reversed(report["events"])}
         for c in red["covered"]:
-            ev = first.get(c["id"])
+            ev = c.get("ordered_by") or first.get(c["id"])  # the event the visit was ordered by
             evt = f"{ev['date_start']} {name_of(ev, lang)}" if ev else _t("no_event", lang)
             day = f"Day {c['day']}" if en else f"第 {c['day']} 天"
             rows.append([_p(day, st["cell"]), _p(name_of(c, lang), st["cell"]), _p(evt, st["cell"])])
@@ -345,7 +345,7 @@ def _story(report: dict, catalog, lang: str, font: str, img, why: str) -> list:
     block = [_p(f"{_t('missed', lang)} ({len(red['missed'])})", st["h2"])]
     if dropped:
         rows = [[_p(h, st["cell_head"]) for h in (_t("dropped", lang), _t("reason", lang))]]
-        rows += [[_p(name_of(m, lang), st["cell"]), _p(m["reason"], st["cell"])] for m in dropped]
+        rows += [[_p(name_of(m, lang), st["cell"]), _p(missed_reason(m, lang), st["cell"])] for m in dropped]
         block += [_table(rows, [50, 94], width), Spacer(1, 2 * mm)]
     if not_req:
         block.append(

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "keep_order": False,
     "follow_history": False,
     "lunch_minutes": 60,
+    "lunch_window": ["11:30", "13:30"],
+    "locked_days": [],
     "group_size": None,
     "budget_per_person_cny": None,
     "time_limit_s": 5,
@@ -67,6 +69,8 @@ class StopRequest:
     open: str | None = None
     close: str | None = None
     note: str = ""
+    day: int | None = None  # pinned to this day (1-based): visited that day or not at all
+    event: str | None = None  # the Long March event (events table id) this visit stands for
 
 
 @dataclass
@@ -86,6 +90,8 @@ class TripRequest:
     keep_order: bool = False
     follow_history: bool = False
     lunch_minutes: int = 60
+    lunch_window: tuple[str, str] = ("11:30", "13:30")
+    locked_days: tuple[int, ...] = ()
     group_size: int | None = None
     budget_per_person_cny: float | None = None
     time_limit_s: float = 5
@@ -305,6 +311,10 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
         if isinstance(tag, str) and tag.startswith("qiantu/request@"):
             raise err("schema", f"'{tag}' is not supported by this version of QianTu (it reads {SCHEMA_TAG})")
         raise err("schema", f"is {json.dumps(tag, ensure_ascii=False)}, not a trip request ({SCHEMA_TAG})")
+    for i, s in enumerate(d.get("stops") or []):
+        n = s.get("day") if isinstance(s, dict) else None
+        if isinstance(n, int) and not isinstance(n, bool) and n < 1:
+            raise err(f"stops[{i}].day", f"{n} is not a day of the trip (days are numbered from 1)")
     schema_check(d, "request", file)
 
     v = {**DEFAULTS, **d}
@@ -330,6 +340,12 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
             raise err("start_date", f"{v['start_date']} is outside the years QianTu plans for (2000-2100)")
     if _minutes(v["day_end"]) <= _minutes(v["day_start"]):
         raise err("day_end", f"{v['day_end']} is not after day_start {v['day_start']}")
+    lw = v["lunch_window"]
+    if _minutes(lw[1]) <= _minutes(lw[0]):
+        raise err("lunch_window", f"ends at {lw[1]}, not after its start {lw[0]}")
+    for j, n in enumerate(v["locked_days"]):
+        if n > v["days"]:
+            raise err(f"locked_days[{j}]", f"day {n} is past the last day ({v['days']})")
 
     stops: list[StopRequest] = []
     seen: dict[str, int] = {}
@@ -342,6 +358,8 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
             raise err(f"stops[{i}].{'close' if 'open' in s else 'open'}", "open and close must be given together")
         if "open" in s and _minutes(s["close"]) <= _minutes(s["open"]):
             raise err(f"stops[{i}].close", f"{s['close']} is not after open {s['open']}")
+        if s.get("day") is not None and s["day"] > v["days"]:
+            raise err(f"stops[{i}].day", f"day {s['day']} is past the last day of a {v['days']}-day trip")
         stops.append(
             StopRequest(
                 id=sid,
@@ -352,6 +370,8 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
                 open=s.get("open"),
                 close=s.get("close"),
                 note=s.get("note", ""),
+                day=s.get("day"),
+                event=s.get("event"),
             )
         )
     for i, s in enumerate(stops):
@@ -383,6 +403,8 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
         keep_order=v["keep_order"],
         follow_history=v["follow_history"],
         lunch_minutes=v["lunch_minutes"],
+        lunch_window=(lw[0], lw[1]),
+        locked_days=tuple(v["locked_days"]),
         group_size=v["group_size"],
         budget_per_person_cny=v["budget_per_person_cny"],
         time_limit_s=v["time_limit_s"],
@@ -442,6 +464,8 @@ def check_request_ids(req: TripRequest, catalog=None) -> None:
     for fld, ref in places:
         if isinstance(ref, str) and ref not in catalog:
             raise UnknownPlaceError(ref, catalog.suggest(ref), file=req.file, field=fld)
+    check_events(req, catalog)
+    check_pins(req, catalog)
     for i, s in enumerate(req.stops):
         spot = catalog.get(s.id)
         visit = s.visit_minutes if s.visit_minutes is not None else spot.visit_minutes
@@ -453,6 +477,114 @@ def check_request_ids(req: TripRequest, catalog=None) -> None:
                 file=req.file,
                 field=f"stops[{i}].visit_minutes",
             )
+
+
+def check_events(req: TripRequest, catalog) -> None:
+    """Each stop's ``event`` is an event told at that site (events table); else RequestError."""
+    named = [(i, s) for i, s in enumerate(req.stops) if s.event]
+    if not named:
+        return
+    from planner.history import _default_events, events_by_site
+
+    by_site = events_by_site(_default_events())
+    for i, s in named:
+        evs = by_site.get(s.id, [])
+        if s.event in {e.id for e in evs}:
+            continue
+        if not evs:
+            msg = f"'{s.event}' is not an event at {s.id}: the events table has no event there"
+        else:
+            close = difflib.get_close_matches(s.event, [e.id for e in evs], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            msg = f"'{s.event}' is not an event at {s.id}{hint}; its events: " + ", ".join(e.id for e in evs)
+        raise RequestError(msg, file=req.file, field=f"stops[{i}].event")
+
+
+# the fastest any group moves between two places (straight line): a bound no route beats
+FASTEST_KMH = {"drive": 120.0, "drive+rail": 350.0}
+
+
+def check_pins(req: TripRequest, catalog) -> None:
+    """Pins that provably cannot hold: the visits pinned to one day, with the least possible
+    travel between them (straight line at the fastest speed), longer than the day; else
+    RequestError naming the second stop's ``day``."""
+    from planner.geo import haversine_km
+
+    day_len = _minutes(req.day_end) - _minutes(req.day_start)
+    by_day: dict[int, list[int]] = {}
+    for i, s in enumerate(req.stops):
+        if s.day is not None:
+            by_day.setdefault(s.day, []).append(i)
+    speed = FASTEST_KMH.get(req.mode, 350.0)
+    for n, idx in by_day.items():
+        spots = [catalog.get(req.stops[i].id) for i in idx]
+        need = 0
+        for k, i in enumerate(idx):
+            s = req.stops[i]
+            need += s.visit_minutes if s.visit_minutes is not None else spots[k].visit_minutes
+            if need > day_len:
+                raise RequestError(
+                    f"the visits pinned to day {n} take {need} min, more than the "
+                    f"{req.day_start}–{req.day_end} day",
+                    file=req.file,
+                    field=f"stops[{i}].day",
+                )
+        for a in range(len(idx)):
+            for b in range(a + 1, len(idx)):
+                sa, sb = spots[a], spots[b]
+                least = haversine_km(sa.lat, sa.lon, sb.lat, sb.lon) / speed * 60
+                va = req.stops[idx[a]].visit_minutes
+                vb = req.stops[idx[b]].visit_minutes
+                va = sa.visit_minutes if va is None else va
+                vb = sb.visit_minutes if vb is None else vb
+                if va + vb + least > day_len:
+                    raise RequestError(
+                        f"'{sb.id}' and '{sa.id}' cannot share day {n}: {va} + {vb} min of visits and at "
+                        f"least {least:.0f} min between them do not fit in the {req.day_start}–{req.day_end} day",
+                        file=req.file,
+                        field=f"stops[{idx[b]}].day",
+                    )
+                limit = req.max_drive_minutes_per_day
+                if limit is not None and req.mode == "drive" and least > limit:
+                    raise RequestError(
+                        f"'{sb.id}' and '{sa.id}' cannot share day {n}: at least {least:.0f} min of "
+                        f"driving between them, over the {limit} min daily limit",
+                        file=req.file,
+                        field=f"stops[{idx[b]}].day",
+                    )
+
+
+def lock_days(req: TripRequest, plan, days) -> TripRequest:
+    """A copy of ``req`` with the days ``days`` (1-based) of ``plan`` locked.
+
+    A locked day's visits are pinned to it (``day``), stand in the stop list in the plan's
+    order, and no other stop may join that day (``locked_days``): re-planning keeps the day's
+    visits and their order and arranges the rest around them.
+    """
+    import dataclasses
+
+    days = sorted(set(int(n) for n in days))
+    by_id = {s.id: s for s in req.stops}
+    pinned: dict[str, int] = {}
+    for n in days:
+        if not 1 <= n <= min(req.days, len(plan.days)):
+            raise RequestError(f"day {n} is not a day of the plan (1..{len(plan.days)})", file=req.file,
+                               field="locked_days")
+        for v in plan.days[n - 1].visits():
+            if v.id in by_id:
+                pinned[v.id] = n
+    # the locked visits take the list places they had, in the plan's order (the model keeps a
+    # locked day's pins in list order); every other stop keeps its place
+    stops = [
+        dataclasses.replace(s, day=None) if (s.day in days and s.id not in pinned) else s for s in req.stops
+    ]
+    for n in days:
+        ids = [v.id for v in plan.days[n - 1].visits() if v.id in by_id]
+        slots = [i for i, s in enumerate(stops) if s.id in ids]
+        for i, sid in zip(slots, ids):
+            stops[i] = dataclasses.replace(by_id[sid], day=n)
+    locked = tuple(sorted(set(req.locked_days) | set(days)))
+    return dataclasses.replace(req, stops=stops, locked_days=locked)
 
 
 # --------------------------------------------------------------------------- writing
@@ -479,6 +611,8 @@ def request_to_dict(req: TripRequest) -> dict:
             "keep_order": req.keep_order,
             "follow_history": req.follow_history,
             "lunch_minutes": req.lunch_minutes,
+            "lunch_window": list(req.lunch_window),
+            **({"locked_days": list(req.locked_days)} if req.locked_days else {}),
             "group_size": req.group_size,
             "budget_per_person_cny": req.budget_per_person_cny,
             "time_limit_s": req.time_limit_s,
@@ -507,6 +641,10 @@ def _stop_to_dict(s: StopRequest) -> dict:
         d["close"] = s.close
     if s.note:
         d["note"] = s.note
+    if s.day is not None:
+        d["day"] = s.day
+    if s.event:
+        d["event"] = s.event
     return d
 
 

@@ -36,6 +36,9 @@ FAKE_NETWORK = FakeNetwork(FAKE_CATALOG)
 # Tucheng -> Loushan -> Zunyi on the way south, the reverse of the events of 1935.
 TUCHENG_HOTEL = {"name": "Tucheng hotel", "lat": 28.27, "lon": 105.99}
 RED3 = ["zunyi-conference-site", "loushan-pass", "sidu-chishui-memorial"]
+# the memorial standing for one of its later events (南渡乌江, 31 March 1935): last of the three
+LATE_MEMORIAL = {"sidu-chishui-memorial": "south-wujiang-crossing"}
+RED3_STOPS = [{"id": s, **({"event": LATE_MEMORIAL[s]} if s in LATE_MEMORIAL else {})} for s in RED3]
 
 EVENTS_HEADER = "id,date_start,date_end,name_zh,name_en,site_id,account_zh,account_en,source\n"
 
@@ -98,15 +101,22 @@ def test_site_order_is_the_order_of_first_events():
         "zunyi-conference-site",
         "qinggangpo-battlefield",
         "tucheng-crossing-monument",
+        "sidu-chishui-memorial",
         "erlangtan-crossing",
         "loushan-pass",
         "hongjunshan-martyrs-cemetery",
         "gouba-conference-site",
         "maotai-crossing",
-        "sidu-chishui-memorial",
     ]
-    # every pair of dated red stops, none for scenery or undated red sites
-    pairs = history_precedence(RED3 + ["huangguoshu-waterfall", "women-red-army-memorial"], catalog)
+    # every pair of dated red stops, none for scenery or undated red sites; by default the
+    # memorial stands for its first event (29 January), before Loushan (25 February)
+    extra = ["huangguoshu-waterfall", "women-red-army-memorial"]
+    assert history_precedence(RED3 + extra, catalog) == [
+        ("zunyi-conference-site", "sidu-chishui-memorial"),
+        ("zunyi-conference-site", "loushan-pass"),
+        ("sidu-chishui-memorial", "loushan-pass"),
+    ]
+    pairs = history_precedence(RED3 + extra, catalog, chosen=LATE_MEMORIAL)
     assert pairs == [
         ("zunyi-conference-site", "loushan-pass"),
         ("zunyi-conference-site", "sidu-chishui-memorial"),
@@ -153,10 +163,10 @@ def test_events_file_missing_column_and_duplicate(tmp_path):
 
 
 def test_follow_history_is_a_real_constraint_when_the_free_order_breaks_it():
-    stops = [{"id": s} for s in RED3]
+    stops = RED3_STOPS
     free = fake_plan(fake_req(stops, start=TUCHENG_HOTEL, end="guiyang"))
     kept = fake_plan(fake_req(stops, start=TUCHENG_HOTEL, end="guiyang", follow_history=True))
-    pairs = history_precedence(RED3, FAKE_CATALOG)
+    pairs = history_precedence(RED3, FAKE_CATALOG, chosen=LATE_MEMORIAL)
     # the free optimum goes against history, the constrained one follows it and travels more
     assert free.order == list(reversed(RED3))
     assert pairs_out_of_order(free.order, pairs) == pairs
@@ -211,11 +221,59 @@ def test_full_long_march_preset_visits_red_sites_in_event_order(real):
     dates = [first[s] for s in p.order if s in first]
     assert len(dates) == len(r.stops) == 13
     assert dates == sorted(dates)
-    assert p.order[0] == "liping-conference-site" and p.order[-1] == "sidu-chishui-memorial"
+    assert p.order[0] == "liping-conference-site" and p.order[-1] == "maotai-crossing"
+    # the memorial at Tucheng stands for its first event (the first crossing, 29 Jan 1935):
+    # after Qinggangpo (28 Jan), before Erlangtan (second crossing, Feb)
+    pos = {s: i for i, s in enumerate(p.order)}
+    assert pos["qinggangpo-battlefield"] < pos["sidu-chishui-memorial"] < pos["erlangtan-crossing"]
+    assert p.solver["history"]["events"]["sidu-chishui-memorial"] == "tucheng-first-crossing-memorial"
     assert p.solver["history"]["kept"] is True
+    # each night is within an hour of the next day's first visit, or the plan says why not
+    # (and a nearer place to stay that costs no more travel is taken, not explained)
+    for k, day in enumerate(p.days[:-1]):
+        nxt = p.days[k + 1].visits()
+        if not nxt:
+            continue
+        far = round(network.route(day.overnight, nxt[0].id).minutes)
+        if far > 61:
+            assert day.night_note and day.night_note["code"] in (
+                "night_no_nearer_hotel", "night_nearer_does_not_fit", "night_more_travel"
+            ), (k, far)
+            assert day.night_note["params"].get("extra_minutes", 1) > 0
+    assert p.days[-1].overnight == "guiyang" and p.days[-1].night_note is None
 
 
 # ---------------------------------------------------------------------------- presets
+
+
+@pytest.mark.parametrize("route_id", [r.id for r in list_routes()])
+def test_each_preset_agrees_with_the_dated_events(route_id):
+    """Every preset read against data/scenic_spots/long_march_events.csv: each named event is an
+    event of its site (checked on load), and a preset that follows history lists its dated red
+    stops in the order of the events they stand for (each site's first unless it names one)."""
+    from planner.history import stop_events
+
+    catalog = load_catalog()
+    r = load_route(route_id, catalog)
+    chosen = {s.id: s.event for s in r.stops if s.event}
+    evs = stop_events([s.id for s in r.stops], catalog, chosen=chosen)
+    for sid, ev in evs.items():
+        assert ev.site_id == sid and (sid not in chosen or ev.id == chosen[sid])
+    if r.follow_history:
+        listed = [(evs[s.id].date_start, s.id) for s in r.stops if s.id in evs]
+        assert [d for d, _ in listed] == sorted(d for d, _ in listed), listed
+
+
+def test_the_memorial_stands_for_its_first_event_unless_the_request_names_another():
+    base = [{"id": "zunyi-conference-site"}, {"id": "sidu-chishui-memorial"}, {"id": "loushan-pass"}]
+    kw = dict(start=TUCHENG_HOTEL, end="guiyang", follow_history=True)
+    by_default = fake_plan(fake_req(base, **kw))
+    # the first crossing (29 January) comes before Loushan (25 February)
+    assert by_default.order == ["zunyi-conference-site", "sidu-chishui-memorial", "loushan-pass"]
+    assert by_default.solver["history"]["events"]["sidu-chishui-memorial"] == "tucheng-first-crossing-memorial"
+    named = [dict(s, event="south-wujiang-crossing") if s["id"] == "sidu-chishui-memorial" else s for s in base]
+    late = fake_plan(fake_req(named, **kw))
+    assert late.order == RED3 and late.solver["history"]["events"]["sidu-chishui-memorial"] == "south-wujiang-crossing"
 
 
 def test_presets_are_listed_with_title_and_source():
@@ -250,7 +308,8 @@ def test_each_preset_plans(real, route_id):
 
 def test_report_covered_missed_pairs_and_compare():
     r = fake_req(
-        [{"id": "zunyi-conference-site"}, {"id": "sidu-chishui-memorial"}, {"id": "loushan-pass"}],
+        [{"id": "zunyi-conference-site"}, {"id": "sidu-chishui-memorial", "event": "south-wujiang-crossing"},
+         {"id": "loushan-pass"}],
         start=TUCHENG_HOTEL,
         end="guiyang",
         follow_history=True,
@@ -258,6 +317,11 @@ def test_report_covered_missed_pairs_and_compare():
     p = fake_plan(r)
     rep = route_report(p, r, FAKE_CATALOG, compare=True, network=FAKE_NETWORK, events=load_events())
     assert [c["id"] for c in rep["red"]["covered"]] == RED3
+    # the report says which event each visit was ordered by (the memorial: the one requested)
+    by = {c["id"]: c["ordered_by"]["id"] for c in rep["red"]["covered"]}
+    assert by == {"zunyi-conference-site": "capture-zunyi", "loushan-pass": "loushan-pass-battle",
+                  "sidu-chishui-memorial": "south-wujiang-crossing"}
+    assert "[1935-03-31 Recrossing the Wu River southward]" in format_report(rep, FAKE_CATALOG, "en")
     assert rep["red"]["missed"] == [] and rep["red"]["catalog_total"] == 3
     assert rep["history"]["follows"] and rep["history"]["out_of_order"] == []
     assert rep["time"]["drive_minutes"] == p.totals["travel_minutes"]

@@ -302,3 +302,109 @@ def test_check_file_recognises_each_kind(tmp_path, catalog):
     with pytest.raises(RequestError) as info:
         check_file(write(tmp_path, {"hello": 1}, "h.json"))
     assert info.value.field == "schema"
+
+
+# ---------------------------------------------------------------------------- pins, events, lunch window
+
+
+def test_pins_events_lunch_window_and_locked_days_round_trip(catalog):
+    doc = base(
+        stops=[
+            {"id": "zunyi-conference-site", "must": True, "day": 2},
+            {"id": "sidu-chishui-memorial", "event": "south-wujiang-crossing"},
+        ],
+        lunch_window=["12:00", "13:00"],
+        locked_days=[2],
+    )
+    req = request_from_dict(doc, catalog=catalog)
+    assert req.stop("zunyi-conference-site").day == 2
+    assert req.stop("sidu-chishui-memorial").event == "south-wujiang-crossing"
+    assert req.lunch_window == ("12:00", "13:00") and req.locked_days == (2,)
+    again = request_from_dict(request_to_dict(req), catalog=catalog)
+    assert again == req
+    # defaults
+    plain = request_from_dict(base(), catalog=catalog)
+    assert plain.lunch_window == ("11:30", "13:30") and plain.locked_days == ()
+
+
+BAD_PLAN_INPUTS = [
+    # a pin to day 0 or past the last day
+    ({"stops": [{"id": "loushan-pass", "day": 0}]}, "stops[0].day", "days are numbered from 1"),
+    ({"stops": [{"id": "loushan-pass", "day": 4}]}, "stops[0].day", "past the last day"),
+    ({"locked_days": [5]}, "locked_days[0]", "past the last day"),
+    # two pins that cannot share a day: Fanjingshan (6 h) and Huangguoshu (4 h) 400 km apart
+    (
+        {"stops": [{"id": "fanjingshan", "day": 1}, {"id": "huangguoshu-waterfall", "day": 1}]},
+        "stops[1].day",
+        "cannot share day 1",
+    ),
+    # an event that is not one of the site's (or any)
+    ({"stops": [{"id": "sidu-chishui-memorial", "event": "zunyi-meeting"}]}, "stops[0].event", "is not an event at"),
+    ({"stops": [{"id": "loushan-pass", "event": "no-such-event"}]}, "stops[0].event", "is not an event at"),
+    # a lunch window that ends before it starts
+    ({"lunch_window": ["13:30", "11:30"]}, "lunch_window", "not after its start"),
+    ({"lunch_window": ["11:30"]}, "lunch_window", ""),
+]
+
+
+@pytest.mark.parametrize("change, field, words", BAD_PLAN_INPUTS)
+def test_bad_pins_events_and_lunch_window_name_the_field(catalog, change, field, words):
+    with pytest.raises(RequestError) as exc:
+        request_from_dict(base(**change), file="req.json", catalog=catalog)
+    assert exc.value.field == field
+    assert words in str(exc.value)
+
+
+@pytest.mark.parametrize("change, field, words", BAD_PLAN_INPUTS[:7])
+def test_bad_pins_events_and_lunch_window_exit_2_in_the_cli(tmp_path, change, field, words):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    # the bundled catalog has every id used here
+    f = write(tmp_path, base(**change))
+    out = subprocess.run(
+        [sys.executable, "-m", "planner", "plan", str(f)], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and field in lines[0] and words in lines[0], out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_lock_day_needs_the_plan_it_comes_from(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    f = write(tmp_path, base())
+    out = subprocess.run(
+        [sys.executable, "-m", "planner", "plan", str(f), "--lock-day", "1"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 2 and "--lock-day" in out.stderr and "previous" in out.stderr
+
+
+def test_lock_day_from_a_previous_plan_in_the_cli(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    doc = base(stops=[{"id": "zunyi-conference-site"}, {"id": "loushan-pass"}, {"id": "jiaxiu-tower"}],
+               time_limit_s=1)
+    f = write(tmp_path, doc)
+    first = tmp_path / "first.json"
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "planner", "plan", *a], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert run(str(f), "-o", str(first)).returncode == 0
+    p1 = load_plan(first)
+    day2 = [v.id for v in p1.days[1].visits()]
+    # add a stop and re-plan with day 2 locked: day 2 is unchanged
+    doc["stops"].append({"id": "qingyan-ancient-town"})
+    f2 = write(tmp_path, doc, "req2.json")
+    second = tmp_path / "second.json"
+    out = run(str(f2), "--lock-day", "2", "--previous", str(first), "-o", str(second))
+    assert out.returncode == 0, out.stderr
+    p2 = load_plan(second)
+    assert [v.id for v in p2.days[1].visits()] == day2

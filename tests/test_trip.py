@@ -413,8 +413,8 @@ def test_progress_is_reported():
 
 
 @st.composite
-def random_requests(draw):
-    n = draw(st.integers(1, 8))
+def random_requests(draw, max_stops: int = 8):
+    n = draw(st.integers(1, max_stops))
     ids = draw(st.lists(st.sampled_from(ATTRACTIONS), min_size=n, max_size=n, unique=True))
     stops = []
     for i, sid in enumerate(ids):
@@ -443,6 +443,13 @@ def random_requests(draw):
     if d["keep_order"]:
         for s in stops:
             s.pop("after", None)
+    for s in stops:  # pins, now and then
+        if draw(st.integers(0, 6)) == 0:
+            s["day"] = draw(st.integers(1, d["days"]))
+    if draw(st.integers(0, 3)) == 0:
+        w0 = draw(st.integers(10 * 60 + 30, 12 * 60 + 30))
+        w1 = w0 + draw(st.integers(30, 150))
+        d["lunch_window"] = [f"{w0 // 60:02d}:{w0 % 60:02d}", f"{w1 // 60:02d}:{w1 % 60:02d}"]
     if draw(st.booleans()):
         d["end"] = draw(st.sampled_from(["anywhere", *HUBS]))
     if draw(st.booleans()):
@@ -459,6 +466,19 @@ def random_requests(draw):
         from hypothesis import assume
 
         assume(False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_requests(max_stops=4))
+def test_exact_equals_brute_force_on_random_small_requests(r):
+    # pins, lunch windows, opening hours, weekdays, drive limits: the exact solver's optimum is
+    # the brute force's (every subset, order, split and night choice, timed by the same model)
+    assume_small = r.days <= 2 or len(r.stops) <= 3
+    if not assume_small:
+        return
+    m = TripModel(r, CATALOG, NETWORK)
+    got = solve_exact(m)
+    assert (got[0] if got else None) == brute_force(m)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -540,3 +560,230 @@ def test_cli_bad_input_one_line_exit_2_no_file(cli_env, capsys):
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "stops[0].id" in err and "loushan-pass" in err
     assert not out.exists()
+
+
+# ---------------------------------------------------------------------------- pins and locked days
+
+
+def _day_of(p) -> dict[str, int]:
+    return {v.id: k + 1 for k, d in enumerate(p.days) for v in d.visits()}
+
+
+PIN_STOPS = [
+    {"id": "qingyan-ancient-town"},
+    {"id": "jiaxiu-tower"},
+    {"id": "tianlong-tunpu"},
+    {"id": "longgong-cave"},
+    {"id": "huangguoshu-waterfall"},
+]
+
+
+def test_a_pinned_stop_is_on_its_day_after_re_optimising():
+    free = plan(req(PIN_STOPS, days=2))
+    first = _day_of(free)
+    moved = next(s for s, k in first.items() if k == 1)  # a stop the free plan puts on day 1
+    stops = [dict(s, day=2) if s["id"] == moved else s for s in PIN_STOPS]
+    r = req(stops, days=2)
+    p = plan(r)  # validate_plan passes
+    assert _day_of(p)[moved] == 2
+    # and validate_plan notices a pinned stop on another day
+    assert any(f"{moved} is pinned to day 2 but visited on day 1" in x for x in validate_plan(free, r, NETWORK, CATALOG))
+    # the exact solver with the pin equals the brute force over every order and split
+    m = TripModel(r, CATALOG, NETWORK)
+    assert solve_exact(m)[0] == brute_force(m)
+    assert p.status == "optimal"
+
+
+def test_a_locked_day_keeps_its_visits_and_order_when_stops_are_added():
+    from planner.request import lock_days
+
+    r = req(PIN_STOPS, days=3)
+    p = plan(r)
+    day1 = [v.id for v in p.days[0].visits()]
+    assert day1
+    # lock day 1, add two stops and re-plan: day 1 is the same visits in the same order
+    locked = lock_days(r, p, [1])
+    assert locked.locked_days == (1,) and all(locked.stop(s).day == 1 for s in day1)
+    more = request_from_dict(
+        {
+            **plan_request_dict(locked),
+            "stops": plan_request_dict(locked)["stops"] + [{"id": "guizhou-museum"}, {"id": "xiaoqikong"}],
+        },
+        catalog=CATALOG,
+    )
+    p2 = plan(more)
+    assert [v.id for v in p2.days[0].visits()] == day1
+    assert "guizhou-museum" in p2.order or any(d.id == "guizhou-museum" for d in p2.dropped)
+
+
+def plan_request_dict(r):
+    from planner.request import request_to_dict
+
+    return request_to_dict(r)
+
+
+def test_an_impossible_pin_is_a_dropped_stop_with_a_reason():
+    # the conference site closes on Mondays; day 1 is Monday 2027-04-12 (2027-04-05 is 清明, when museums open)
+    r = req(
+        [{"id": "zunyi-conference-site", "day": 1}, {"id": "loushan-pass"}], days=2, start_date="2027-04-12"
+    )
+    p = plan(r)
+    (d,) = p.dropped
+    assert d.id == "zunyi-conference-site" and d.code == "pin_infeasible"
+    assert d.params == {"day": 1, "date": "2027-04-12", "closed": True}
+    assert {"code": "unpin", "params": {"day": 1}} in d.suggestions
+    assert p.status == "infeasible"  # a pin is a decision: the plan says it could not keep it
+    assert "pinned to day 1" in d.reason
+
+
+# ---------------------------------------------------------------------------- lunch in its window
+
+
+def _lunch_starts(p) -> list[str]:
+    out = []
+    for day in p.days:
+        for it in day.items:
+            if it.type == "break":
+                out.append(it.start)
+            elif it.type == "visit" and it.lunch:
+                out.append(it.lunch[0])
+    return out
+
+
+@pytest.mark.parametrize("case", range(len(SMALL_CASES)))
+def test_lunch_starts_inside_the_window(case):
+    r = req(**SMALL_CASES[case])
+    p = plan(r)  # validate_plan checks every lunch against the window
+    for day in p.days:
+        starts = [it for it in day.items if it.type == "break" or (it.type == "visit" and it.lunch)]
+        assert len(starts) <= 1
+    assert all("11:30" <= s <= "13:30" for s in _lunch_starts(p))
+
+
+def test_a_long_drive_stops_for_lunch_on_the_way():
+    # Guiyang -> Fanjingshan (via a night at Tongren) is a drive of over 5 h: leaving at 08:30
+    # it arrives after 13:30, so the group eats on the way, at a point passed inside the window
+    r = req([{"id": "fanjingshan", "must": True}], days=2, end="anywhere")
+    p = plan(r)
+    items = p.days[0].items
+    kinds = [i.type for i in items]
+    assert kinds[:3] == ["travel", "break", "travel"]
+    t1, lunch, t2 = items[:3]
+    assert t1.leg_of == t2.leg_of and t1.leg_of[0] == "guiyang" and t1.to_id == lunch.at == t2.from_id
+    assert "11:30" <= lunch.start <= "13:30" and t1.arrive == lunch.start and lunch.end == t2.depart
+    whole = NETWORK.route(*t1.leg_of)
+    assert t1.minutes + t2.minutes == round(whole.minutes)
+    assert p.places[t1.to_id]["kind"] == "lunch_stop"
+    # the path is split at the stop: the two parts join there
+    assert t1.path[-1] == t2.path[0]
+
+
+def test_a_custom_lunch_window_is_kept():
+    r = req(PIN_STOPS, days=2, lunch_window=["12:00", "12:45"])
+    p = plan(r)
+    assert p.days and all("12:00" <= s <= "12:45" for s in _lunch_starts(p))
+    assert len(_lunch_starts(p)) == len(p.days)
+
+
+def test_validate_plan_rejects_a_lunch_outside_the_window():
+    import copy
+
+    r = req(PIN_STOPS, days=2)
+    p = plan(r)
+    bad = copy.deepcopy(p)
+    day = bad.days[0]
+    j = next(j for j, it in enumerate(day.items) if it.type == "break")
+    day.items[j].start, day.items[j].end = "14:00", "15:00"
+    problems = validate_plan(bad, r, NETWORK, CATALOG)
+    assert any("outside the lunch window 11:30–13:30" in x for x in problems), problems
+
+
+# ---------------------------------------------------------------------------- reasons as codes
+
+
+def test_dropped_stops_carry_codes_params_and_tried_suggestions():
+    r = req(
+        [{"id": s} for s in ("qingyan-ancient-town", "jiaxiu-tower", "tianlong-tunpu", "longgong-cave",
+                             "huangguoshu-waterfall", "xijiang-miao-village", "zhenyuan-ancient-town")],
+        days=1,
+    )
+    p = plan(r)
+    assert p.dropped
+    for d in p.dropped:
+        assert d.code in ("no_time", "not_reachable", "drive_limit", "history_order", "after_order")
+        if d.code == "no_time":
+            assert d.params["visit_minutes"] > 0 and d.params["days"] == 1
+        for s in d.suggestions:
+            assert s["code"] in ("add_day", "start_earlier", "drop_stop", "raise_drive_limit", "unpin", "end_later")
+    # a suggestion is a fact that was checked: one more day fits a left-out stop
+    with_day = [d for d in p.dropped if any(s["code"] == "add_day" for s in d.suggestions)]
+    assert with_day
+    r2 = req([{"id": x.id} for x in r.stops], days=2)
+    p2 = plan(r2)
+    assert with_day[0].id in p2.order or len(p2.order) > len(p.order)
+
+
+def test_closed_reason_renders_in_both_languages():
+    # 2027-04-12 is an ordinary Monday (2027-04-05 is 清明, a public holiday, when museums open)
+    r = req([{"id": "zunyi-conference-site", "must": True}], days=1, start_date="2027-04-12")
+    p = plan_trip(r, CATALOG, NETWORK, lang="zh")
+    (d,) = p.dropped
+    assert d.code == "closed_on_date" and d.params == {"weekdays": [1], "dates": ["2027-04-12"]}
+    assert d.reason == "遵义会议会址逢周一闭馆，行程日期都不开放（4月12日 周一）"
+    assert p.lang == "zh"
+    assert d.text("en", CATALOG) == "Zunyi Conference Site is closed on Mondays (2027-04-12 is a Monday)"
+
+
+def test_an_old_plan_with_reason_text_only_still_loads():
+    p = plan(req(PIN_STOPS, days=1))
+    d = plan_to_dict(p)
+    d["dropped"] = [{"id": "jiaxiu-tower", "reason": "left out for lack of time"}]
+    d.pop("lang")
+    old = plan_from_dict(d)
+    (x,) = old.dropped
+    assert (x.code, x.params, x.suggestions, x.reason) == ("unknown", {}, [], "left out for lack of time")
+    assert x.text("zh") == "left out for lack of time"  # kept as written
+    from planner.export.common import reason_text
+
+    assert reason_text({"id": "jiaxiu-tower", "reason": "left out for lack of time"}, "zh") == "left out for lack of time"
+
+
+def test_pins_hold_in_the_search_for_larger_trips():
+    # more stops than the exact solver takes: the local search must keep the pins too
+    ids = ATTRACTIONS[:14]
+    assert len(ids) == 14
+    free = plan(req([{"id": s} for s in ids], days=4))
+    first = _day_of(free)
+    a, b = free.order[0], free.order[-1]
+    assert first[a] != first[b]
+    pins = {a: first[b], b: first[a]}  # swap the first and the last visit's days
+    r = req([dict({"id": s}, **({"day": pins[s]} if s in pins else {})) for s in ids], days=4)
+    p = plan(r)
+    got = _day_of(p)
+    assert {s: got.get(s) for s in pins} == pins
+    assert p.solver["name"] == "iterated local search"
+
+
+def test_a_lunch_on_a_rail_journey_is_where_a_leg_ends():
+    # drive+rail: the group cannot leave a train between stations; a travel with a rail leg is
+    # split for lunch only where a leg ends, and each part carries its own legs
+    r = req(
+        [{"id": s} for s in ("huangguoshu-waterfall", "longgong-cave", "jiaxiu-tower")],
+        days=3, mode="drive+rail", start="kaili",
+    )
+    p = plan(r)
+    split = [
+        (d.items[j], d.items[j + 2])
+        for d in p.days
+        for j, it in enumerate(d.items[:-2])
+        if it.type == "travel" and it.leg_of and d.items[j + 2].type == "travel"
+        and any(leg["mode"] == "rail" for leg in (it.legs or []) + (d.items[j + 2].legs or []))
+    ]
+    assert split
+    for one, two in split:
+        stop = p.places[one.to_id]
+        assert one.legs is not None and two.legs is not None and (one.legs or two.legs)
+        # the stop is where the first part's last leg ends and the second part's first leg begins
+        ends = one.legs[-1]["path"][-1] if one.legs else two.legs[0]["path"][0]
+        assert [round(stop["lat"], 4), round(stop["lon"], 4)] == [round(ends[0], 4), round(ends[1], 4)]
+        assert len(one.legs) + len(two.legs) == len(NETWORK.route(*one.leg_of, mode="drive+rail").legs)

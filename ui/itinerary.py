@@ -7,7 +7,9 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from planner.catalog import Catalog
+from planner.export.common import label as end_label
 from planner.mapping import day_color, day_summary
+from planner.reasons import migrate_dropped, namer, render_dropped
 from ui.i18n import tr
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -124,10 +126,12 @@ class ItineraryView(QTreeWidget):
                     child.setForeground(1, QBrush(QColor("#666")))
                 child.setData(0, KEY_ROLE, f"{di}:{ii}")
                 top.addChild(child)
-            if di < len(plan.get("days") or []) - 1 or (plan.get("days") and day.get("overnight") != day.get("start")):
+            if di == len(plan.get("days") or []) - 1:  # the last day ends at the end place, not a hotel
+                night_item = QTreeWidgetItem(["", f"{end_label('end_of_trip', self.lang)}: {night}", ""])
+            else:
                 night_item = QTreeWidgetItem(["", (tr("Overnight: ")) + night, ""])
-                night_item.setForeground(1, QBrush(QColor("#444")))
-                top.addChild(night_item)
+            night_item.setForeground(1, QBrush(QColor("#444")))
+            top.addChild(night_item)
             top.setExpanded(True)
         dropped = plan.get("dropped") or []
         if dropped:
@@ -135,10 +139,12 @@ class ItineraryView(QTreeWidget):
             top.setForeground(1, QBrush(QColor("#a00")))
             top.setData(0, KEY_ROLE, "dropped")
             self.addTopLevelItem(top)
+            name = namer(self.lang, self.catalog, plan.get("places"))
             for d in dropped:
-                child = QTreeWidgetItem(["", place_name(d.get("id"), self.catalog, self.lang, plan), d.get("reason", "")])
+                why = render_dropped(migrate_dropped(d), self.lang, name)
+                child = QTreeWidgetItem(["", place_name(d.get("id"), self.catalog, self.lang, plan), why])
                 child.setData(0, SPOT_ROLE, d.get("id"))
-                child.setToolTip(2, d.get("reason", ""))
+                child.setToolTip(2, why)
                 top.addChild(child)
             top.setExpanded(True)
         self.blockSignals(False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,39 +149,26 @@ def date_text(date: _dt.date, lang: str, *, weekday: bool = True) -> str:
     return f"{base} {wd}" if weekday else base
 
 
-_REASON_PATTERNS = (
-    # planner.optimize.trip.explain_drop writes English; the common reasons read in Chinese too.
-    (
-        re.compile(
-            r"^left out for lack of time: (?P<name>.+?) needs (?P<dur>.+?) and the (?P<n>\d+) day\(s\) are full"
-            r"(?P<tail>.*?) \(priority (?P<p>[^)]+)\)$"
-        ),
-        "时间不足未能安排：{name}需游览 {dur}，{n} 天行程已排满{tail}（优先级 {p}）",
-    ),
-    (
-        re.compile(r"^(?P<name>.+?) needs (?P<dur>.+?) and the days are full(?P<tail>.*)$"),
-        "{name}需游览 {dur}，行程已排满{tail}",
-    ),
-)
-_TAILS = {
-    " with the Long March order kept": "（需保持长征历史顺序）",
-    " with the 'after' order kept": "（需保持指定先后顺序）",
-}
+def reason_text(reason: Any, lang: str, place: Place | None = None) -> str:
+    """The reason a stop was left out, in ``lang``, rendered from its code (planner.reasons).
 
+    ``reason`` is the plan's dropped entry (a dict with ``code``, ``params``, ``suggestions``);
+    an entry without a code, or a bare string (a plan written before the codes), is shown as
+    it was written. ``place`` gives the stop's own name in both languages.
+    """
+    from planner.reasons import migrate_dropped, namer, render_dropped
 
-def reason_text(reason: str, lang: str, place: Place | None = None) -> str:
-    """The reason a stop was left out, in Chinese for the common cases when ``lang`` is zh (the
-    optimizer names the place in Chinese; in English the place's English name is put in)."""
-    if lang != "zh":
-        return reason.replace(place.name_zh, place.name_en) if place is not None else reason
-    for pattern, template in _REASON_PATTERNS:
-        m = pattern.match(reason)
-        if m:
-            g = m.groupdict()
-            g["dur"] = re.sub(r"(\d+) h", r"\1 小时", g["dur"]).replace(" min", " 分钟")
-            g["tail"] = _TAILS.get(g.get("tail") or "", g.get("tail") or "")
-            return template.format(**g)
-    return reason
+    if isinstance(reason, str):
+        return reason
+    entry = migrate_dropped(reason)
+    base = namer(lang)
+
+    def name(pid: str) -> str:
+        if place is not None and pid == place.id:
+            return place.name(lang)
+        return base(pid)
+
+    return render_dropped(entry, lang, name)
 
 
 def money_text(amount: float | None, lang: str) -> str:
@@ -241,6 +227,8 @@ class Row:
     break_kind: str = ""
     stop_no: int = 0  # visits: number on the day's map (1-based per day)
     stop_no_trip: int = 0  # visits: number on the overview map (1-based over the trip)
+    # visits across the whole lunch window: lunch at the site (start, end), inside start..end
+    lunch: tuple[_dt.datetime, _dt.datetime] | None = None
 
 
 @dataclass
@@ -297,7 +285,8 @@ class Itinerary:
 
     plan: dict
     days: list[DayView]
-    dropped: list[tuple[Place | None, str, str, bool]]  # (place, id, reason, must)
+    # (place, id, the dropped entry {code, params, suggestions, reason}, must): reason_text renders it
+    dropped: list[tuple[Place | None, str, dict, bool]]
     title: str
     status: str
     totals: dict
@@ -432,6 +421,11 @@ def build_itinerary(plan: Any, catalog=None) -> Itinerary:
                         wait_minutes=int(it.get("wait_minutes") or 0),
                         stop_no=stop_day,
                         stop_no_trip=stop_trip,
+                        lunch=(
+                            (_clock(date, it["lunch"][0], f"{f}.lunch"), _clock(date, it["lunch"][1], f"{f}.lunch"))
+                            if it.get("lunch")
+                            else None
+                        ),
                     )
                 )
                 here = spot
@@ -455,7 +449,7 @@ def build_itinerary(plan: Any, catalog=None) -> Itinerary:
             place: Place | None = resolve_place(x["id"], catalog, places, f"dropped[{k}].id")
         except ExportError:
             place = None  # a dropped stop may be a place the catalog no longer has; still list it
-        dropped.append((place, x["id"], x.get("reason", ""), bool(x.get("must"))))
+        dropped.append((place, x["id"], dict(x), bool(x.get("must"))))
     return Itinerary(
         plan=d,
         days=days,

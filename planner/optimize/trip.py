@@ -6,6 +6,9 @@ says ``optimal`` with ``solver.lower_bound``; larger ones by an iterated local s
 (``feasible``). Requests that cannot be met in full get the best plan that fits, status
 ``infeasible`` and a reason for every stop left out.
 
+The plan's items are built in ``trip_days`` (lunch on the way, where the group sleeps) and
+every stop left out is explained in ``trip_explain`` (a code, parameters, suggestions).
+
 Cancellation: when ``cancelled()`` turns true the best plan found so far is returned (with
 ``solver.cancelled = true``); when nothing was found yet, ``planner.errors.Cancelled`` is raised.
 Determinism: for a given seed the result is the same from run to run as long as the search
@@ -19,14 +22,14 @@ import time
 from collections.abc import Callable
 
 from planner.errors import Cancelled, PlannerError
+from planner.optimize.trip_days import day_items, night_note, prefer_nights_near_next_day
 from planner.optimize.trip_exact import ExactTimeout, solve_exact
+from planner.optimize.trip_explain import diagnose, explain_drop
 from planner.optimize.trip_model import ANY, TripModel
 from planner.optimize.trip_search import Solution, ils, make_solution
-from planner.plan import BreakItem, Day, Dropped, Plan, TravelItem, VisitItem, minutes_hhmm
+from planner.plan import Day, Dropped, Plan
 
 EXACT_MAX_STOPS = 12
-WEEKDAYS_EN = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
-WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def plan_trip(
@@ -38,8 +41,12 @@ def plan_trip(
     seed: int | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    lang: str = "en",
 ) -> Plan:
     """Plan a trip request; with ``budget_per_person_cny`` the price per person is a limit.
+
+    ``lang`` (``en`` or ``zh``) is the language of the dropped stops' ``reason`` texts (each
+    also carries its ``code`` and ``params``, which every reader renders in its own language).
 
     See :func:`_plan_once` for the parameters. With a budget (and a group size to price for),
     optional stops are given up one at a time — the one with the least priority per yuan it
@@ -49,7 +56,7 @@ def plan_trip(
     """
     budget = getattr(request, "budget_per_person_cny", None)
     plan = _plan_once(request, catalog, network, time_limit_s=time_limit_s, seed=seed, progress=progress,
-                      cancelled=cancelled)
+                      cancelled=cancelled, lang=lang)
     if not budget or not request.group_size or plan.totals.get("cost_per_person_cny") is None:
         return plan
     return _keep_within_budget(plan, request, float(budget), catalog, network, seed=seed, cancelled=cancelled)
@@ -69,7 +76,8 @@ def _keep_within_budget(plan: Plan, request, budget: float, catalog, network, *,
         if cancelled is not None and cancelled():
             break
         visited = {v.id for v in plan.visits()}
-        optional = [st for st in current.stops if not st.must and st.id in visited]
+        # a pinned stop is a decision taken, like a must stop: never given up for the budget
+        optional = [st for st in current.stops if not st.must and st.day is None and st.id in visited]
         if not optional:
             plan.status = "infeasible"
             plan.warnings.append(
@@ -88,15 +96,13 @@ def _keep_within_budget(plan: Plan, request, budget: float, catalog, network, *,
         price_with = plan.totals["cost_per_person_cny"]
         current = dataclasses.replace(current, stops=[st for st in current.stops if st.id != drop.id])
         plan = _plan_once(current, catalog, network, time_limit_s=min(2.0, float(current.time_limit_s)), seed=seed,
-                          cancelled=cancelled)
+                          cancelled=cancelled, lang=plan.lang)
         given_up.append((drop.id, price_with))
     for sid, price_with in given_up:
-        name = catalog.spots[sid].name_zh if sid in catalog else sid
-        plan.dropped.append(Dropped(
-            id=sid,
-            reason=f"{name} left out to keep within the budget of {budget:,.0f} CNY per person "
-                   f"(with it: {price_with:,.0f} CNY)",
-        ))
+        plan.dropped.append(
+            Dropped(sid, "", False, "over_budget", {"budget_cny": budget, "price_with_cny": round(price_with, 2)})
+        )
+    render_reasons(plan, catalog, getattr(plan, "lang", "en"))
     plan.totals["budget_per_person_cny"] = budget
     plan.totals["price_before_budget_cny"] = first_price
     plan.solver["budget"] = {
@@ -117,6 +123,7 @@ def _plan_once(
     seed: int | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    lang: str = "en",
 ) -> Plan:
     """Plan a trip request.
 
@@ -209,6 +216,8 @@ def _plan_once(
         raise Cancelled("planning cancelled before a plan was found")
     report(0.97, "building the plan")
     plan = build_plan(m, best)
+    plan.lang = lang if lang in ("zh", "en") else "en"
+    render_reasons(plan, catalog, plan.lang)
     plan.solver = {
         "name": name,
         "seconds": round(time.perf_counter() - t0, 3),
@@ -224,10 +233,20 @@ def _plan_once(
     if request.follow_history:
         from planner.history import note_history
 
-        note_history(plan, m.stop_ids, m.history_pairs, catalog)
+        note_history(plan, m.stop_ids, m.history_pairs, catalog, chosen=m.events)
     _fill_costs(plan, request, catalog)
     report(1.0, "done")
     return plan
+
+
+def render_reasons(plan: Plan, catalog=None, lang: str = "en") -> None:
+    """Write each dropped stop's ``reason`` from its code and parameters, in ``lang``."""
+    from planner.reasons import namer, render_dropped
+
+    name = namer(lang, catalog, plan.places)
+    for d in plan.dropped:
+        if d.code != "unknown":
+            d.reason = render_dropped(d, lang, name)
 
 
 def _fill_costs(plan: Plan, request, catalog) -> None:
@@ -252,7 +271,7 @@ def _history_start(m: TripModel) -> Solution | None:
     from planner.history import historical_sequence
 
     idx = {sid: i for i, sid in enumerate(m.stop_ids)}
-    seq = [idx[sid] for sid in historical_sequence(m.stop_ids, m.catalog)]
+    seq = [idx[sid] for sid in historical_sequence(m.stop_ids, m.catalog, chosen=m.events)]
     T = m.T
     end = m.end
 
@@ -314,7 +333,15 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
             f"the trip from {m.place_name(m.start)} to {end} does not fit in {m.D} day(s) "
             f"of {req.day_start}–{req.day_end}: the travel alone takes {_fmt_duration(need)}"
         )
-        plan.dropped = [Dropped(sid, "no plan fits the days at all", m.must[s]) for s, sid in enumerate(m.stop_ids)]
+        params = {
+            "days": m.D,
+            "day_start": req.day_start,
+            "day_end": req.day_end,
+            "from": m.place_ids[m.start],
+            "to": m.place_ids[m.end] if m.end != ANY else None,
+            "travel_minutes": need,
+        }
+        plan.dropped = [Dropped(sid, "", m.must[s], "no_plan", dict(params)) for s, sid in enumerate(m.stop_ids)]
         plan.totals = {
             "travel_minutes": 0,
             "km": 0.0,
@@ -324,6 +351,7 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
             "cost_per_person_cny": None,
         }
         return plan
+    sol = prefer_nights_near_next_day(m, sol)
     final = m.last_day(sol.days)
     days: list[Day] = []
     estimates: set[str] = set()
@@ -339,62 +367,27 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
         if run is None:  # cannot happen: the solution was evaluated with the same simulator
             raise PlannerError(f"internal error: day {k + 1} of the plan does not fit")
         overnight = h_out if h_out != ANY else (m.stop_place[stops[-1]] if stops else h_in)
-        items = []
-        for r in rec:
-            if r[0] == "travel":
-                _, a, b, t_dep, t_arr = r
-                route = m.route(a, b)
-                modes = {leg.mode for leg in route.legs}
-                if "rail" in modes:
-                    mode = "drive+rail" if modes & {"drive", "access", "estimate"} else "rail"
-                else:
-                    mode = "drive"
-                legs = None
-                if m.mode != "drive":
-                    legs = [leg.to_dict() if hasattr(leg, "to_dict") else dict(leg) for leg in route.legs]
-                if route.estimate:
-                    estimates.add(m.place_name(a) + " – " + m.place_name(b))
-                items.append(
-                    TravelItem(
-                        from_id=m.place_ids[a],
-                        to_id=m.place_ids[b],
-                        depart=minutes_hhmm(t_dep),
-                        arrive=minutes_hhmm(t_arr),
-                        minutes=t_arr - t_dep,
-                        km=round(float(route.km), 2),
-                        mode=mode,
-                        path=[[round(p[0], 6), round(p[1], 6)] for p in route.points],
-                        legs=legs,
-                        estimate=bool(route.estimate),
-                    )
-                )
-                travel_total += t_arr - t_dep
-                km_total += round(float(route.km), 2)
-            elif r[0] == "visit":
-                _, s, t_arr, t_start, t_end = r
-                items.append(
-                    VisitItem(
-                        id=m.stop_ids[s],
-                        arrive=minutes_hhmm(t_arr),
-                        start=minutes_hhmm(t_start),
-                        end=minutes_hhmm(t_end),
-                        wait_minutes=t_start - t_arr,
-                    )
-                )
-                visit_total += t_end - t_start
-            else:
-                _, p, b0, b1 = r
-                items.append(BreakItem(start=minutes_hhmm(b0), end=minutes_hhmm(b1), at=m.place_ids[p]))
+        items, tallies = day_items(m, rec, plan.places, estimates)
+        travel_total += tallies["travel_minutes"]
+        km_total += tallies["km"]
+        visit_total += tallies["visit_minutes"]
         days.append(
             Day(date=m.dates[k].isoformat(), start=m.place_ids[h_in], overnight=m.place_ids[overnight], items=items)
         )
+    for k in range(min(final, len(days) - 1)):
+        days[k].night_note = night_note(m, sol, k)
     # trailing days spent at the end place doing nothing are not part of the trip
     while len(days) > 1 and not days[-1].items and days[-1].start == days[-2].overnight:
         days.pop()
     plan.days = days
     plan.order = [m.stop_ids[s] for d in sol.days for s in d]
     visited = {s for d in sol.days for s in d}
-    plan.dropped = [Dropped(m.stop_ids[s], explain_drop(m, s), m.must[s]) for s in range(m.n) if s not in visited]
+    plan.dropped = []
+    for s in range(m.n):
+        if s in visited:
+            continue
+        code, params, sugg = diagnose(m, s, sol)
+        plan.dropped.append(Dropped(m.stop_ids[s], "", m.must[s], code, params, sugg))
     if any(m.must[s] and s not in visited for s in range(m.n)):
         plan.status = "infeasible"
     if estimates:
@@ -412,78 +405,4 @@ def build_plan(m: TripModel, sol: Solution | None) -> Plan:
     return plan
 
 
-# ---------------------------------------------------------------------------- why a stop is out
-
-
-def explain_drop(m: TripModel, s: int) -> str:
-    """A reason a person understands for leaving stop s out of the plan."""
-    name = m.names[s]
-    v = m.visit[s]
-    req = m.request
-    if m.use_wd:
-        trip_wd = [d.isoweekday() for d in m.dates]
-        if all(w in m.closed[s] for w in trip_wd):
-            closed = " and ".join(WEEKDAYS_EN[w - 1] for w in sorted(m.closed[s]))
-            examples = ", ".join(f"{d.isoformat()} is a {WEEKDAY_EN[d.isoweekday() - 1]}" for d in m.dates[:3])
-            more = ", ..." if len(m.dates) > 3 else ""
-            return f"{name} is closed on {closed} ({examples}{more})"
-    day_len = m.day_end - m.day_start
-    if v > day_len:
-        return f"{name} needs {_fmt_duration(v)}, more than the {req.day_start}–{req.day_end} day"
-    # can it be done at all, alone in a day, from and to some place to stay?
-    fits, fits_without_drive_limit = _fits_alone(m, s)
-    if not fits:
-        near = min(m.hubs, key=lambda h: m.T[h][m.stop_place[s]] + m.T[m.stop_place[s]][h]) if m.hubs else m.start
-        away = m.T[near][m.stop_place[s]]
-        if fits_without_drive_limit:
-            limit = _fmt_duration(m.drive_limit)
-            return (
-                f"{name} would exceed the {limit} daily drive (the nearest place to stay, "
-                f"{m.place_name(near)}, is {_fmt_duration(away)} away each way)"
-            )
-        return (
-            f"{name} cannot be reached, visited ({_fmt_duration(v)}) and left within the "
-            f"{req.day_start}–{req.day_end} day (the nearest place to stay, {m.place_name(near)}, "
-            f"is {_fmt_duration(away)} away)"
-        )
-    if m.preds[s] or m.succs[s]:
-        red = any(m.stop_ids[s] in pair for pair in m.history_pairs)
-        tail = " with the Long March order kept" if red else " with the 'after' order kept"
-    else:
-        tail = ""
-    if m.must[s]:
-        return f"{name} needs {_fmt_duration(v)} and the days are full{tail}"
-    return f"left out for lack of time: {name} needs {_fmt_duration(v)} and the {m.D} day(s) are full{tail} (priority {m.prio[s]:g})"
-
-
-def _fits_alone(m: TripModel, s: int) -> tuple[bool, bool]:
-    """(fits as the only visit of some day, fits when the daily drive limit is lifted)."""
-    ends = list(m.hubs) + ([m.end] if m.end != ANY and m.end not in m.hubs else [])
-    if m.end == ANY:
-        ends.append(ANY)
-    saved = m.drive_limit
-    out = []
-    for limit in (saved, 10**9):
-        m.drive_limit = limit
-        ok = False
-        for k in range(m.D):
-            starts = [m.start] if k == 0 else m.hubs
-            for h_in in starts:
-                for h_out in ends:
-                    if m.run_day(m.wd[k], h_in, (s,), h_out) is not None:
-                        ok = True
-                        break
-                if ok:
-                    break
-            if ok:
-                break
-        out.append(ok)
-        if ok:
-            break
-    m.drive_limit = saved
-    if out[0]:
-        return True, True
-    return False, len(out) > 1 and out[1]
-
-
-__all__ = ["EXACT_MAX_STOPS", "build_plan", "explain_drop", "plan_trip"]
+__all__ = ["EXACT_MAX_STOPS", "build_plan", "diagnose", "explain_drop", "plan_trip"]

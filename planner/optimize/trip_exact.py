@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from functools import cmp_to_key
 
-from planner.optimize.trip_model import ANY, LUNCH_FROM, TripModel
+from planner.optimize.trip_model import ANY, TripModel
 
 
 class ExactTimeout(Exception):
@@ -121,18 +121,14 @@ def solve_exact(
     """
     n = m.n
     T = m.T
-    DR = m.DR
     sp = m.stop_place
     D = m.D
     wd = m.wd
-    use_wd = m.use_wd
+    # days differ when weekdays matter or a stop is pinned: then the day is part of a label's key
+    use_wd = m.use_wd or m.any_pin
     visit = m.visit
     must = m.must
-    closed = m.closed
-    s_open = m.open
-    s_close = m.close
     day_end = m.day_end
-    drive_limit = m.drive_limit
     L = m.L
     open_end = m.open_end
     end = m.end
@@ -157,28 +153,18 @@ def solve_exact(
         g = math.gcd(g, x)
     g = g or 1  # every reachable priority is a multiple of g (scaled)
 
+    W0 = m.W0
+
     def cap_from(t: int, lunch: bool) -> int:
         if lunch:
             return max(0, day_end - t)
-        return max(0, day_end - t - L, LUNCH_FROM - t)
+        return max(0, day_end - t - L, W0 - t)
 
     st0 = m.day_begin(m.start)
     cap_full = cap_from(st0[0], st0[2]) if st0 is not None else 0
-
-    def travel_to(t, drive, lunch, a, b):
-        # TripModel.travel_step, inlined
-        tt = T[a][b]
-        if tt or a != b:
-            t += tt
-            drive += DR[a][b]
-            if t > day_end or drive > drive_limit:
-                return None
-        if not lunch and t >= LUNCH_FROM:
-            t += L
-            lunch = True
-            if t > day_end:
-                return None
-        return t, drive, lunch
+    travel_to = m.travel_step
+    visit_at = m.visit_step
+    pin = m.pin
 
     # the morning after a night at h, up to the end of the visit of s (depends on h, s, weekday)
     morning: dict = {}
@@ -431,40 +417,23 @@ def solve_exact(
                     continue
                 p = sp[s]
                 c1 = c + 1
-                # the same day (travel_step and visit_step, inlined)
-                while True:
-                    t1 = t
-                    dr1 = drive
-                    l1 = lunch
+                # the same day (the model's own day simulator, step by step)
+                while pin[s] is None or pin[s] == k:
+                    if k in m.locked and pin[s] != k:
+                        break
+                    r1 = travel_to(t, drive, lunch, cur, p)
+                    if r1 is None:
+                        break
+                    v1 = visit_at(r1[0], r1[2], s, wdk)
+                    if v1 is None:
+                        break
+                    t1, l1 = v1
+                    dr1 = r1[1]
                     tt = Tc[p]
-                    if tt or cur != p:
-                        t1 += tt
-                        dr1 += DR[cur][p]
-                        if t1 > day_end or dr1 > drive_limit:
-                            break
-                    if not l1 and t1 >= LUNCH_FROM:
-                        t1 += L
-                        l1 = True
-                        if t1 > day_end:
-                            break
-                    if wdk in closed[s]:
-                        break
-                    o = s_open[s]
-                    if not l1 and t1 < LUNCH_FROM < o:
-                        t1 += L
-                        l1 = True
-                    t1 = (t1 if t1 > o else o) + visit[s]
-                    if t1 > s_close[s] or t1 > day_end:
-                        break
-                    if not l1 and t1 >= LUNCH_FROM:
-                        t1 += L
-                        l1 = True
-                        if t1 > day_end:
-                            break
                     if not (
                         check
                         and hopeless(
-                            (day_end - t1 if l1 else max(0, day_end - t1 - L, LUNCH_FROM - t1)) + days_left * cap_full,
+                            (day_end - t1 if l1 else max(0, day_end - t1 - L, W0 - t1)) + days_left * cap_full,
                             s,
                             travel + tt,
                         )
@@ -493,6 +462,10 @@ def solve_exact(
                         k2 = k + 1 + j
                         if k2 >= D:
                             break
+                        if pin[s] is not None and k2 != pin[s]:
+                            continue
+                        if k2 in m.locked and pin[s] != k2:
+                            continue
                         r = morning_visit(hm, s, wd[k2])
                         if r is None:
                             continue

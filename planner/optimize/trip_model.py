@@ -13,10 +13,21 @@ Rules of a day (documented in docs: the optimizer section):
 * A day without visits (between visiting days, or before the end) either rests where the
   group slept or is a transfer day: it travels from there to the next night place (one of
   the night candidates between the visits around it), within the same window and drive limit.
-* Lunch (``lunch_minutes``, when the day starts before 13:30) is taken at the first moment the
-  group is free at or after 11:30: at the end of the travel or visit running at 11:30, or on
-  arrival at a spot where it would otherwise wait past 11:30 for the opening. Leaving earlier
-  never makes any later time later (the rule is FIFO), which the exact solver relies on.
+* Lunch (``lunch_minutes``) starts inside the request's ``lunch_window`` (default 11:30–13:30)
+  on every day that starts before the window ends and is still running when it opens:
+  on arrival when a travel ends inside the window; a travel that runs past the window's end
+  stops for lunch on the way (the plan splits it at the place passed nearest the time) or the
+  group eats before leaving when the window is already open; a visit that would run past the
+  window's end, or a wait for an opening that runs into the window, has lunch first (at the
+  window's opening at the earliest, waiting for it when the group is early), and one that
+  spans the whole window from before it opens has lunch inside it, at the site (the visit
+  lasts ``lunch_minutes`` longer, as large scenic areas arrange it); a visit that ends inside
+  the window has lunch after it. Lunch never waits past the window, so the group
+  never reaches the window's end without having eaten. Leaving earlier never makes any
+  later time later (the rule is FIFO), which the exact solver relies on.
+* Pins: a stop with ``day`` is visited on that day or not at all, and counts as a must stop
+  (a pin is a decision already taken); a locked day holds only its pinned stops, in the
+  request's order.
 """
 
 from __future__ import annotations
@@ -28,8 +39,8 @@ from dataclasses import dataclass
 from planner.catalog import parse_hhmm
 from planner.errors import RequestError
 
-LUNCH_FROM = 11 * 60 + 30
-LUNCH_LATEST_DAY_START = 13 * 60 + 30
+LUNCH_FROM = 11 * 60 + 30  # the default lunch window
+LUNCH_UNTIL = 13 * 60 + 30
 ANY = -1  # the open end: the trip ends where the last day's program ends
 NIGHT_CANDIDATES_SUM = 3
 NIGHT_CANDIDATES_NEAR = 2
@@ -87,7 +98,10 @@ class TripModel:
         self.day_start = parse_hhmm(request.day_start)
         self.day_end = parse_hhmm(request.day_end)
         self.L = int(request.lunch_minutes or 0)
-        self.lunch_needed = self.L > 0 and self.day_start < LUNCH_LATEST_DAY_START
+        window = getattr(request, "lunch_window", None) or ("11:30", "13:30")
+        self.W0 = parse_hhmm(window[0])
+        self.W1 = parse_hhmm(window[1])
+        self.lunch_needed = self.L > 0 and self.day_start < self.W1
         self.drive_limit = request.max_drive_minutes_per_day or 10**9
 
         places: list = []
@@ -137,18 +151,30 @@ class TripModel:
             self.open.append(parse_hhmm(o) if o else 0)
             self.close.append(parse_hhmm(c) if c else 24 * 60)
             self.closed.append(frozenset(spot.closed_weekdays))
-            self.must.append(bool(s.must))
+            self.must.append(bool(s.must) or getattr(s, "day", None) is not None)
             self.prio.append(float(s.priority))
         index = {sid: i for i, sid in enumerate(self.stop_ids)}
         after = [{index[a] for a in s.after} for s in request.stops]
         if request.keep_order:
             after = [set(range(i)) for i in range(self.n)]
+        # pins: day index (0-based) or None; a locked day keeps its pinned stops in list order
+        self.pin: list[int | None] = [
+            (s.day - 1) if getattr(s, "day", None) is not None else None for s in request.stops
+        ]
+        self.locked = frozenset(d - 1 for d in (getattr(request, "locked_days", None) or ()))
+        self.any_pin = any(p is not None for p in self.pin) or bool(self.locked)
+        for k in self.locked:
+            on_k = [i for i in range(self.n) if self.pin[i] == k]
+            for a, b in zip(on_k, on_k[1:]):
+                after[b].add(a)
+        # the event each red stop stands for (follow_history orders by its date)
+        self.events = {s.id: s.event for s in request.stops if getattr(s, "event", None)}
         # follow_history: the red stops in Long March order, as 'after' rules (planner.history).
         self.history_pairs: list[tuple[str, str]] = []
         if getattr(request, "follow_history", False):
             from planner.history import history_precedence
 
-            self.history_pairs = history_precedence(self.stop_ids, catalog)
+            self.history_pairs = history_precedence(self.stop_ids, catalog, chosen=self.events)
             _check_history_conflicts(request, after, self.history_pairs, index)
             for a, b in self.history_pairs:
                 after[index[b]].add(index[a])
@@ -274,18 +300,45 @@ class TripModel:
 
     # ---------------------------------------------------------------- the day simulator
     def travel_step(self, t: int, drive: int, lunch: bool, a: int, b: int, rec=None):
-        """Travel from place a to b; returns (t, drive, lunch) or None when the day cannot hold it."""
+        """Travel from place a to b; returns (t, drive, lunch) or None when the day cannot hold it.
+
+        Lunch is taken with this travel when it has not been and the travel reaches the window:
+        on arrival when that is inside the window, else before leaving when the window is open,
+        else on the way (recorded as the travel's ``lunch`` start; the plan splits the path there).
+        """
         tt = self.T[a][b]
-        if tt or a != b:
+        moving = bool(tt) or a != b
+        if not lunch and moving and t <= self.W1 and t + tt >= self.W0:
+            arrive = t + tt + self.L
+            if arrive > self.day_end:
+                return None
+            drive += self.DR[a][b]
+            if drive > self.drive_limit:
+                return None
+            if t + tt <= self.W1:  # on arrival
+                if rec is not None:
+                    rec.append(("travel", a, b, t, t + tt))
+                    rec.append(("break", b, t + tt, arrive, t + tt))
+            elif t >= self.W0:  # before leaving
+                if rec is not None:
+                    rec.append(("break", a, t, t + self.L, t))
+                    rec.append(("travel", a, b, t + self.L, arrive))
+            else:  # on the way: the plan picks the place passed nearest the window's middle
+                if rec is not None:
+                    rec.append(("travel_lunch", a, b, t, arrive, self.W0, self.W1))
+            return arrive, drive, True
+        if moving:
             if rec is not None:
                 rec.append(("travel", a, b, t, t + tt))
             t += tt
             drive += self.DR[a][b]
             if t > self.day_end or drive > self.drive_limit:
                 return None
-        if not lunch and t >= LUNCH_FROM:
+        if not lunch and t >= self.W0:
+            if t > self.W1:  # cannot happen: lunch is never carried past the window
+                return None
             if rec is not None:
-                rec.append(("break", b, t, t + self.L))
+                rec.append(("break", b, t, t + self.L, t))
             t += self.L
             lunch = True
             if t > self.day_end:
@@ -298,12 +351,29 @@ class TripModel:
             return None
         o = self.open[s]
         p = self.stop_place[s]
-        if not lunch and t < LUNCH_FROM < o:
-            # waiting past 11:30 for the opening: lunch now, at the spot
-            if rec is not None:
-                rec.append(("break", p, t, t + self.L))
-            t += self.L
-            lunch = True
+        if not lunch:
+            end0 = max(t, o) + self.visit[s]
+            if (t < o and o > self.W0) or (end0 > self.W1 and t >= self.W0):
+                # waiting into the window for the opening, or a visit past the window's end
+                # while the window is open: lunch first
+                begin = max(t, self.W0)
+                if begin > self.W1:
+                    return None
+                if rec is not None:
+                    rec.append(("break", p, begin, begin + self.L, t))
+                t = begin + self.L
+                lunch = True
+            elif end0 > self.W1:
+                # a visit across the whole window: lunch at the site during the visit, as large
+                # scenic areas arrange it (the visit lasts lunch_minutes longer)
+                start = max(t, o)
+                end = start + self.visit[s] + self.L
+                if end > self.close[s] or end > self.day_end:
+                    return None
+                if rec is not None:
+                    ls = max(start, self.W0)
+                    rec.append(("visit", s, t, start, end, ls))
+                return end, True
         start = max(t, o)
         end = start + self.visit[s]
         if end > self.close[s] or end > self.day_end:
@@ -311,9 +381,9 @@ class TripModel:
         if rec is not None:
             rec.append(("visit", s, t, start, end))
         t = end
-        if not lunch and t >= LUNCH_FROM:
+        if not lunch and t >= self.W0:
             if rec is not None:
-                rec.append(("break", p, t, t + self.L))
+                rec.append(("break", p, t, t + self.L, t))
             t += self.L
             lunch = True
             if t > self.day_end:
@@ -324,14 +394,23 @@ class TripModel:
         """(t, drive, lunch_taken) at the start of a day at place h."""
         t = self.day_start
         lunch = not self.lunch_needed
-        if not lunch and t >= LUNCH_FROM:
+        if not lunch and t >= self.W0:
             if rec is not None:
-                rec.append(("break", h, t, t + self.L))
+                rec.append(("break", h, t, t + self.L, t))
             t += self.L
             lunch = True
             if t > self.day_end:
                 return None
         return t, 0, lunch
+
+    def pins_ok(self, k: int, stops: tuple[int, ...]) -> bool:
+        """Stops pinned to another day are not on day k; a locked day k holds only its pins."""
+        if not self.any_pin:
+            return True
+        pin = self.pin
+        if k in self.locked:
+            return all(pin[s] == k for s in stops)
+        return all(pin[s] is None or pin[s] == k for s in stops)
 
     def run_day(self, wd: int, h_in: int, stops: tuple[int, ...], h_out: int, rec=None) -> DayRun | None:
         """Simulate one day; None when it does not fit. ``h_out`` ANY: the day ends at its last visit."""
@@ -362,7 +441,9 @@ class TripModel:
         return DayRun(travel, drive, t)
 
     def day(self, k: int, h_in: int, stops: tuple[int, ...], h_out: int) -> DayRun | None:
-        """``run_day`` for day k, cached."""
+        """``run_day`` for day k, cached (None when a pin keeps a stop off day k)."""
+        if self.any_pin and not self.pins_ok(k, stops):
+            return None
         key = (self.wd[k], h_in, stops, h_out)
         c = self._day_cache.get(key, False)
         if c is False:
@@ -456,7 +537,9 @@ class TripModel:
                     continue
                 for j in range(i, n + 1):
                     stops = tuple(seq[i:j])
-                    if j > i and self.run_day(self.wd[k], h, stops, ANY) is None:
+                    if j > i and (
+                        not self.pins_ok(k, stops) or self.run_day(self.wd[k], h, stops, ANY) is None
+                    ):
                         break
                     if j == n:
                         # end the trip today

@@ -132,6 +132,8 @@ class Search:
         final = m.last_day(sol.days)
         out = []
         for k in range(m.D):
+            if m.any_pin and not m.pins_ok(k, (s,)):
+                continue  # pinned to another day, or k is a locked day
             d = days[k]
             if k < len(nights) + 1:
                 h_in = m.start if k == 0 else nights[k - 1]
