@@ -152,6 +152,28 @@ def _print_map_html(it: Itinerary, catalog, lang: str, day: DayView | None) -> s
     return render_html(m, inline=True)
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """End the snapshot process and everything it started (its process group), then reap it."""
+    import signal
+
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        elif proc.poll() is None:  # pragma: no cover - Windows
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+    if proc.stdin is not None:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a process that ignores SIGKILL
+        pass
+
+
 def render_maps(
     pages: list[tuple[str, int, int]], folder: Path, timeout_s: float | None = None
 ) -> tuple[list[Path | None], list[str]]:
@@ -183,26 +205,41 @@ def render_maps(
     env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
     timeout_s = timeout_s or 30.0 + 10.0 * len(pages)
+    # The child dies with this process (ui.snapshot: PR_SET_PDEATHSIG on Linux, and everywhere a
+    # watch on its stdin pipe, which closes when this process ends however it ends); an orphaned
+    # child then removes ``folder`` too, so a killed export leaves no files behind.
+    env["QIANTU_SNAPSHOT_PARENT"] = str(os.getpid())
+    env["QIANTU_SNAPSHOT_SCRATCH"] = str(folder)
     errors: list[str] = []
+    log = folder / "snapshot.log"
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", SNAPSHOT_MODULE, *args],
-            env=env,
-            cwd=str(folder),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-        )
-        if proc.returncode != 0:
-            lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("ui.snapshot:")]
-            tail = [ln for ln in proc.stderr.splitlines() if ln.strip()][-1:] or [f"exit status {proc.returncode}"]
+        with open(log, "w+", encoding="utf-8", errors="replace") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", SNAPSHOT_MODULE, *args],
+                env=env,
+                cwd=str(folder),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                start_new_session=True,  # its Chromium helpers form one group that can be killed at once
+            )
+            try:
+                code = proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                errors.append(f"the map renderer took longer than {timeout_s:.0f} s")
+                code = None
+            finally:
+                _stop(proc)
+            err.seek(0)
+            stderr = err.read()
+        if code not in (0, None):
+            lines = [ln for ln in stderr.splitlines() if ln.startswith("ui.snapshot:")]
+            tail = [ln for ln in stderr.splitlines() if ln.strip()][-1:] or [f"exit status {code}"]
             errors.extend(lines or tail)
-    except subprocess.TimeoutExpired:
-        errors.append(f"the map renderer took longer than {timeout_s:.0f} s")
     except OSError as exc:
         errors.append(f"the map renderer could not start: {exc}")
+    finally:
+        log.unlink(missing_ok=True)
     pngs = [p if p.is_file() and p.stat().st_size > 0 else None for p in outs]
     if any(p is None for p in pngs) and not errors:
         errors.append("the map renderer wrote no image")
