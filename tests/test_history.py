@@ -300,9 +300,7 @@ def test_report_map_numbers_events_by_date(real):
     catalog, network = real
     r = load_route("zunyi-classic", catalog)
     p = plan_trip(r, catalog, network)
-    from planner.mapping import render_html
-
-    from planner.mapping import map_data
+    from planner.mapping import map_data, render_html
 
     m = report_map(p, catalog, lang="en")
     page = render_html(m)

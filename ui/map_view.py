@@ -7,7 +7,8 @@ What the page may do is kept to what a map needs:
   denies the page any ``file://`` access;
 * remote URLs are allowed only while the user has chosen online tiles;
 * the WebChannel object ``bridge`` has four slots; each checks its arguments (a spot id or plan item
-  key the current page really shows; a finite latitude/longitude in range) and ignores anything else.
+  key the current page really shows; a finite latitude/longitude inside the region QianTu plans in)
+  and ignores anything else.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
+from planner.catalog import REGION_LAT, REGION_LON
 from planner.fileio import write_text_atomic
 from planner.mapping import known_ids, map_data, render_html
 
@@ -74,10 +76,13 @@ class _Bridge(QObject):
 
     @Slot(float, float)
     def mapClicked(self, lat: float, lon: float) -> None:  # noqa: N802
+        # Only a point QianTu can plan at: the region box (a little wider for GCJ-02 pages). The
+        # channel turns NaN, Infinity and non-numbers into null and then 0.0, which is outside it.
         if (
             isinstance(lat, float) and isinstance(lon, float)
             and math.isfinite(lat) and math.isfinite(lon)
-            and -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+            and REGION_LAT[0] - 0.1 <= lat <= REGION_LAT[1] + 0.1
+            and REGION_LON[0] - 0.1 <= lon <= REGION_LON[1] + 0.1
         ):
             self._view.mapClicked.emit(lat, lon)
         else:

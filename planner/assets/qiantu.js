@@ -1,10 +1,10 @@
 /* QianTu map page: draws everything from the JSON data block, never from HTML strings.
  *
  * planner/mapping builds a page with a Leaflet map (folium draws only the empty map and the tile
- * layer) and ONE <script type="application/json" id="qiantu-data"> holding everything that comes
- * from data or users: places, popups, tooltips, routes, legend, title. This file is the only
- * script that reads it. User text reaches the page only through textContent / createTextNode, so
- * a name such as "</script><script>alert(1)</script>" or "{{ 7*7 }}" shows as those characters.
+ * layer) and ONE JSON script element (id "qiantu-data") holding everything that comes from data
+ * or users: places, popups, tooltips, routes, legend, title. This file is the only script that
+ * reads it. User text reaches the page only through textContent / createTextNode, so a name that
+ * holds markup, script tags or template syntax shows as exactly those characters.
  *
  * window.qiantu is the page's API for the desktop app and the tests:
  *   catalog maps: ids(), visibleIds(), visibleCount(), setVisible(ids), select(id, pan), markers
@@ -110,7 +110,8 @@
       var d = el('div', 'qt-legend' + (lg.extraClass ? ' ' + lg.extraClass : ''));
       d.id = lg.id || '';
       if (lg.title) {
-        var b = el('b', 'qt-legend-title', lg.title);
+        var b = el('b');
+        b.appendChild(el('span', 'qt-legend-title', lg.title));
         d.appendChild(b);
         if (lg.status) { b.appendChild(document.createTextNode(' ')); b.appendChild(el('span', 'qt-status', '(' + lg.status + ')')); }
         if (!lg.rowsAsDivs) { d.appendChild(el('br')); }
@@ -385,6 +386,8 @@
     q.map = map;
     q.data = data;
     if (typeof data.title === 'string') { document.title = data.title; }
+    // Leaflet's credit stays, as text: the page links nowhere.
+    if (map.attributionControl) { map.attributionControl.setPrefix('Leaflet'); }
     drawOutlines(data);
     if (data.kind === 'catalog') { drawCatalog(data); }
     if (data.kind === 'plan') { drawPlan(data); }
