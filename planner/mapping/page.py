@@ -193,9 +193,9 @@ def content_security_policy(page: str, tiles: str = "none") -> str:
 
 
 def _leaflet_css_inline() -> str:
-    from planner.offline import _inline_css
+    from planner.offline import inline_stylesheet
 
-    return _inline_css("leaflet/leaflet.css", assets_dir()).replace("\r\n", "\n")
+    return inline_stylesheet("leaflet/leaflet.css").replace("\r\n", "\n")
 
 
 def render_html(m, *, inline: bool = False, scripts: Sequence[str] = (), title: str | None = None) -> str:
