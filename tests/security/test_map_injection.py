@@ -318,3 +318,41 @@ def test_app_opening_a_hostile_package_shows_it_literally(qtbot, tmp_path, monke
     assert probe["legend"] == title
     assert any(name in t for t in probe["tooltips"])
     assert not marker.exists()
+
+
+def test_pdf_maps_of_a_hostile_plan_render_and_run_nothing(tmp_path):
+    """The printed itinerary renders its maps (ui.snapshot) from the same inert pages."""
+    from planner.export import export_pdf
+
+    marker = tmp_path / "pwned"
+    plan, title, _name = evil_plan(marker)
+    out = tmp_path / "plan.pdf"
+    warnings = export_pdf(plan, out, lang="en")
+    assert not any("map" in w for w in warnings), warnings  # every map was drawn
+    assert out.read_bytes().startswith(b"%PDF")
+    assert not marker.exists()
+
+
+def test_print_map_page_keeps_the_title_literal(qtbot, tmp_path):
+    """The page ui.snapshot photographs for the PDF, opened the way ui.snapshot opens it."""
+    from planner.catalog import load_catalog
+    from planner.export.common import build_itinerary
+    from planner.export.pdf import _print_map_html
+
+    marker = tmp_path / "pwned"
+    plan, title, name = evil_plan(marker)
+    catalog = load_catalog()
+    it = build_itinerary(plan, catalog)
+    page = tmp_path / "print.html"
+    page.write_text(_print_map_html(it, catalog, "zh", it.days[0]), encoding="utf-8")
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    view.settings().setAttribute(QtWebEngineCore.QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
+    _watch(view)
+    view.resize(800, 600)
+    view.show()
+    probe = _load(qtbot, view, page)
+    assert probe["title"] == title and probe["legend"] == title
+    assert probe["violations"] == [] and probe["alerts"] == []
+    assert any(name in t for t in probe["tooltips"])
+    assert not marker.exists()
