@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QFile, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -52,6 +52,15 @@ class _Bridge(QObject):
         self.spot_ids: frozenset[str] = frozenset()
         self.item_keys: frozenset[str] = frozenset()
         self.ignored = 0  # calls refused (for tests and debugging)
+
+    def event(self, e: QEvent) -> bool:
+        # QWebChannel publishes QObject's public slots too; a page calling bridge.deleteLater()
+        # would delete the bridge. It lives exactly as long as its view (deleted with it as a child,
+        # not through a deferred delete), so deferred deletes are refused.
+        if e.type() == QEvent.Type.DeferredDelete:
+            self.ignored += 1
+            return True
+        return super().event(e)
 
     def _known(self, value: object, allowed: frozenset[str]) -> bool:
         ok = isinstance(value, str) and 0 < len(value) <= _ID_MAX and value in allowed

@@ -76,13 +76,7 @@ def map_data(m) -> dict:
     return data
 
 
-# --------------------------------------------------------------------------- outlines
-
-
-def _outlines() -> dict | None:
-    from planner.mapping.layers import outlines
-
-    return outlines()
+# --------------------------------------------------------------------------- the map object
 
 
 def base_map(

@@ -99,6 +99,15 @@ def test_the_channel_publishes_only_the_four_map_calls(qtbot, view):
                "objectNameChanged", "destroyed", "__id__", "__objectSignals__", "__propertyCache__"}
     own = {n.split("(")[0] for n in names} - builtin
     assert own == {"spotClicked", "addToTrip", "itemClicked", "mapClicked"}
+    # Of those built-ins, the one that could do harm is refused by QWebChannel for registered
+    # objects: the bridge survives a deleteLater() from the page and keeps working.
+    added: list[str] = []
+    view.addToTripRequested.connect(added.append)
+    view.page().runJavaScript("qiantu.bridge.deleteLater(); qiantu.bridge.objectName = 'x';")
+    view.page().runJavaScript("qiantu.bridge.addToTrip('jiaxiu-tower');")
+    qtbot.waitUntil(lambda: added == ["jiaxiu-tower"], timeout=10_000)
+    qtbot.wait(200)  # a deferred delete would have run by now
+    assert view.bridge is not None and view.bridge.parent() is view
 
 
 def test_page_has_no_file_access_and_remote_only_with_online_tiles(qtbot, view, tmp_path):
