@@ -73,3 +73,21 @@ def test_html_export_escapes_title_and_names(tmp_path):
     _assert_clean(page)
     assert "&lt;/title&gt;" in page
     assert _block(page)["title"] == EVIL_TITLE
+
+
+def test_json_for_html_holds_any_text():
+    """Any text (surrogates aside, which JSON text cannot carry as UTF-8) round-trips and can
+    neither end its element nor start markup."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+
+    @given(st.recursive(text | st.integers() | st.booleans(), lambda c: st.lists(c, max_size=4)
+                        | st.dictionaries(text, c, max_size=4), max_leaves=20))
+    def check(value):
+        out = json_for_html(value)
+        assert not any(c in out for c in "<>&\u2028\u2029")
+        assert json.loads(out) == value
+
+    check()

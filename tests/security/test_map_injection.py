@@ -47,6 +47,7 @@ def evil_plan(marker: Path) -> tuple[dict, str, str]:
     plan["places"] = {place_id: {"name": name, "lat": 26.58, "lon": 106.71}}
     first = plan["days"][0]
     first["start"] = place_id
+    first["overnight"] = place_id
     for item in first["items"]:
         if item.get("type") == "travel":
             item["from"] = place_id
@@ -229,6 +230,15 @@ _PROBE = r"""JSON.stringify({
     });
     return out;
   })(),
+  popups: (function () {
+    var out = [];
+    qiantu.overnights.forEach(function (m) {
+      m.openPopup(); var c = document.querySelector('.leaflet-popup-content');
+      out.push({text: c.textContent, scripts: c.querySelectorAll('script, img, iframe').length});
+      m.closePopup();
+    });
+    return out;
+  })(),
   violations: window.__violations, alerts: window.__alerts,
   remote: Array.prototype.map.call(document.querySelectorAll('[src], [href]'), function (e) {
     return e.getAttribute('src') || e.getAttribute('href');
@@ -282,6 +292,7 @@ def test_exported_page_shows_the_text_literally_under_its_csp(qtbot, tmp_path):
     assert probe["remote"] == []  # not even Leaflet's credit links out
     assert probe["stops"] == 12 and probe["lines"] >= 5
     assert any(t.startswith("第 1 天: " + name + " → ") for t in probe["tooltips"])
+    assert {"text": "第 1 晚：" + name, "scripts": 0} in probe["popups"]
     assert not marker.exists()
 
 
@@ -317,6 +328,21 @@ def test_app_opening_a_hostile_package_shows_it_literally(qtbot, tmp_path, monke
     assert probe["title"] == title
     assert probe["legend"] == title
     assert any(name in t for t in probe["tooltips"])
+    assert not marker.exists()
+
+
+def test_cli_pdf_and_report_of_a_hostile_plan_run_nothing(tmp_path):
+    """``qiantu export --pdf`` and ``qiantu report --pdf`` draw their maps from the same pages."""
+    marker = tmp_path / "pwned"
+    plan, _title, _name = evil_plan(marker)
+    src = tmp_path / "plan.json"
+    src.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    res = run_cli("export", str(src), "--pdf", str(tmp_path / "plan.pdf"), "--html", str(tmp_path / "p.html"),
+                  cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    res = run_cli("report", str(src), "--pdf", str(tmp_path / "report.pdf"), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     assert not marker.exists()
 
 
