@@ -52,12 +52,12 @@ def _shift_geojson(gj: dict, tiles: str) -> dict:
             return [round(lon, 5), round(lat, 5)]
         return [conv(c) for c in coords]
 
-    out = {"type": "FeatureCollection", "features": []}
+    features: list[dict] = []
     for f in gj.get("features", []):
         g = dict(f["geometry"])
         g["coordinates"] = conv(g["coordinates"])
-        out["features"].append({**f, "geometry": g})
-    return out
+        features.append({**f, "geometry": g})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _bbox_center(coords) -> tuple[float, float] | None:

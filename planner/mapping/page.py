@@ -23,6 +23,7 @@ import hashlib
 import html
 import json
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,12 +68,16 @@ def json_script(data: Any, element_id: str = DATA_ELEMENT_ID) -> str:
     return f'<script type="application/json" id="{element_id}">{json_for_html(data)}</script>'
 
 
+# The data block of each map this package made, kept beside the folium object (never inside it:
+# folium hands what it holds to jinja).
+_DATA: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
+
+
 def map_data(m) -> dict:
     """The data block of map ``m`` (created empty for a map :func:`base_map` did not make)."""
-    data = getattr(m, "qiantu", None)
+    data = _DATA.get(m)
     if data is None:
-        data = {"map": m.get_name(), "kind": "base"}
-        m.qiantu = data
+        data = _DATA[m] = {"map": m.get_name(), "kind": "base"}
     return data
 
 
@@ -88,8 +93,8 @@ def base_map(
 ):
     """An empty folium map with, optionally, online tiles; the outlines are in its data block.
 
-    Returns a ``folium.Map`` with an extra attribute ``qiantu`` (the data block, see
-    :func:`map_data`). Only numbers and fixed strings go into folium.
+    Returns a ``folium.Map``; its data block (outlines, later markers and routes) is
+    :func:`map_data` of it. Only numbers and fixed strings go into folium.
     """
     import folium
 
@@ -112,7 +117,7 @@ def base_map(
     elif tiles == "gaode":
         folium.TileLayer(tiles=GAODE_URL, attr="&copy; AutoNavi", name="AutoNavi", subdomains="1234",
                          max_zoom=18).add_to(m)
-    m.qiantu = {"map": m.get_name(), "kind": "base", "lang": lang, "tiles": tiles, **outline_data(tiles, lang)}
+    _DATA[m] = {"map": m.get_name(), "kind": "base", "lang": lang, "tiles": tiles, **outline_data(tiles, lang)}
     return m
 
 
@@ -173,7 +178,8 @@ def _sha256(text: str) -> str:
 def content_security_policy(page: str, tiles: str = "none") -> str:
     """The policy for a self-contained ``page``: its own inline ``<script>``/``<style>`` elements
     (by hash), ``data:`` images, the tile provider's images when ``tiles`` is online; nothing else."""
-    scripts, styles = [], []
+    scripts: list[str] = []
+    styles: list[str] = []
     for m in _INLINE_RE.finditer(page):
         (scripts if m.group(1).lower() == "script" else styles).append(_sha256(m.group(2)))
     img = " ".join(("data:", *TILE_HOSTS.get(tiles, ())))
