@@ -182,12 +182,11 @@ def content_security_policy(page: str, tiles: str = "none") -> str:
     styles: list[str] = []
     for m in _INLINE_RE.finditer(page):
         (scripts if m.group(1).lower() == "script" else styles).append(_sha256(m.group(2)))
-    img = " ".join(("data:", *TILE_HOSTS.get(tiles, ())))
+    script_src = " ".join(dict.fromkeys(scripts)) or "'none'"
+    style_src = " ".join(dict.fromkeys(styles)) or "'none'"
+    img_src = " ".join(("data:", *TILE_HOSTS.get(tiles, ())))
     return (
-        "default-src 'none'; "
-        f"script-src {' '.join(dict.fromkeys(scripts)) or chr(39) + 'none' + chr(39)}; "
-        f"style-src {' '.join(dict.fromkeys(styles)) or chr(39) + 'none' + chr(39)}; "
-        f"img-src {img}; "
+        f"default-src 'none'; script-src {script_src}; style-src {style_src}; img-src {img_src}; "
         "base-uri 'none'; form-action 'none'"
     )
 
