@@ -267,7 +267,11 @@ def die_with_parent() -> None:
                 pass
         except OSError:
             pass
-        # End of file: the parent closed the pipe on purpose (it then kills us) or it is gone.
+        # End of file: the parent is gone, or it is done with us (it kills this process group
+        # before it closes the pipe). Only where the parent can be checked (Linux: getppid()
+        # changes) is its scratch folder removed; elsewhere just exit.
+        if not sys.platform.startswith("linux"):
+            os._exit(_ORPHAN_EXIT)
         for _ in range(50):
             if _parent_gone(parent):
                 _orphaned(parent)
