@@ -55,6 +55,23 @@ def evil_plan(marker: Path) -> tuple[dict, str, str]:
     return plan, title, name
 
 
+def shown(actual: str, written: str) -> bool:
+    """``actual`` is ``written`` exactly, or, where the exports clean text from files first
+    (planner.export.safe: control and line-separator characters dropped), the same up to white
+    space. Every visible character, markup and template syntax included, must be there."""
+    if actual == written:
+        return True
+    try:
+        import planner.export.safe  # noqa: F401
+    except ImportError:
+        return False
+
+    def norm(t: str) -> str:
+        return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", t).split())
+
+    return norm(actual) == norm(written)
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -177,8 +194,8 @@ def test_cli_html_export_is_inert_and_has_a_strict_csp(tmp_path):
     assert res.returncode == 0, res.stderr
     assert not marker.exists()
     page = out.read_text(encoding="utf-8")
-    assert parse(page).title == title
-    assert data_block(page)["title"] == title
+    assert shown(parse(page).title, title)
+    assert shown(data_block(page)["title"], title)
     policy = _csp(page)
     assert policy["default-src"] == ["'none'"]
     assert policy["script-src"] and all(s.startswith("'sha256-") for s in policy["script-src"])
@@ -286,13 +303,13 @@ def test_exported_page_shows_the_text_literally_under_its_csp(qtbot, tmp_path):
     view.resize(900, 700)
     view.show()
     probe = _load(qtbot, view, out)
-    assert probe["title"] == title
-    assert probe["legend"] == title
+    assert shown(probe["title"], title)
+    assert shown(probe["legend"], title)
     assert probe["violations"] == [] and probe["alerts"] == []
     assert probe["remote"] == []  # not even Leaflet's credit links out
     assert probe["stops"] == 12 and probe["lines"] >= 5
-    assert any(t.startswith("第 1 天: " + name + " → ") for t in probe["tooltips"])
-    assert {"text": "第 1 晚：" + name, "scripts": 0} in probe["popups"]
+    assert any(shown(t, "第 1 天: " + name + t[t.index(" → "):]) for t in probe["tooltips"] if " → " in t)
+    assert any(shown(p["text"], "第 1 晚：" + name) and p["scripts"] == 0 for p in probe["popups"])
     assert not marker.exists()
 
 
@@ -378,7 +395,7 @@ def test_print_map_page_keeps_the_title_literal(qtbot, tmp_path):
     view.resize(800, 600)
     view.show()
     probe = _load(qtbot, view, page)
-    assert probe["title"] == title and probe["legend"] == title
+    assert shown(probe["title"], title) and shown(probe["legend"], title)
     assert probe["violations"] == [] and probe["alerts"] == []
-    assert any(name in t for t in probe["tooltips"])
+    assert any(shown(t, "第 1 天: " + name + t[t.index(" → "):]) for t in probe["tooltips"] if " → " in t)
     assert not marker.exists()
