@@ -389,3 +389,15 @@ def test_qiantu_page_draws_from_itself_alone(qtbot, offline_view, tmp_path, kind
         assert probe["stops"] == 12 and probe["lines"] == 17
         assert probe["legendRows"] == len(plan["days"])
     assert [u for u in recorder.urls if not u.startswith("data:")] == [QUrl.fromLocalFile(str(page)).toString()]
+
+
+def test_qiantu_page_linked_mode_points_at_the_package_assets():
+    """render_html(inline=False), for working on qiantu.js: every link is a shipped file."""
+    from planner.catalog import load_catalog
+    from planner.mapping import catalog_map, render_html
+
+    page = render_html(catalog_map(load_catalog()), inline=False)
+    assert external_resources(page) == []
+    assert sorted(u.rsplit("/assets/", 1)[-1] for u in _src_urls(page)) == [
+        "leaflet/leaflet.css", "leaflet/leaflet.js", "qiantu.css", "qiantu.js"]
+    assert all(u.startswith("file://") and (ASSETS / u.rsplit("/assets/", 1)[-1]).is_file() for u in _src_urls(page))

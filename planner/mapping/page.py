@@ -197,7 +197,7 @@ def _leaflet_css_inline() -> str:
     return inline_stylesheet("leaflet/leaflet.css").replace("\r\n", "\n")
 
 
-def render_html(m, *, inline: bool = False, scripts: Sequence[str] = (), title: str | None = None) -> str:
+def render_html(m, *, inline: bool = True, scripts: Sequence[str] = (), title: str | None = None) -> str:
     """The map as an HTML page.
 
     Parameters
@@ -205,9 +205,10 @@ def render_html(m, *, inline: bool = False, scripts: Sequence[str] = (), title: 
     m : folium.Map
         From :func:`base_map`, :func:`catalog_map` or :func:`plan_map`.
     inline : bool
-        True: one self-contained file (Leaflet, styles and ``qiantu.js`` inline, images as
-        ``data:``) with a Content-Security-Policy; it needs no file or network access. False: the
-        assets are linked by ``file://`` URL to this package's ``assets`` folder.
+        True (default): one self-contained file (Leaflet, styles and ``qiantu.js`` inline, images
+        as ``data:``) with a Content-Security-Policy; it needs no file or network access. False
+        (for looking at ``qiantu.js`` changes in a browser's developer tools): the assets are
+        linked by ``file://`` URL to this package's ``assets`` folder, and there is no policy.
     scripts : sequence of str
         Fixed script texts to run before ``qiantu.js`` (the app passes Qt's ``qwebchannel.js``).
         Never user text.
@@ -260,7 +261,7 @@ def render_html(m, *, inline: bool = False, scripts: Sequence[str] = (), title: 
     ])
 
 
-def save_html(m, path: Path | str, *, inline: bool = False) -> Path:
+def save_html(m, path: Path | str, *, inline: bool = True) -> Path:
     """Write the map page atomically (temporary file, then rename)."""
     path = Path(path)
     text = render_html(m, inline=inline)
