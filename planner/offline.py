@@ -12,6 +12,10 @@ Bootstrap (JS + CSS), the glyphicons, Font Awesome and awesome-markers are only 
 ``folium.Icon`` / ``folium.Marker(icon=folium.Icon(...))`` and by plugins; QianTu does not use them,
 so :func:`make_offline` drops them. Dropping Bootstrap's CSS only changes the default page font.
 
+QianTu's own pages (``planner.mapping``) draw with ``qiantu.js`` and need only Leaflet; they use
+:func:`asset_url` and :func:`inline_stylesheet` from here. :func:`make_offline` and
+:func:`inline_assets` serve any other folium map (popups included, hence jQuery).
+
 Both functions here work on one map or one HTML string; folium's module-level ``default_js`` /
 ``default_css`` lists are never changed, so other maps in the process keep their defaults.
 
@@ -147,6 +151,12 @@ def _inline_css(rel: str, base: Path) -> str:
 
     css = _CSS_URL_RE.sub(repl, css)
     return f"<style>\n{css}\n</style>"
+
+
+def inline_stylesheet(rel: str) -> str:
+    """A ``<style>`` element with the shipped style sheet ``rel`` (e.g. ``"leaflet/leaflet.css"``),
+    its images as ``data:`` URIs."""
+    return _inline_css(rel, assets_dir())
 
 
 def _icon_script(base: Path) -> str:

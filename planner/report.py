@@ -522,59 +522,40 @@ def _columns(rows: list[list[str]]) -> list[str]:
 # ---------------------------------------------------------------------------- the map
 
 
-_EVENT_CSS = f"""<style>
-.qt-event{{background:#fff7d6;border:2px solid {EVENT_COLOR};border-radius:3px;color:{EVENT_COLOR};
-  font:bold 11px/15px sans-serif;text-align:center;padding:0 3px;white-space:nowrap;
-  box-shadow:0 0 2px rgba(0,0,0,.5)}}
-.qt-event-legend{{font:11px/1.35 sans-serif;max-height:420px;overflow:auto}}
-.qt-event-legend b.n{{display:inline-block;min-width:18px;color:{EVENT_COLOR}}}
-</style>"""
-
-
 def add_event_markers(m, events: list[Event], catalog, *, lang: str = "zh", tiles: str = "none", legend: bool = True):
-    """Add the Long March events to a folium map, numbered by date (1 = earliest).
+    """Add the Long March events to a map from planner.mapping, numbered by date (1 = earliest).
 
     Events at the same site share one marker (``6·7``); the marker sits up and to the right of
     the site so the plan's round stop numbers stay readable. Returns the map.
     """
-    import folium
+    from planner.mapping import add_events, to_display
 
-    from planner.mapping import add_legend, to_display
-    from planner.mapping import escape_html as e
     en = lang == "en"
     ordered = sorted(events, key=lambda ev: (ev.date_start, ev.date_end, ev.row))
     numbers = {ev.id: i for i, ev in enumerate(ordered, start=1)}
-    m.get_root().header.add_child(folium.Element(_EVENT_CSS))
-    group = folium.FeatureGroup(name="long-march-events")
-    group.add_to(m)
+    sites = []
     for sid, evs in events_by_site(ordered).items():
         if sid not in catalog:
             continue
         spot = catalog.get(sid)
         lat, lon = to_display(spot.lat, spot.lon, tiles)
-        text = "·".join(str(numbers[ev.id]) for ev in evs)
-        rows = "".join(
-            f"<tr><th>{numbers[ev.id]}</th><td>{e(ev.dates_text())}</td><td>{e(ev.name(lang))}</td></tr>" for ev in evs
-        )
-        popup = f'<div class="qt-popup"><b>{e(spot.name(lang))}</b><table>{rows}</table></div>'
-        width = 10 + 8 * len(text)
-        folium.Marker(
-            [lat, lon],
-            icon=folium.DivIcon(
-                html=f'<div class="qt-event">{e(text)}</div>',
-                icon_size=(width, 18),
-                icon_anchor=(-8, 26),
-                class_name="qt-event-icon",
-            ),
-            tooltip=e("; ".join(f"{numbers[ev.id]}. {ev.dates_text()} {ev.name(lang)}" for ev in evs)),
-            popup=folium.Popup(popup, max_width=320),
-        ).add_to(group)
+        sites.append({
+            "lat": lat,
+            "lon": lon,
+            "label": "·".join(str(numbers[ev.id]) for ev in evs),
+            "tooltip": "; ".join(f"{numbers[ev.id]}. {ev.dates_text()} {ev.name(lang)}" for ev in evs),
+            "popup": {
+                "title": spot.name(lang),
+                "rows": [[str(numbers[ev.id]), ev.dates_text(), ev.name(lang)] for ev in evs],
+            },
+        })
+    table = None
     if legend:
-        title = "Long March events" if en else "长征事件"
-        rows = "".join(
-            f'<div><b class="n">{numbers[ev.id]}</b>{e(ev.date_start)} {e(ev.name(lang))}</div>' for ev in ordered
-        )
-        add_legend(m, f'<div class="qt-legend qt-event-legend"><b>{e(title)}</b>{rows}</div>', "bottomleft")
+        table = {
+            "title": "Long March events" if en else "长征事件",
+            "rows": [{"number": numbers[ev.id], "text": f"{ev.date_start} {ev.name(lang)}"} for ev in ordered],
+        }
+    add_events(m, sites, table)
     return m
 
 
@@ -582,7 +563,7 @@ def report_map(
     plan, catalog=None, *, events: list[Event] | None = None, lang: str = "zh", tiles: str = "none", legend: bool = True
 ):
     """The plan's route (planner.mapping.plan_map) with the Long March events numbered by date."""
-    from planner.mapping import plan_map
+    from planner.mapping import frame, plan_map
     from planner.plan import Plan, plan_to_dict
 
     if catalog is None:
@@ -599,11 +580,7 @@ def report_map(
         for it in d.get("items") or []:
             for p in it.get("path") or []:
                 pts.append((float(p[0]), float(p[1])))
-    if pts:
-        m.fit_bounds(
-            [[min(p[0] for p in pts), min(p[1] for p in pts)], [max(p[0] for p in pts), max(p[1] for p in pts)]],
-            padding=(30, 30),
-        )
+    frame(m, pts, padding_top_left=(30, 30), padding_bottom_right=(30, 30))
     return m
 
 

@@ -6,7 +6,6 @@ colours, page furniture, map snapshots (``python -m ui.snapshot`` in a subproces
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -113,7 +112,7 @@ class _Doc:
 
 def _map_page(plan, catalog, lang: str) -> str:
     """The report map made for paper: no zoom buttons or animation, framed on route and events."""
-    from planner.mapping import add_script, render_html
+    from planner.mapping import frame, render_html
     from planner.report import report_map
 
     m = report_map(plan, catalog, lang=lang, legend=False)
@@ -125,13 +124,7 @@ def _map_page(plan, catalog, lang: str) -> str:
     for d in plan.days:
         for it in d.items:
             pts.extend((p[0], p[1]) for p in (getattr(it, "path", None) or []))
-    south, north = min(p[0] for p in pts), max(p[0] for p in pts)
-    west, east = min(p[1] for p in pts), max(p[1] for p in pts)
-    add_script(
-        m,
-        f"{m.get_name()}.fitBounds({json.dumps([[south, west], [north, east]])}, "
-        "{paddingTopLeft: [40, 40], paddingBottomRight: [40, 30], maxZoom: 10, animate: false});",
-    )
+    frame(m, pts, padding_top_left=(40, 40), padding_bottom_right=(40, 30), max_zoom=10)
     return render_html(m, inline=True)
 
 

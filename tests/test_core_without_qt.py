@@ -51,7 +51,9 @@ def test_catalog_and_map_build_with_qt_blocked():
         "from planner.mapping import catalog_map, render_html\n"
         "cat = load_catalog()\n"
         "html = render_html(catalog_map(cat))\n"
-        "print(len(cat), html.count('qiantu.register('))\n"
+        "import json, re\n"
+        "blob = re.search(r'<script type=\"application/json\" id=\"qiantu-data\">(.*?)</script>', html).group(1)\n"
+        "print(len(cat), len(json.loads(blob)['spots']))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

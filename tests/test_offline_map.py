@@ -346,3 +346,58 @@ def test_inlined_page_draws_with_nothing_but_itself(qtbot, offline_view, tmp_pat
     page.write_text(inline_assets(m.get_root().render()), encoding="utf-8")
     _check_page(qtbot, view, page, m)
     assert [u for u in recorder.urls if not u.startswith("data:")] == [QUrl.fromLocalFile(str(page)).toString()]
+
+
+# --------------------------------------------------------------------------- QianTu's own pages
+
+QIANTU_PROBE = """JSON.stringify({
+  L: typeof L, jq: typeof $, kind: qiantu.data && qiantu.data.kind,
+  stops: qiantu.stopCount ? qiantu.stopCount() : 0, lines: qiantu.lineCount ? qiantu.lineCount() : 0,
+  markers: Object.keys(qiantu.markers).length,
+  outlines: document.querySelectorAll('path').length,
+  labels: document.querySelectorAll('.qt-area-label').length,
+  legendRows: document.querySelectorAll('.qt-legend i').length
+})"""
+
+
+@pytest.mark.parametrize("kind", ["catalog", "plan"])
+def test_qiantu_page_draws_from_itself_alone(qtbot, offline_view, tmp_path, kind):
+    """planner.mapping's inline page: Leaflet + qiantu.js + data, no jQuery, no other request."""
+    from planner.catalog import load_catalog
+    from planner.mapping import catalog_map, plan_map, render_html
+
+    view, recorder = offline_view
+    catalog = load_catalog()
+    plan = json.loads((ASSETS.parents[1] / "tests" / "data" / "export_plan_5days.json").read_text(encoding="utf-8"))
+    m = catalog_map(catalog) if kind == "catalog" else plan_map(plan, catalog)
+    page = tmp_path / f"{kind}.html"
+    page.write_text(render_html(m, inline=True), encoding="utf-8")
+    with qtbot.waitSignal(view.loadFinished, timeout=30_000):
+        view.load(QUrl.fromLocalFile(str(page)))
+    qtbot.waitUntil(lambda: _eval(qtbot, view, "JSON.stringify(!!(window.qiantu && qiantu.map))"), timeout=10_000)
+    probe = _eval(qtbot, view, QIANTU_PROBE)
+    assert probe["L"] == "object" and probe["jq"] == "undefined" and probe["kind"] == kind
+    features = len(outline_features())
+    assert probe["labels"] == features
+    if kind == "catalog":
+        assert probe["markers"] == len(catalog)
+        assert probe["outlines"] >= features + len(catalog)
+        from planner.mapping import spot_category
+
+        assert probe["legendRows"] == len({spot_category(s) for s in catalog.spots.values()})
+    else:
+        assert probe["stops"] == 12 and probe["lines"] == 17
+        assert probe["legendRows"] == len(plan["days"])
+    assert [u for u in recorder.urls if not u.startswith("data:")] == [QUrl.fromLocalFile(str(page)).toString()]
+
+
+def test_qiantu_page_linked_mode_points_at_the_package_assets():
+    """render_html(inline=False), for working on qiantu.js: every link is a shipped file."""
+    from planner.catalog import load_catalog
+    from planner.mapping import catalog_map, render_html
+
+    page = render_html(catalog_map(load_catalog()), inline=False)
+    assert external_resources(page) == []
+    assert sorted(u.rsplit("/assets/", 1)[-1] for u in _src_urls(page)) == [
+        "leaflet/leaflet.css", "leaflet/leaflet.js", "qiantu.css", "qiantu.js"]
+    assert all(u.startswith("file://") and (ASSETS / u.rsplit("/assets/", 1)[-1]).is_file() for u in _src_urls(page))

@@ -47,6 +47,8 @@ def test_wheel_carries_data_and_assets(installed, tmp_path):
     assert (Path(data) / "scenic_spots" / "hubs.csv").is_file()
     assert (Path(assets) / "leaflet" / "leaflet.js").is_file()
     assert (Path(assets) / "outlines.geojson").is_file()
+    assert (Path(assets) / "qiantu.js").is_file() and (Path(assets) / "qiantu.css").is_file()
+    assert (Path(pkg).parent / "mapping" / "page.py").is_file()
     assert (Path(data) / "routes" / "zunyi-classic.json").is_file()
     assert (Path(data) / "network" / "road_links.csv").is_file()
     assert (Path(data) / "rates" / "vehicles.csv").is_file()
@@ -63,6 +65,11 @@ def test_installed_qiantu_plans_and_exports(installed, tmp_path):
     out = _run(installed, tmp_path, "-m", "planner", "export", str(plan), "--gpx", str(gpx))
     assert out.returncode == 0, out.stderr
     assert "遵义会议会址" in gpx.read_text(encoding="utf-8")
+    page = tmp_path / "trip.html"
+    out = _run(installed, tmp_path, "-m", "planner", "export", str(plan), "--html", str(page))
+    assert out.returncode == 0, out.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "qiantu-data" in text and "Content-Security-Policy" in text and "遵义会议会址" in text
 
 
 def test_installed_qiantu_lists_the_catalog(installed, tmp_path):

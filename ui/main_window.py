@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from planner.catalog import Catalog, load_catalog
 from planner.errors import PlannerError
-from planner.mapping import TILE_LABELS, catalog_map, day_summary, plan_map, render_html
+from planner.mapping import TILE_LABELS, catalog_map, day_summary, plan_map
 from ui.catalog_panel import CatalogPanel
 from ui.costs_panel import CostsPanel
 from ui.details import DetailsPane
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
             m = plan_map(plan, self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
         else:
             m = catalog_map(self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
-        self.mapView.show_html(render_html(m))
+        self.mapView.show_map(m)
 
     def _on_map_ready(self) -> None:
         if self.showing_plan and self.doc.plan:
@@ -318,13 +318,11 @@ class MainWindow(QMainWindow):
 
     def _on_day_activated(self, day: int) -> None:
         if self.showing_plan:
-            self.mapView.run_js(f"window.qiantu && qiantu.highlightDay && qiantu.highlightDay({int(day)});")
+            self.mapView.highlight_day(day)
 
     def _on_item_activated(self, key: str) -> None:
         if self.showing_plan:
-            import json as _json
-
-            self.mapView.run_js(f"window.qiantu && qiantu.highlightItem && qiantu.highlightItem({_json.dumps(key)});")
+            self.mapView.highlight_item(key)
 
     def start_picking(self, which: str) -> None:
         """The next click on the map places the trip's start or end (a custom place)."""

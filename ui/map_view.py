@@ -1,43 +1,101 @@
-"""The map: a QWebEngineView showing a page that planner.mapping built, and its WebChannel bridge."""
+"""The map: a QWebEngineView showing a page that planner.mapping built, and its WebChannel bridge.
+
+What the page may do is kept to what a map needs:
+
+* every page is self-contained (Leaflet, styles, data and ``qwebchannel.js`` inline, with a
+  Content-Security-Policy) and is written alone into a private per-session folder, so the view
+  denies the page any ``file://`` access;
+* remote URLs are allowed only while the user has chosen online tiles;
+* the WebChannel object ``bridge`` has four slots; each checks its arguments (a spot id or plan item
+  key the current page really shows; a finite latitude/longitude inside the region QianTu plans in)
+  and ignores anything else.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QFile, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from planner.mapping import write_text_atomic
+from planner.catalog import REGION_LAT, REGION_LON
+from planner.fileio import write_text_atomic
+from planner.mapping import known_ids, map_data, render_html
+
+_ID_MAX = 200
+
+
+def webchannel_js() -> str:
+    """Qt's ``qwebchannel.js`` (from the QtWebChannel resources), to inline into map pages."""
+    f = QFile(":/qtwebchannel/qwebchannel.js")
+    if not f.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise RuntimeError("Qt's qwebchannel.js resource is missing")
+    try:
+        return bytes(f.readAll().data()).decode("utf-8")
+    finally:
+        f.close()
 
 
 class _Bridge(QObject):
-    """Slots callable from JavaScript; they re-emit as the view's signals."""
+    """Slots callable from JavaScript; valid calls re-emit as the view's signals, others are ignored."""
 
     def __init__(self, view: MapView) -> None:
         super().__init__(view)
         self._view = view
+        self.spot_ids: frozenset[str] = frozenset()
+        self.item_keys: frozenset[str] = frozenset()
+        self.ignored = 0  # calls refused (for tests and debugging)
+
+    def event(self, e: QEvent) -> bool:
+        # QWebChannel publishes QObject's public slots too; a page calling bridge.deleteLater()
+        # would delete the bridge. It lives exactly as long as its view (deleted with it as a child,
+        # not through a deferred delete), so deferred deletes are refused.
+        if e.type() == QEvent.Type.DeferredDelete:
+            self.ignored += 1
+            return True
+        return super().event(e)
+
+    def _known(self, value: object, allowed: frozenset[str]) -> bool:
+        ok = isinstance(value, str) and 0 < len(value) <= _ID_MAX and value in allowed
+        if not ok:
+            self.ignored += 1
+        return ok
 
     @Slot(str)
-    def spotClicked(self, spot_id: str) -> None:
-        self._view.spotClicked.emit(spot_id)
+    def spotClicked(self, spot_id: str) -> None:  # noqa: N802 - called from JavaScript
+        if self._known(spot_id, self.spot_ids):
+            self._view.spotClicked.emit(spot_id)
 
     @Slot(str)
-    def addToTrip(self, spot_id: str) -> None:
-        self._view.addToTripRequested.emit(spot_id)
+    def addToTrip(self, spot_id: str) -> None:  # noqa: N802
+        if self._known(spot_id, self.spot_ids):
+            self._view.addToTripRequested.emit(spot_id)
 
     @Slot(str)
-    def itemClicked(self, key: str) -> None:
-        self._view.itemClicked.emit(key)
+    def itemClicked(self, key: str) -> None:  # noqa: N802
+        if self._known(key, self.item_keys):
+            self._view.itemClicked.emit(key)
 
     @Slot(float, float)
-    def mapClicked(self, lat: float, lon: float) -> None:
-        self._view.mapClicked.emit(lat, lon)
+    def mapClicked(self, lat: float, lon: float) -> None:  # noqa: N802
+        # Only a point QianTu can plan at: the region box (a little wider for GCJ-02 pages). The
+        # channel turns NaN, Infinity and non-numbers into null and then 0.0, which is outside it.
+        if (
+            isinstance(lat, float) and isinstance(lon, float)
+            and math.isfinite(lat) and math.isfinite(lon)
+            and REGION_LAT[0] - 0.1 <= lat <= REGION_LAT[1] + 0.1
+            and REGION_LON[0] - 0.1 <= lon <= REGION_LON[1] + 0.1
+        ):
+            self._view.mapClicked.emit(lat, lon)
+        else:
+            self.ignored += 1
 
 
 class _Page(QWebEnginePage):
@@ -61,29 +119,61 @@ class MapView(QWebEngineView):
         super().__init__(parent)
         self.setObjectName("mapView")
         self.setPage(_Page(self))
-        s = self.settings()
-        # Online tiles in a file:// page need remote access; in Qt 6.12 turning that on silently
-        # turns file access off, so file access is set back after it.
-        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
-        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        self._allow_remote(False)
         self._channel = QWebChannel(self.page())
         self._bridge = _Bridge(self)
         self._channel.registerObject("bridge", self._bridge)
         self.page().setWebChannel(self._channel)
         self._dir = tempfile.TemporaryDirectory(prefix="qiantu-map-")
         self._counter = 0
+        self._webchannel_js: str | None = None
         self.ready = False
         self._pending: list[str] = []
         self.loadFinished.connect(self._on_load_finished)
 
-    def show_html(self, html: str) -> Path:
-        """Write ``html`` to a fresh file and load it; returns the file."""
+    @property
+    def bridge(self) -> _Bridge:
+        """The object the page calls through the WebChannel."""
+        return self._bridge
+
+    def _allow_remote(self, remote: bool) -> None:
+        s = self.settings()
+        # In Qt 6.12 switching remote access on silently switches file access off; set file access
+        # last, and always off: the pages are self-contained.
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, bool(remote))
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
+
+    def show_map(self, m) -> Path:
+        """Render folium map ``m`` (from planner.mapping) as a self-contained page and load it.
+
+        The bridge then accepts exactly the spot ids and item keys this map shows; remote access
+        is on only when the map uses online tiles.
+        """
+        if self._webchannel_js is None:
+            self._webchannel_js = webchannel_js()
+        data = map_data(m)
+        spots, items = known_ids(m)
+        page = render_html(m, inline=True, scripts=[self._webchannel_js])
+        return self.show_html(page, spot_ids=spots, item_keys=items, remote=data.get("tiles", "none") != "none")
+
+    def show_html(
+        self,
+        html: str,
+        *,
+        spot_ids: Iterable[str] = (),
+        item_keys: Iterable[str] = (),
+        remote: bool = False,
+    ) -> Path:
+        """Write ``html`` (a self-contained page) to a fresh file and load it; returns the file."""
         self._counter += 1
         path = Path(self._dir.name) / f"map-{self._counter}.html"
         write_text_atomic(path, html)
         old = Path(self._dir.name) / f"map-{self._counter - 2}.html"
         if old.exists():
             old.unlink()
+        self._bridge.spot_ids = frozenset(spot_ids)
+        self._bridge.item_keys = frozenset(item_keys)
+        self._allow_remote(remote)
         self.ready = False
         self.setUrl(QUrl.fromLocalFile(str(path)))
         return path
@@ -119,11 +209,24 @@ class MapView(QWebEngineView):
         self.page().runJavaScript(f"JSON.stringify({expression})", 0, done)
 
     def set_visible_ids(self, ids: list[str]) -> None:
-        self.run_js(f"window.qiantu && qiantu.setVisible({json.dumps(ids)});")
+        self.run_js(f"window.qiantu && qiantu.setVisible({_js_value(list(ids))});")
 
     def select_spot(self, spot_id: str) -> None:
-        self.run_js(f"window.qiantu && qiantu.select({json.dumps(spot_id)}, true);")
+        self.run_js(f"window.qiantu && qiantu.select({_js_value(spot_id)}, true);")
+
+    def highlight_day(self, day: int) -> None:
+        self.run_js(f"window.qiantu && qiantu.highlightDay && qiantu.highlightDay({int(day)});")
+
+    def highlight_item(self, key: str) -> None:
+        self.run_js(f"window.qiantu && qiantu.highlightItem && qiantu.highlightItem({_js_value(key)});")
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self._dir.cleanup()
         super().closeEvent(event)
+
+
+def _js_value(value: Any) -> str:
+    """A JavaScript literal for ``value`` (JSON with <, >, &, U+2028/2029 escaped)."""
+    from planner.mapping import json_for_html
+
+    return json_for_html(value)

@@ -9,12 +9,20 @@ failed (the others are still written; one line per failure on stderr), 2 on bad 
 Environment: ``QIANTU_SNAPSHOT_SCALE`` (device pixel ratio, default 2 for print-sharp images),
 ``QIANTU_SNAPSHOT_TIMEOUT`` (seconds per page, default 20), ``QIANTU_SNAPSHOT_PARALLEL`` (pages
 loading at once, default 4).
+
+Set by the caller (planner.export.pdf.render_maps): ``QIANTU_SNAPSHOT_PARENT`` (the caller's pid)
+makes this process die with its parent — on Linux through ``PR_SET_PDEATHSIG``, everywhere through
+a watch on stdin (a pipe the parent holds open); ``QIANTU_SNAPSHOT_SCRATCH`` names the caller's
+scratch folder (``qiantu-*``), which an orphaned snapshot removes before it exits.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +120,10 @@ def render(jobs: list[Job], *, timeout_s: float | None = None, parallel: int | N
             errors.append(f"{job.src}: file not found")
             return
         view = QWebEngineView()
-        view.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        # The pages are self-contained (planner.mapping.render_html(inline=True)): no file or
+        # network access at all.
+        view.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
+        view.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
         view.settings().setAttribute(QWebEngineSettings.WebAttribute.ShowScrollBars, False)
         view.resize(job.width, job.height)
         view.show()
@@ -201,7 +212,81 @@ def render(jobs: list[Job], *, timeout_s: float | None = None, parallel: int | N
     return errors
 
 
+_ORPHAN_EXIT = 3
+
+
+def _orphaned(parent: int) -> None:
+    """The parent is gone: remove its scratch folder (ours to clean now) and exit at once."""
+    scratch = os.environ.get("QIANTU_SNAPSHOT_SCRATCH", "")
+    folder = Path(scratch) if scratch else None
+    if folder is not None and folder.name.startswith("qiantu-") and folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(_ORPHAN_EXIT)
+
+
+def _parent_gone(parent: int) -> bool:
+    return os.getppid() != parent
+
+
+def die_with_parent() -> None:
+    """Tie this process to the one named by ``QIANTU_SNAPSHOT_PARENT`` (no-op when it is unset).
+
+    Linux: the kernel sends SIGTERM when the parent ends (``prctl(PR_SET_PDEATHSIG)``); the
+    handler runs as soon as Python has the interpreter (the render loop returns every 60 ms).
+    Everywhere: a thread reads stdin, a pipe held by the parent; end of file with the parent gone
+    means orphaned. Either way the scratch folder is removed and the process exits with status 3.
+    """
+    raw = os.environ.get("QIANTU_SNAPSHOT_PARENT", "")
+    if not raw.isdigit():
+        return
+    parent = int(raw)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def on_term(signum, frame) -> None:
+        if _parent_gone(parent):
+            _orphaned(parent)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    if _parent_gone(parent):  # it died before the line above took effect
+        _orphaned(parent)
+
+    def watch_stdin() -> None:
+        # os.read on the descriptor, not sys.stdin: a daemon thread blocked inside a buffered
+        # reader makes interpreter shutdown abort ("could not acquire lock ... at shutdown").
+        try:
+            while os.read(fd, 4096):
+                pass
+        except OSError:
+            pass
+        # End of file: the parent is gone, or it is done with us (it kills this process group
+        # before it closes the pipe). Only where the parent can be checked (Linux: getppid()
+        # changes) is its scratch folder removed; elsewhere just exit.
+        if not sys.platform.startswith("linux"):
+            os._exit(_ORPHAN_EXIT)
+        for _ in range(50):
+            if _parent_gone(parent):
+                _orphaned(parent)
+            time.sleep(0.1)
+
+    try:
+        fd = sys.stdin.fileno() if sys.stdin is not None else -1
+    except (OSError, ValueError):
+        fd = -1
+    if fd >= 0 and not os.isatty(fd):
+        threading.Thread(target=watch_stdin, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
+    die_with_parent()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__.strip())

@@ -1,8 +1,13 @@
-"""HTML export: the interactive map of the plan as one self-contained file that opens offline."""
+"""HTML export: the interactive map of the plan as one self-contained file that opens offline.
+
+The page is built by :func:`planner.mapping.render_html` with ``inline=True``: Leaflet, the styles
+and ``qiantu.js`` are inline, all plan text sits in one escaped JSON block, and a
+Content-Security-Policy meta lets only those inline scripts and styles (by SHA-256 hash), ``data:``
+images and, with online tiles, that provider's tile images load. No template engine sees plan text.
+"""
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from pathlib import Path
@@ -53,8 +58,7 @@ def export_html(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None
         m = plan_map(it.plan, catalog, lang=lang, tiles=tiles)
     except ValueError as exc:
         raise ExportError(str(exc), field="tiles") from None
-    m.get_root().title = html.escape(it.title_or_default(lang))
-    page = render_html(m, inline=True)
+    page = render_html(m, inline=True, title=it.title_or_default(lang))
     remote = remote_references(page)
     if remote:
         raise ExportError(f"the map page still loads {remote[0]!r} from the network", file=str(path))

@@ -128,9 +128,7 @@ def _register_font(warnings: list[str]) -> tuple[str, bool]:
 
 def _print_map_html(it: Itinerary, catalog, lang: str, day: DayView | None) -> str:
     """The app's plan map, made for paper: no zoom buttons, no animation, framed on the route."""
-    import json
-
-    from planner.mapping import add_script, plan_map, render_html
+    from planner.mapping import frame, plan_map, render_html
 
     m = plan_map(it.plan, catalog, lang=lang, tiles="none", day=None if day is None else day.index)
     # Leaflet options: a snapshot taken during a zoom animation shows lines and markers out of step.
@@ -139,9 +137,6 @@ def _print_map_html(it: Itinerary, catalog, lang: str, day: DayView | None) -> s
     m.options["fade_animation"] = False
     m.options["marker_zoom_animation"] = False
     m.options["attribution_control"] = False
-    import folium
-
-    m.get_root().header.add_child(folium.Element("<style>.qt-status{display:none}</style>"))
     days = it.days if day is None else [day]
     pts = []
     for d in days:
@@ -149,49 +144,34 @@ def _print_map_html(it: Itinerary, catalog, lang: str, day: DayView | None) -> s
         pts.extend((r.place.lat, r.place.lon) for r in d.visits())
         pts.append((d.overnight.lat, d.overnight.lon))
         pts.append((d.start.lat, d.start.lon))
-    south, north = min(p[0] for p in pts), max(p[0] for p in pts)
-    west, east = min(p[1] for p in pts), max(p[1] for p in pts)
     # Leave the top for the legend; never zoom in so far that the prefecture context is lost.
+    # Stops of one city are fanned out (qiantu.declutter): on paper nobody can zoom.
     top = 60 if day is not None else 40
-    add_script(
-        m,
-        f"{m.get_name()}.fitBounds({json.dumps([[south, west], [north, east]])}, "
-        f"{{paddingTopLeft: [40, {top}], paddingBottomRight: [40, 30], maxZoom: 9, animate: false}});",
-    )
-    add_script(m, _DECLUTTER_JS.replace("MAP", m.get_name()))
+    frame(m, pts, padding_top_left=(40, top), padding_bottom_right=(40, 30), max_zoom=9, declutter=True,
+          print_view=True)
     return render_html(m, inline=True)
 
 
-# Stops a few hundred metres apart (the sites of a city) sit on one spot at a province's scale and
-# hide each other's numbers. On paper nobody can zoom, so spread each such group in a small circle
-# below where they are and tie every marker to its true place with a thin line.
-_DECLUTTER_JS = """
-(function(map){
-  var q = window.qiantu || {}; var items = q.items || {};
-  var stops = Object.keys(items).filter(function(k){ return items[k].spot && items[k].layer.getLatLng; })
-    .map(function(k){ var l = items[k].layer; return {layer: l, ll: l.getLatLng(), p: map.latLngToContainerPoint(l.getLatLng())}; });
-  var used = {}; var groups = [];
-  stops.forEach(function(s, i){
-    if (used[i]) { return; }
-    var g = [s]; used[i] = true;
-    stops.forEach(function(t, j){ if (!used[j] && s.p.distanceTo(t.p) < 22) { g.push(t); used[j] = true; } });
-    if (g.length > 1) { groups.push(g); }
-  });
-  groups.forEach(function(g){
-    var cx = 0, cy = 0; g.forEach(function(s){ cx += s.p.x; cy += s.p.y; }); cx /= g.length; cy /= g.length;
-    // Fan out below the place (the night's "H" label sits above it), in stop order, left to right.
-    var r = Math.max(26, 11 * g.length);
-    var step = g.length > 1 ? Math.min(Math.PI / 3, (5 * Math.PI / 6) / (g.length - 1)) : 0;
-    g.forEach(function(s, k){
-      var a = Math.PI / 2 - (k - (g.length - 1) / 2) * step;
-      var ll = map.containerPointToLatLng(L.point(cx + r * Math.cos(a), cy + r * Math.sin(a)));
-      L.polyline([s.ll, ll], {color: '#333', weight: 1, opacity: 0.8, interactive: false}).addTo(map);
-      L.circleMarker(s.ll, {radius: 2, color: '#333', weight: 1, fillOpacity: 1, interactive: false}).addTo(map);
-      s.layer.setLatLng(ll);
-    });
-  });
-})(MAP);
-"""
+def _stop(proc: subprocess.Popen) -> None:
+    """End the snapshot process and everything it started (its process group), then reap it."""
+    import signal
+
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        elif proc.poll() is None:  # pragma: no cover - Windows
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+    if proc.stdin is not None:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a process that ignores SIGKILL
+        pass
 
 
 def render_maps(
@@ -225,26 +205,41 @@ def render_maps(
     env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
     timeout_s = timeout_s or 30.0 + 10.0 * len(pages)
+    # The child dies with this process (ui.snapshot: PR_SET_PDEATHSIG on Linux, and everywhere a
+    # watch on its stdin pipe, which closes when this process ends however it ends); an orphaned
+    # child then removes ``folder`` too, so a killed export leaves no files behind.
+    env["QIANTU_SNAPSHOT_PARENT"] = str(os.getpid())
+    env["QIANTU_SNAPSHOT_SCRATCH"] = str(folder)
     errors: list[str] = []
+    log = folder / "snapshot.log"
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", SNAPSHOT_MODULE, *args],
-            env=env,
-            cwd=str(folder),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-        )
-        if proc.returncode != 0:
-            lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("ui.snapshot:")]
-            tail = [ln for ln in proc.stderr.splitlines() if ln.strip()][-1:] or [f"exit status {proc.returncode}"]
+        with open(log, "w+", encoding="utf-8", errors="replace") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", SNAPSHOT_MODULE, *args],
+                env=env,
+                cwd=str(folder),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                start_new_session=True,  # its Chromium helpers form one group that can be killed at once
+            )
+            try:
+                code = proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                errors.append(f"the map renderer took longer than {timeout_s:.0f} s")
+                code = None
+            finally:
+                _stop(proc)
+            err.seek(0)
+            stderr = err.read()
+        if code not in (0, None):
+            lines = [ln for ln in stderr.splitlines() if ln.startswith("ui.snapshot:")]
+            tail = [ln for ln in stderr.splitlines() if ln.strip()][-1:] or [f"exit status {code}"]
             errors.extend(lines or tail)
-    except subprocess.TimeoutExpired:
-        errors.append(f"the map renderer took longer than {timeout_s:.0f} s")
     except OSError as exc:
         errors.append(f"the map renderer could not start: {exc}")
+    finally:
+        log.unlink(missing_ok=True)
     pngs = [p if p.is_file() and p.stat().st_size > 0 else None for p in outs]
     if any(p is None for p in pngs) and not errors:
         errors.append("the map renderer wrote no image")
