@@ -25,8 +25,8 @@ from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
+from planner import io as _io
 from planner.catalog import REGION_LAT, REGION_LON
-from planner.fileio import write_text_atomic
 from planner.mapping import known_ids, map_data, render_html
 
 _ID_MAX = 200
@@ -167,7 +167,7 @@ class MapView(QWebEngineView):
         """Write ``html`` (a self-contained page) to a fresh file and load it; returns the file."""
         self._counter += 1
         path = Path(self._dir.name) / f"map-{self._counter}.html"
-        write_text_atomic(path, html)
+        _io.write_text(path, html, what="map page")
         old = Path(self._dir.name) / f"map-{self._counter - 2}.html"
         if old.exists():
             old.unlink()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.domain import DAY_COLORS  # noqa: F401  (one colour table: map, PDF, KML, app)
+from planner.domain import DAY_COLORS, day_color  # noqa: F401  (one colour table: map, PDF, KML, app)
 from planner.errors import ExportError, PlannerError
 from planner.export.safe import clean_tree, one_line
 from planner.mapping import WEEKDAYS_EN, WEEKDAYS_ZH
@@ -19,14 +19,6 @@ LANGS = ("zh", "en")
 # Travel longer than this gets its own calendar event (shorter hops stay inside the visits).
 ICS_TRAVEL_MIN_MINUTES = 30
 
-def day_color(index: int) -> str:
-    """Colour (``#rrggbb``) of day ``index`` (0-based), the same as on the map."""
-    try:
-        from planner.mapping import day_color as map_day_color
-
-        return map_day_color(index)
-    except ImportError:  # pragma: no cover - mapping is part of the core
-        return DAY_COLORS[index % len(DAY_COLORS)]
 
 
 # --------------------------------------------------------------------------- labels

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from planner.fileio import write_text_atomic
+from planner import io as _io
 from planner.mapping.style import (
     GAODE_URL,
     GUIZHOU_CENTER,
@@ -265,4 +265,4 @@ def save_html(m, path: Path | str, *, inline: bool = True) -> Path:
     """Write the map page atomically (temporary file, then rename)."""
     path = Path(path)
     text = render_html(m, inline=inline)
-    return write_text_atomic(path, text, make_folder=True)
+    return _io.write_text(path, text, make_folder=True, what="map page")

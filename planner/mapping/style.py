@@ -32,17 +32,8 @@ GUIZHOU_PREFECTURES = frozenset(
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-# Day colours: distinct on screen and, with the day number drawn on every marker and in the
-# legend, still readable when printed in black and white.
-DAY_COLORS = (
-    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
-    "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-)
-
-
-def day_color(index: int) -> str:
-    """Colour of day ``index`` (0-based)."""
-    return DAY_COLORS[index % len(DAY_COLORS)]
+# Day colours are defined once for the map, the documents and the app.
+from planner.domain import DAY_COLORS, day_color  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
