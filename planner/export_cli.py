@@ -32,6 +32,21 @@ def add_parser(subparsers) -> None:
     p.add_argument("plan", metavar="PLAN.json", help="a plan file or a *.qiantu.json package with a plan")
     for name, what in _OPTIONS:
         p.add_argument(f"--{name}", metavar="F", help=what)
+    p.add_argument(
+        "--tour-order",
+        metavar="F",
+        dest="tour_order",
+        help="the tour order sheet (派团单) for the guide and driver, as .xlsx or .pdf (by the name)",
+    )
+    p.add_argument(
+        "--audience",
+        choices=("client", "internal"),
+        default="client",
+        help="the PDF for the client (default: no costs, margins, sources or left-out stops) or internal (all)",
+    )
+    p.add_argument(
+        "--currency", metavar="CODE=RATE", help="also show prices in a second currency, e.g. USD=7.10 (CNY per unit)"
+    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the exports (default zh)")
 
 
@@ -57,15 +72,49 @@ def load_plan_and_package(path: str):
     return pkg.plan, pkg.request.group_size, pkg.notes
 
 
-def run(args: argparse.Namespace) -> int:
-    import tempfile
+def load_source(path: str):
+    """(plan, package or None) from a plan file or a package file; PlannerError otherwise."""
+    from planner.package import package_from_dict
+    from planner.plan import SCHEMA_TAG as PLAN_TAG
+    from planner.plan import plan_from_dict
+    from planner.request import read_json
 
-    from planner.catalog import load_catalog
-    from planner.export import FORMATS
+    if not os.path.exists(path):
+        raise PlannerError("file not found", file=path)
+    doc = read_json(path, PlannerError)
+    tag = doc.get("schema") if isinstance(doc, dict) else None
+    if tag == PLAN_TAG or (isinstance(tag, str) and tag.startswith("qiantu/plan@")):
+        return plan_from_dict(doc, file=path), None
+    plan, _size, _notes = load_plan_and_package(path)
+    return plan, package_from_dict(doc, file=path)
 
-    wanted = [(name, getattr(args, name)) for name, _ in _OPTIONS if getattr(args, name)]
-    if not wanted:
-        raise PlannerError("nothing to export: give at least one of " + ", ".join(f"--{n} F" for n, _ in _OPTIONS))
+
+def source_quote(plan, pkg, catalog, currency: str | None) -> dict | None:
+    """The package's quote (its costing; the request's group size the fallback headcount); for a bare
+    plan, the default rates for the group its price implies. None when nothing says who travels."""
+    from planner.costing import package_quote
+
+    costing = dict(pkg.costing) if pkg is not None else {}
+    if currency:
+        from planner.costing import parse_currency
+
+        parse_currency(currency, field="--currency")
+        costing["currency"] = currency
+    size = pkg.request.group_size if pkg is not None else None
+    if pkg is None:
+        total, per = plan.totals.get("cost_cny"), plan.totals.get("cost_per_person_cny")
+        size = max(1, round(float(total) / float(per))) if total and per else None
+    if size is None and not any(costing.get(k) for k in ("adults", "children", "seniors")):
+        return None
+    try:
+        return package_quote(plan, costing, size, catalog).to_dict()
+    except PlannerError as exc:
+        if pkg is None:
+            raise
+        raise PlannerError(exc.message, file=None, field=exc.field) from None
+
+
+def _check_outputs(wanted: list[tuple[str, str]]) -> None:
     seen: dict[str, str] = {}
     for name, out in wanted:
         key = os.path.realpath(out)
@@ -77,16 +126,40 @@ def run(args: argparse.Namespace) -> int:
             raise PlannerError(f"the folder '{folder}' does not exist", file=out, field=f"--{name}")
         if Path(out).is_dir():
             raise PlannerError("is a folder", file=out, field=f"--{name}")
-    plan, group_size, notes = load_plan_and_package(args.plan)
+        if name == "tour-order" and Path(out).suffix.lower() not in (".xlsx", ".pdf"):
+            raise PlannerError("the tour order sheet is written as .xlsx or .pdf", file=out, field="--tour-order")
+
+
+def run(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from planner.catalog import load_catalog
+
+    wanted = [(name, getattr(args, name)) for name, _ in _OPTIONS if getattr(args, name)]
+    if getattr(args, "tour_order", None):
+        wanted.insert(0, ("tour-order", args.tour_order))
+    if not wanted:
+        raise PlannerError(
+            "nothing to export: give at least one of " + ", ".join(f"--{n} F" for n, _ in _OPTIONS) + ", --tour-order F"
+        )
+    _check_outputs(wanted)
+    plan, pkg = load_source(args.plan)
     catalog = load_catalog()
     # A problem inside the plan is the input file's, not an output's: check it once, up front.
     from planner.export.common import build_itinerary
 
     try:
         build_itinerary(plan, catalog)
+        quote = source_quote(plan, pkg, catalog, getattr(args, "currency", None))
     except PlannerError as exc:
-        raise PlannerError(exc.message, file=args.plan, field=exc.field) from None
-
+        raise PlannerError(exc.message, file=exc.file or args.plan, field=exc.field) from None
+    context = {
+        "quote": quote,
+        "tour": pkg.tour if pkg is not None else {},
+        "title": (pkg.title or pkg.request.title) if pkg is not None else None,
+        "notes": pkg.notes if pkg is not None else "",
+        "group_size": pkg.request.group_size if pkg is not None else None,
+    }
     # Write every file under a hidden name next to its target, and move them all into place only
     # when every export worked: a failed export leaves no new file behind.
     staged: list[tuple[Path, Path]] = []
@@ -95,20 +168,8 @@ def run(args: argparse.Namespace) -> int:
             target = Path(out)
             fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent or "."))
             os.close(fd)
-            tmp = Path(tmp_name)
-            staged.append((tmp, target))
-            func, _ext = FORMATS[name]
-            kwargs: dict = {"lang": args.lang, "catalog": catalog}
-            if name == "pdf":
-                kwargs.update(notes=notes or "", group_size=group_size)
-            elif name == "xlsx":
-                kwargs.update(group_size=group_size)
-            try:
-                warnings = func(plan, tmp, **kwargs)
-            except PlannerError as exc:
-                raise PlannerError(exc.message, file=out, field=exc.field) from None
-            for w in warnings:
-                print(f"qiantu: warning: {out}: {w}", file=sys.stderr)
+            staged.append((Path(tmp_name), target))
+        _write_all(args, wanted, staged, plan, catalog, context)
         for tmp, target in staged:
             publish(tmp, target)
     except OSError as exc:
@@ -122,3 +183,45 @@ def run(args: argparse.Namespace) -> int:
     for name, out in wanted:
         print(f"{out} ({name})")
     return 0
+
+
+def _write_all(args, wanted, staged, plan, catalog, ctx: dict) -> None:
+    """Every format but the PDF itinerary first; then the PDF with its maps (one subprocess)."""
+    from planner.export import FORMATS
+    from planner.export.pdf import export_pdfs, prepare_pdf
+    from planner.export.tour_order import export_tour_order
+
+    pdf_jobs = []
+    for (name, out), (tmp, target) in zip(wanted, staged):
+        try:
+            if name == "tour-order":
+                warnings = export_tour_order(plan, tmp, lang=args.lang, catalog=catalog, quote=ctx["quote"],
+                                             tour=ctx["tour"], title=ctx["title"], fmt=target.suffix.lower()[1:])
+            elif name == "pdf" and FORMATS["pdf"][0].__module__ == "planner.export.pdf":
+                pdf_jobs.append((out, prepare_pdf(plan, tmp, lang=args.lang, catalog=catalog, notes=ctx["notes"],
+                                                  group_size=ctx["group_size"], quote=ctx["quote"],
+                                                  audience=args.audience, tour=ctx["tour"], title=ctx["title"])))
+                continue
+            else:
+                func, _ext = FORMATS[name]
+                kwargs: dict = {"lang": args.lang, "catalog": catalog}
+                if name == "pdf":
+                    kwargs.update(notes=ctx["notes"], group_size=ctx["group_size"], quote=ctx["quote"])
+                elif name == "xlsx":
+                    kwargs.update(group_size=ctx["group_size"], quote=ctx["quote"], title=ctx["title"])
+                warnings = func(plan, tmp, **kwargs)
+        except PlannerError as exc:
+            raise PlannerError(exc.message, file=out, field=exc.field) from None
+        _warn(out, warnings)
+    if pdf_jobs:
+        try:
+            results = export_pdfs([job for _out, job in pdf_jobs], catalog)
+        except PlannerError as exc:
+            raise PlannerError(exc.message, file=pdf_jobs[0][0], field=exc.field) from None
+        for (out, _job), warnings in zip(pdf_jobs, results):
+            _warn(out, warnings)
+
+
+def _warn(out: str, warnings) -> None:
+    for w in warnings:
+        print(f"qiantu: warning: {out}: {w}", file=sys.stderr)

@@ -44,7 +44,7 @@ class Package:
 
 
 TOUR_KEYS = ("agency", "tour_code", "operator", "guide", "driver", "leader", "emergency_phone", "hotels", "meals",
-             "notes")
+             "trains", "notes")
 _PERSON_KEYS = {"operator": ("name", "phone"), "guide": ("name", "phone"), "driver": ("name", "phone", "plate"),
                 "leader": ("name", "phone")}
 _PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*")
@@ -142,6 +142,8 @@ def check_tour(tour: Any) -> dict:
             out[key] = _day_list(value, "hotels", ("name", "phone", "address"))
         elif key == "meals":
             out[key] = _day_list(value, "meals", ("breakfast", "lunch", "dinner"))
+        elif key == "trains":
+            out[key] = _day_list(value, "trains", ("number", "depart", "arrive"))
         else:
             out[key] = _text(value, f"tour.{key}", 2000 if key == "notes" else 200)
     return out

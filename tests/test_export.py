@@ -85,19 +85,38 @@ def test_fixture_is_a_realistic_five_day_plan(plan):
 # --------------------------------------------------------------------------- PDF
 
 
+TOUR = {
+    "agency": "黔途国际旅行社",
+    "tour_code": "QT-20270406-A",
+    "operator": {"name": "陈计调", "phone": "0851-86660000"},
+    "guide": {"name": "李晓黔", "phone": "139 0851 2233"},
+    "driver": {"name": "王师傅", "phone": "138 0851 7788", "plate": "贵A·D1234"},
+    "leader": {"name": "Anna Smith", "phone": "+44 7700 900123"},
+    "emergency_phone": "0851-12301",
+    "hotels": [{"day": 1, "name": "凯里国际大酒店", "phone": "0855-8251888", "address": "凯里市韶山南路"}],
+    "meals": [{"day": 2, "breakfast": "酒店自助早", "lunch": "苗家长桌宴 50元/人", "dinner": ""}],
+    "trains": [{"day": 1, "number": "G2961"}],
+}
+
+
 @pytest.fixture(scope="module")
 def pdfs(plan, catalog, tmp_path_factory):
-    """The 5-day plan printed in Chinese and in English, maps included (one snapshot process each)."""
-    from planner.export import export_pdf
+    """The 5-day plan printed for the client and for the office, in Chinese and in English, maps
+    included (one snapshot process per language, shared by the two copies)."""
+    from planner.export.pdf import export_pdfs, prepare_pdf
 
     folder = tmp_path_factory.mktemp("pdf")
     out = {}
     for lang in ("zh", "en"):
-        path = folder / f"plan-{lang}.pdf"
-        warnings = export_pdf(
-            plan, path, lang=lang, catalog=catalog, notes="集合：贵阳北站 08:00 / Meet at Guiyang North"
-        )
-        out[lang] = (path, warnings)
+        jobs = {}
+        for audience in ("client", "internal"):
+            path = folder / f"plan-{lang}-{audience}.pdf"
+            jobs[audience] = prepare_pdf(plan, path, lang=lang, catalog=catalog, audience=audience, tour=TOUR,
+                                         notes="集合：贵阳北站 08:00 / Meet at Guiyang North")
+        for audience, warnings in zip(jobs, export_pdfs(list(jobs.values()), catalog)):
+            out[(lang, audience)] = (jobs[audience].path, warnings)
+            if audience == "internal":
+                out[lang] = out[(lang, audience)]
     return out
 
 
@@ -126,6 +145,13 @@ def test_pdf_holds_every_day_and_place(pdfs, plan, catalog, lang):
     for x in plan["dropped"]:
         assert squash(catalog.get(x["id"]).name(lang)) in text
     assert squash("集合：贵阳北站 08:00") in text
+    # The client's copy has every day and place but none of the stops left out.
+    client = squash(pdf_text(pdfs[(lang, "client")][0]))
+    for _day, v in visits(plan):
+        assert squash(catalog.get(v["id"]).name(lang)) in client
+    for x in plan["dropped"]:
+        if not any(v["id"] == x["id"] for _d, v in visits(plan)):
+            assert squash(catalog.get(x["id"]).name(lang)) not in client
     assert ("每人价格" if lang == "zh" else "Priceperperson") in text
     assert "2,260" in text
 
@@ -166,7 +192,9 @@ def test_pdf_has_the_overview_and_a_map_per_day(pdfs, plan):
 def test_pdf_without_the_snapshot_still_written_and_says_so(plan, catalog, tmp_path, monkeypatch):
     from planner.export import pdf as pdf_mod
 
-    monkeypatch.setattr(pdf_mod, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
+    from planner.export import pdfkit
+
+    monkeypatch.setattr(pdfkit, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
     path = tmp_path / "nomaps.pdf"
     warnings = pdf_mod.export_pdf(plan, path, lang="en", catalog=catalog)
     assert path.is_file()
@@ -183,7 +211,7 @@ def test_pdf_in_chinese_without_maps_is_fast_and_valid(plan, catalog, tmp_path):
     from planner.export import export_pdf
 
     path = tmp_path / "a.pdf"
-    assert export_pdf(plan, path, catalog=catalog, maps=False) == []
+    assert export_pdf(plan, path, catalog=catalog, maps=False, audience="internal") == []
     text = squash("".join(p.extract_text() for p in PdfReader(str(path)).pages))
     assert "黄果树瀑布" in text and "住宿：凯里" in text and "未安排的景点" in text
 
@@ -542,7 +570,7 @@ def test_priced_plan_gets_a_quotation_page_and_a_costs_sheet(tmp_path):
         "price_per_person_cny": 176, "single_supplement_cny": 0,
     }
     pdf = tmp_path / "q.pdf"
-    export_pdf(plan, pdf, lang="en", maps=False, quote=quote)
+    export_pdf(plan, pdf, lang="en", maps=False, quote=quote, audience="internal")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages)
     assert "Quotation" in text and "1,760.00" in text and "176.00" in text
     xlsx = tmp_path / "q.xlsx"
