@@ -191,7 +191,6 @@ def test_pdf_has_the_overview_and_a_map_per_day(pdfs, plan):
 @needs_poppler
 def test_pdf_without_the_snapshot_still_written_and_says_so(plan, catalog, tmp_path, monkeypatch):
     from planner.export import pdf as pdf_mod
-
     from planner.export import pdfkit
 
     monkeypatch.setattr(pdfkit, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
