@@ -578,3 +578,207 @@ def test_priced_plan_gets_a_quotation_page_and_a_costs_sheet(tmp_path):
     assert ws.cell(row=2, column=5).value == 1600 and isinstance(ws.cell(row=2, column=3).value, (int, float))
     values = [ws.cell(row=r, column=5).value for r in range(1, ws.max_row + 1)]
     assert 1760 in values and 176 in values
+
+
+# --------------------------------------------------------------------------- client, internal, tour order (issue 13)
+
+INTERNAL_WORDS_ZH = ("成本", "利润", "毛利", "估算", "来源", "data/rates", "未安排", "报价单", "费率")
+INTERNAL_WORDS_EN = ("margin", "net", "estimate", "estimated", "source", "sources", "data/rates", "dropped",
+                     "left out", "rate", "quotation")
+QUOTE_PLAN = DATA / "quote_plan.json"
+
+
+def _package(tmp_path: Path, plan: dict, *, costing: dict | None = None, tour: dict | None = None,
+             title: str = "黔东南与红色遵义五日游") -> Path:
+    pkg = {
+        "schema": "qiantu/package@1",
+        "title": title,
+        "request": {"schema": "qiantu/request@1", "title": "", "start": "guiyang", "days": len(plan["days"]),
+                    "group_size": 16, "stops": []},
+        "plan": plan,
+        "notes": "集合：贵阳北站 08:00",
+        **({"costing": costing} if costing is not None else {}),
+        **({"tour": tour} if tour is not None else {}),
+    }
+    path = tmp_path / "trip.qiantu.json"
+    path.write_text(json.dumps(pkg, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _no_maps(monkeypatch):
+    from planner.export import pdfkit
+
+    monkeypatch.setattr(pdfkit, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
+
+
+def _pdf_words(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+COSTING = {"adults": 14, "children": 2, "seniors": 2, "hotel_class": "premium", "margin_pct": 18, "foc_per": 15,
+           "currency": "USD=7.10"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_client_pdf_has_no_internal_words_and_has_title_and_contacts(plan, tmp_path, capsys, monkeypatch, lang):
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    out = tmp_path / "client.pdf"
+    code, _o, err = run_cli(str(src), "--pdf", str(out), "--lang", lang, capsys=capsys)
+    assert code == 0, err
+    text = _pdf_words(out)
+    flat = squash(text)
+    if lang == "zh":
+        for word in INTERNAL_WORDS_ZH:
+            assert word not in text, word
+        assert "费用包含" in flat and "费用不含" in flat
+        assert "第1天第1天" not in flat  # the day header says its number once
+    else:
+        low = text.lower()
+        for word in INTERNAL_WORDS_EN:
+            assert not re.search(rf"\b{re.escape(word)}\b", low), word
+        assert "Thepriceincludes" in flat
+    assert "*" not in text  # no estimate markers
+    assert squash("黔东南与红色遵义五日游") in flat  # the package's title, not "行程方案"
+    for needle in ("李晓黔", "139 0851 2233", "0851-12301", "王师傅", "贵A·D1234", "QT-20270406-A", "凯里国际大酒店",
+                   "0855-8251888", "苗家长桌宴"):
+        assert squash(needle) in flat, needle
+
+
+def test_internal_pdf_has_costs_sources_and_left_out_stops(plan, tmp_path, capsys, monkeypatch, catalog):
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    out = tmp_path / "internal.pdf"
+    code, _o, err = run_cli(str(src), "--pdf", str(out), "--audience", "internal", capsys=capsys)
+    assert code == 0, err
+    flat = squash(_pdf_words(out))
+    assert "成本合计" in flat and "利润" in flat and "报价单" in flat and "未安排的景点" in flat
+    assert "hotel_tiers.csv" in flat  # each line's rate
+    assert "陈计调" in flat  # the operator is for the office only
+    for x in plan["dropped"]:
+        assert squash(catalog.get(x["id"]).name("zh")) in flat
+
+
+def test_one_price_in_the_quote_the_pdfs_and_the_workbook(plan, tmp_path, capsys, monkeypatch):
+    """Issue 13 item 1: the package's costing gives the same prices in every format."""
+    import openpyxl
+
+    from planner.cli import main
+
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    assert main(["quote", str(src), "--format", "json"]) == 0
+    q = json.loads(capsys.readouterr().out)["quote"]
+    prices = q["prices"]
+    assert set(prices["price_per_category_cny"]) == {"adult", "child", "senior"}
+    assert q["foc"]["free_places"] == 1
+    code, _o, err = run_cli(str(src), "--pdf", str(tmp_path / "c.pdf"), "--xlsx", str(tmp_path / "w.xlsx"),
+                            capsys=capsys)
+    assert code == 0, err
+    code, _o, err = run_cli(str(src), "--pdf", str(tmp_path / "i.pdf"), "--audience", "internal", capsys=capsys)
+    assert code == 0, err
+    client = squash(_pdf_words(tmp_path / "c.pdf"))
+    internal = squash(_pdf_words(tmp_path / "i.pdf"))
+    for cat, cny in prices["price_per_category_cny"].items():
+        usd = prices["price_per_category_usd"][cat]
+        assert f"{cny:,.0f}元（约USD{usd:,.0f}）" in client, (cat, cny)
+        assert f"{cny:,.2f}" in internal
+    single = prices["single_supplement_cny"]
+    assert f"{single:,.0f}元" in client and f"{single:,.2f}" in internal
+    assert f"{q['price_per_person_cny']:,.2f}" in internal
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["总览"]
+    facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert facts["每人价格"] == q["price_per_person_cny"]
+    assert facts["每人价格 · 儿童"] == prices["price_per_category_cny"]["child"]
+    assert facts["单房差（每人全程）"] == single
+    assert facts["每人价格 (USD)"] == prices["price_per_person_usd"]
+    assert facts["团费合计"] == pytest.approx(q["selling_price_cny"])
+
+
+def test_tour_order_xlsx_reads_back_every_field(tmp_path, capsys):
+    import openpyxl
+
+    plan = json.loads(QUOTE_PLAN.read_text(encoding="utf-8"))
+    tour = dict(TOUR, hotels=[{"day": 1, "name": "西江苗寨观景酒店", "phone": "0855-3348888", "address": "雷山县西江镇"}],
+                meals=[{"day": 2, "breakfast": "酒店早餐", "lunch": "长桌宴 60元/人", "dinner": ""}],
+                trains=[{"day": 2, "number": "G2961"}])
+    src = _package(tmp_path, plan, costing={"adults": 10, "children": 2, "seniors": 1}, tour=tour)
+    out = tmp_path / "order.xlsx"
+    code, _o, err = run_cli(str(src), "--tour-order", str(out), capsys=capsys)
+    assert code == 0, err
+    ws = openpyxl.load_workbook(out)["派团单"]
+    cells = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    fields = {r[0]: r[1] for r in cells if r and isinstance(r[0], str) and len(r) > 1}
+    assert fields["组团社"] == "黔途国际旅行社" and fields["团号"] == "QT-20270406-A"
+    assert fields["人数"] == "成人 10 · 儿童 2 · 长者 1"
+    assert fields["领队"] == "Anna Smith +44 7700 900123" and fields["计调"] == "陈计调 0851-86660000"
+    assert fields["车牌"] == "贵A·D1234" and fields["司机"] == "王师傅 138 0851 7788"
+    assert fields["导游"] == "李晓黔 139 0851 2233" and fields["紧急联系电话"] == "0851-12301"
+    assert fields["车辆"]  # the vehicle the quote chose
+    # trains: number, stations and times (08:30 departure + 25 min access + 30 min change)
+    trains = [r for r in cells if r and r[2] in ("G2961", "待定")]
+    assert trains[0][2] == "G2961" and "贵阳北" in trains[0][3] and "凯里南" in trains[0][4]
+    assert trains[0][5] and trains[0][6] and trains[0][5] < trains[0][6]
+    head = next(i for i, r in enumerate(cells) if r and r[0] == "天" and r[2] == "行程（时间）")
+    days = cells[head + 1 : head + 1 + len(plan["days"])]
+    assert [d[0] for d in days] == [1, 2, 3]
+    assert isinstance(days[0][1], dt.datetime) and days[0][1].date() == dt.date(2027, 4, 6)
+    assert "黄果树瀑布" in days[0][2] and re.search(r"\d\d:\d\d–\d\d:\d\d", days[0][2])
+    assert days[1][3:6] == ["酒店早餐", "长桌宴 60元/人", "不含"]
+    assert days[0][6] == "西江苗寨观景酒店" and days[0][7] == "0855-3348888"
+    assert "黄果树瀑布" in days[0][8] and "× 13" in days[0][8]
+    assert days[2][6] == "行程结束"
+
+
+def test_tour_order_pdf_is_written(tmp_path, capsys):
+    plan = json.loads(QUOTE_PLAN.read_text(encoding="utf-8"))
+    src = _package(tmp_path, plan, tour=TOUR)
+    out = tmp_path / "order.pdf"
+    code, _o, err = run_cli(str(src), "--tour-order", str(out), capsys=capsys)
+    assert code == 0, err
+    flat = squash(_pdf_words(out))
+    assert "派团单" in flat and "李晓黔" in flat and "贵A·D1234" in flat and "G2961" not in flat
+
+
+@needs_poppler
+def test_tour_order_opens_in_libreoffice(tmp_path, capsys):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice not installed")
+    plan = json.loads(QUOTE_PLAN.read_text(encoding="utf-8"))
+    src = _package(tmp_path, plan, tour=TOUR)
+    out = tmp_path / "order.xlsx"
+    assert run_cli(str(src), "--tour-order", str(out), capsys=capsys)[0] == 0
+    subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)],
+                   capture_output=True, timeout=120, check=True)
+    assert "QT-20270406-A" in (tmp_path / "order.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "extra, tour, costing, needle",
+    [
+        (["--currency", "XYZ=7"], None, None, "--currency"),
+        (["--currency", "USD=0"], None, None, "--currency"),
+        ([], {"guide": {"name": "李", "phone": "139-abc"}}, None, "tour.guide.phone"),
+        ([], {"driver": {"plate": "ABC-123"}}, None, "tour.driver.plate"),
+        ([], None, {"adults": -2}, "costing.adults"),
+        ([], None, {"foc_per": 0}, "costing.foc_per"),
+        ([], None, {"hotel_class": "palace"}, "costing.hotel_class"),
+        ([], None, {"currency": "ABC=1"}, "costing.currency"),
+    ],
+)
+def test_cli_bad_costing_or_tour_is_one_line_and_writes_nothing(plan, tmp_path, capsys, extra, tour, costing, needle):
+    src = _package(tmp_path, plan, costing=costing, tour=tour)
+    before = folder_files(tmp_path)
+    code, _o, err = run_cli(str(src), "--xlsx", str(tmp_path / "a.xlsx"), "--tour-order", str(tmp_path / "o.xlsx"),
+                            *extra, capsys=capsys)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert folder_files(tmp_path) == before
+
+
+def test_cli_tour_order_needs_xlsx_or_pdf(plan, tmp_path, capsys):
+    src = _package(tmp_path, plan)
+    code, _o, err = run_cli(str(src), "--tour-order", str(tmp_path / "o.docx"), capsys=capsys)
+    assert code == 2 and "--tour-order" in err

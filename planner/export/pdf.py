@@ -200,6 +200,7 @@ def prepare_pdf(
         raise ExportError("the plan has no days to print", field="days")
     if title:
         it.title = str(title)
+        it.plan["title"] = it.title  # the maps' legend names the trip too
     warnings: list[str] = []
     font, _embedded = pdfkit.register_font(warnings)
     st = pdfkit.styles(font, lang)
