@@ -186,40 +186,60 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_all(args, wanted, staged, plan, catalog, ctx: dict) -> None:
-    """Every format but the PDF itinerary first; then the PDF with its maps (one subprocess)."""
+    """The PDF itineraries are laid out first and their maps drawn in one subprocess; every other
+    file is written while that runs."""
     from planner.export import FORMATS
     from planner.export.pdf import export_pdfs, prepare_pdf
-    from planner.export.tour_order import export_tour_order
 
     pdf_jobs = []
+    others = []
     for (name, out), (tmp, target) in zip(wanted, staged):
-        try:
-            if name == "tour-order":
-                warnings = export_tour_order(plan, tmp, lang=args.lang, catalog=catalog, quote=ctx["quote"],
-                                             tour=ctx["tour"], title=ctx["title"], fmt=target.suffix.lower()[1:])
-            elif name == "pdf" and FORMATS["pdf"][0].__module__ == "planner.export.pdf":
-                pdf_jobs.append((out, prepare_pdf(plan, tmp, lang=args.lang, catalog=catalog, notes=ctx["notes"],
-                                                  group_size=ctx["group_size"], quote=ctx["quote"],
-                                                  audience=args.audience, tour=ctx["tour"], title=ctx["title"])))
-                continue
-            else:
-                func, _ext = FORMATS[name]
-                kwargs: dict = {"lang": args.lang, "catalog": catalog}
-                if name == "pdf":
-                    kwargs.update(notes=ctx["notes"], group_size=ctx["group_size"], quote=ctx["quote"])
-                elif name == "xlsx":
-                    kwargs.update(group_size=ctx["group_size"], quote=ctx["quote"], title=ctx["title"])
-                warnings = func(plan, tmp, **kwargs)
-        except PlannerError as exc:
-            raise PlannerError(exc.message, file=out, field=exc.field) from None
-        _warn(out, warnings)
-    if pdf_jobs:
-        try:
-            results = export_pdfs([job for _out, job in pdf_jobs], catalog)
-        except PlannerError as exc:
-            raise PlannerError(exc.message, file=pdf_jobs[0][0], field=exc.field) from None
-        for (out, _job), warnings in zip(pdf_jobs, results):
+        if name == "pdf" and FORMATS["pdf"][0].__module__ == "planner.export.pdf":
+            try:
+                job = prepare_pdf(plan, tmp, lang=args.lang, catalog=catalog, notes=ctx["notes"],
+                                  group_size=ctx["group_size"], quote=ctx["quote"], audience=args.audience,
+                                  tour=ctx["tour"], title=ctx["title"])
+            except PlannerError as exc:
+                raise PlannerError(exc.message, file=out, field=exc.field) from None
+            pdf_jobs.append((out, job))
+        else:
+            others.append((name, out, tmp, target))
+
+    def meanwhile() -> None:
+        for name, out, tmp, target in others:
+            try:
+                warnings = _write_one(name, tmp, target, args, plan, catalog, ctx)
+            except PlannerError as exc:
+                raise PlannerError(exc.message, file=out, field=exc.field) from None
             _warn(out, warnings)
+
+    if not pdf_jobs:
+        meanwhile()
+        return
+    try:
+        results = export_pdfs([job for _out, job in pdf_jobs], catalog, meanwhile=meanwhile)
+    except PlannerError as exc:
+        if exc.file and any(exc.file == o for _n, o, _t, _g in others):
+            raise
+        raise PlannerError(exc.message, file=pdf_jobs[0][0], field=exc.field) from None
+    for (out, _job), warnings in zip(pdf_jobs, results):
+        _warn(out, warnings)
+
+
+def _write_one(name: str, tmp: Path, target: Path, args, plan, catalog, ctx: dict) -> list[str]:
+    from planner.export import FORMATS
+    from planner.export.tour_order import export_tour_order
+
+    if name == "tour-order":
+        return export_tour_order(plan, tmp, lang=args.lang, catalog=catalog, quote=ctx["quote"], tour=ctx["tour"],
+                                 title=ctx["title"], fmt=target.suffix.lower()[1:])
+    func, _ext = FORMATS[name]
+    kwargs: dict = {"lang": args.lang, "catalog": catalog}
+    if name == "pdf":
+        kwargs.update(notes=ctx["notes"], group_size=ctx["group_size"], quote=ctx["quote"])
+    elif name == "xlsx":
+        kwargs.update(group_size=ctx["group_size"], quote=ctx["quote"], title=ctx["title"])
+    return func(plan, tmp, **kwargs)
 
 
 def _warn(out: str, warnings) -> None:

@@ -782,3 +782,23 @@ def test_cli_tour_order_needs_xlsx_or_pdf(plan, tmp_path, capsys):
     src = _package(tmp_path, plan)
     code, _o, err = run_cli(str(src), "--tour-order", str(tmp_path / "o.docx"), capsys=capsys)
     assert code == 2 and "--tour-order" in err
+
+
+def test_print_maps_skip_jinja_only_for_plain_text(plan, catalog):
+    """The print maps' speed-up renders plain template text verbatim: the same text jinja2 gives."""
+    import branca.element as be
+    from jinja2 import Template
+
+    from planner.export import pdfkit
+    from planner.export.common import build_itinerary
+    from planner.export.pdf import _print_map_html
+
+    for src in ("<b>a</b>\n", "x\r\ny\r\n", "", "<script>var a = {b: 1};</script>\n\n"):
+        assert pdfkit.is_plain(src) and pdfkit.PlainTemplate(src).render() == Template(src).render()
+    assert not pdfkit.is_plain("{{ this.x }}") and not pdfkit.is_plain("{% if a %}{% endif %}")
+    it = build_itinerary(plan, catalog)
+    original = be.Template
+    with pdfkit.plain_templates():
+        page = _print_map_html(it, catalog, "zh", it.days[0])
+    assert be.Template is original
+    assert "L.map(" in page and squash(it.days[0].visits()[0].place.name("zh")) in squash(page)

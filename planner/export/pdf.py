@@ -218,31 +218,44 @@ def prepare_pdf(
     return job
 
 
-def render_job_maps(jobs: list[PdfJob], catalog, scratch: Path) -> None:
-    """Render the maps every job wants in one ``ui.snapshot`` subprocess, each map once (a map two
-    jobs want at different heights is drawn at the lower one and used by both)."""
+def start_job_maps(jobs: list[PdfJob], catalog, scratch: Path):
+    """Start rendering the maps every job wants, in one ``ui.snapshot`` subprocess, each map once (a
+    map two jobs want at different heights is drawn at the lower one and used by both). Returns a
+    function that waits for the images and hands them to the jobs."""
     wanted: dict[tuple[str, int], tuple[int, int]] = {}
     for job in jobs:
         for key, w, h in job.maps:
             old = wanted.get(key)
             wanted[key] = (w, min(h, old[1]) if old else h)
-    if not wanted:
-        return
     keys = list(wanted)
+    if not keys:
+        return lambda: None
     base = next(j for j in jobs if j.maps)
+    render = None
     try:
-        pages = [(_print_map_html(base.it, catalog, lang, None if k < 0 else base.it.days[k]), *wanted[(lang, k)])
-                 for lang, k in keys]
-        pngs, errors = pdfkit.render_maps(pages, scratch)
+        with pdfkit.plain_templates():
+            pages = [(_print_map_html(base.it, catalog, lang, None if k < 0 else base.it.days[k]), *wanted[(lang, k)])
+                     for lang, k in keys]
+        render = pdfkit.start_render_maps(pages, scratch)
     except (OSError, ValueError, ImportError) as exc:
-        pngs, errors = [None] * len(keys), [f"the maps could not be built: {exc}"]
-    images = {key: MapImage(png, *wanted[key]) for key, png in zip(keys, pngs)}
-    for job in jobs:
-        if not job.maps:
-            continue
-        job.images = [images[key] for key, _w, _h in job.maps]
-        if errors:
-            job.warnings.append("maps missing from the PDF: " + "; ".join(errors[:3]))
+        failure = f"the maps could not be built: {exc}"
+
+    def collect() -> None:
+        pngs, errors = render.result() if render is not None else ([None] * len(keys), [failure])
+        images = {key: MapImage(png, *wanted[key]) for key, png in zip(keys, pngs)}
+        for job in jobs:
+            if not job.maps:
+                continue
+            job.images = [images[key] for key, _w, _h in job.maps]
+            if errors:
+                job.warnings.append("maps missing from the PDF: " + "; ".join(errors[:3]))
+
+    return collect
+
+
+def render_job_maps(jobs: list[PdfJob], catalog, scratch: Path) -> None:
+    """:func:`start_job_maps` and wait for the images."""
+    start_job_maps(jobs, catalog, scratch)()
 
 
 def finish_pdf(job: PdfJob) -> list[str]:
@@ -265,14 +278,23 @@ def finish_pdf(job: PdfJob) -> list[str]:
     return job.warnings
 
 
-def export_pdfs(jobs: list[PdfJob], catalog=None) -> list[list[str]]:
-    """Render the maps of several prepared PDFs together (one subprocess) and write them all."""
+def export_pdfs(jobs: list[PdfJob], catalog=None, meanwhile=None) -> list[list[str]]:
+    """Render the maps of several prepared PDFs together (one subprocess) and write them all.
+
+    ``meanwhile``, a function of no arguments, is called while the maps are being drawn (the
+    command line writes its other files then); what it raises is raised after the subprocess ends.
+    """
     if catalog is None:
         from planner.catalog import load_catalog
 
         catalog = load_catalog()
     with tempfile.TemporaryDirectory(prefix="qiantu-pdf-") as scratch:
-        render_job_maps(jobs, catalog, Path(scratch))
+        collect = start_job_maps(jobs, catalog, Path(scratch))
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            collect()
         return [finish_pdf(j) for j in jobs]
 
 

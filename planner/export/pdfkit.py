@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -95,6 +96,73 @@ def register_font(warnings: list[str]) -> tuple[str, bool]:
     return "STSong-Light", False
 
 
+class MapRender:
+    """Map pages being rendered by a ``ui.snapshot`` subprocess; :meth:`result` waits for it.
+
+    Started by :func:`start_render_maps`, so the caller can do other work (write other files)
+    while Chromium draws the maps.
+    """
+
+    def __init__(self, pages: list[tuple[str, int, int]], folder: Path, timeout_s: float | None = None) -> None:
+        args: list[str] = []
+        self.outs: list[Path] = []
+        for k, (page, w, h) in enumerate(pages):
+            src = folder / f"map{k}.html"
+            src.write_text(page, encoding="utf-8")
+            out = folder / f"map{k}.jpg"
+            args += [str(src), str(out), str(w), str(h)]
+            self.outs.append(out)
+        env = dict(os.environ)
+        # ``ui`` sits next to ``planner`` in a checkout and in site-packages alike.
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+        env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+        self.timeout_s = timeout_s or 30.0 + 10.0 * len(pages)
+        self.errors: list[str] = []
+        self.proc: subprocess.Popen | None = None
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", SNAPSHOT_MODULE, *args],
+                env=env,
+                cwd=str(folder),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except OSError as exc:
+            self.errors.append(f"the map renderer could not start: {exc}")
+
+    def result(self) -> tuple[list[Path | None], list[str]]:
+        """Wait for the images: (one path or None per page, the reasons of the failures)."""
+        if self.proc is not None:
+            try:
+                _out, err = self.proc.communicate(timeout=self.timeout_s)
+                if self.proc.returncode != 0:
+                    lines = [ln for ln in err.splitlines() if ln.startswith("ui.snapshot:")]
+                    tail = [ln for ln in err.splitlines() if ln.strip()][-1:] or [
+                        f"exit status {self.proc.returncode}"
+                    ]
+                    self.errors.extend(lines or tail)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.communicate()
+                self.errors.append(f"the map renderer took longer than {self.timeout_s:.0f} s")
+            self.proc = None
+        pngs = [p if p.is_file() and p.stat().st_size > 0 else None for p in self.outs]
+        if any(p is None for p in pngs) and not self.errors:
+            self.errors.append("the map renderer wrote no image")
+        return pngs, self.errors
+
+
+def start_render_maps(pages: list[tuple[str, int, int]], folder: Path, timeout_s: float | None = None) -> MapRender:
+    """Start rendering HTML pages (html text, width px, height px) to JPEG images in one
+    ``ui.snapshot`` subprocess, the files in ``folder``; returns at once."""
+    return MapRender(pages, folder, timeout_s)
+
+
 def render_maps(
     pages: list[tuple[str, int, int]], folder: Path, timeout_s: float | None = None
 ) -> tuple[list[Path | None], list[str]]:
@@ -110,46 +178,45 @@ def render_maps(
     (pngs, errors)
         One image path (None where it failed) per page, and the reasons of the failures.
     """
-    args: list[str] = []
-    outs: list[Path] = []
-    for k, (page, w, h) in enumerate(pages):
-        src = folder / f"map{k}.html"
-        src.write_text(page, encoding="utf-8")
-        out = folder / f"map{k}.jpg"
-        args += [str(src), str(out), str(w), str(h)]
-        outs.append(out)
-    env = dict(os.environ)
-    # ``ui`` sits next to ``planner`` in a checkout and in site-packages alike.
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
-    timeout_s = timeout_s or 30.0 + 10.0 * len(pages)
-    errors: list[str] = []
+    return start_render_maps(pages, folder, timeout_s).result()
+
+
+class PlainTemplate:
+    """What jinja2 makes of a text with no template syntax: the text itself (one trailing newline
+    dropped and line ends made ``\\n``, as jinja2's defaults do), without compiling anything."""
+
+    def __init__(self, source: str) -> None:
+        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text
+
+
+def is_plain(source: str) -> bool:
+    """True when ``source`` has none of jinja2's delimiters."""
+    return "{{" not in source and "{%" not in source and "{#" not in source
+
+
+@contextmanager
+def plain_templates():
+    """Within the block, branca/folium elements whose template text is plain (no ``{{``, ``{%``,
+    ``{#``: the already-rendered pieces folium wraps in an Element) skip jinja2's compiler, which
+    took about 60% of the time of building a print map. Templates with syntax compile as before."""
+    import branca.element as be
+
+    original = be.Template
+
+    def template(source, *args, **kwargs):
+        if not args and not kwargs and isinstance(source, str) and is_plain(source):
+            return PlainTemplate(source)
+        return original(source, *args, **kwargs)
+
+    be.Template = template
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", SNAPSHOT_MODULE, *args],
-            env=env,
-            cwd=str(folder),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-        )
-        if proc.returncode != 0:
-            lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("ui.snapshot:")]
-            tail = [ln for ln in proc.stderr.splitlines() if ln.strip()][-1:] or [f"exit status {proc.returncode}"]
-            errors.extend(lines or tail)
-    except subprocess.TimeoutExpired:
-        errors.append(f"the map renderer took longer than {timeout_s:.0f} s")
-    except OSError as exc:
-        errors.append(f"the map renderer could not start: {exc}")
-    pngs = [p if p.is_file() and p.stat().st_size > 0 else None for p in outs]
-    if any(p is None for p in pngs) and not errors:
-        errors.append("the map renderer wrote no image")
-    return pngs, errors
+        yield
+    finally:
+        be.Template = original
 
 
 def numbered_canvas(title: str, lang: str, font: str):
