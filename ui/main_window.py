@@ -519,7 +519,9 @@ class MainWindow(QMainWindow):
         stale = tr(" · edited since") if self.doc.plan_is_stale else ""
         text = tr("{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
             len(days), stops, drive, km, rail, visit, status_text) + stale
-        cost = (plan.get("totals") or {}).get("cost_per_person_cny")
+        # The package's price (its costing), the same as the Costs panel and every document.
+        quote = getattr(self, "costsPanel", None) and self.costsPanel.quote
+        cost = quote.price_per_person_cny if quote else (plan.get("totals") or {}).get("cost_per_person_cny")
         if cost:
             text += tr(" · ¥{0:,.0f} per person").format(cost)
         self.totalsLabel.setText(text)
