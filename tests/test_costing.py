@@ -626,3 +626,10 @@ def test_cli_quote_bad_foc_and_currency(capsys, args, needle):
     assert main(["quote", str(PLAN), *args]) == 2
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_quote_with_a_bad_seasons_file_exits_2(tmp_path, capsys):
+    folder = _write_rates(tmp_path / "r", **{"seasons.csv": SEASONS_HEAD + "a,a,a,2027-05-01,2027-04-01,1,1,1,t,\n"})
+    assert main(["quote", str(PLAN), "--rates", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "seasons.csv" in err and "end" in err and len(err.strip().splitlines()) == 1
