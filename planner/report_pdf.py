@@ -197,25 +197,9 @@ def _build(story, path, report: dict, lang: str, font: str) -> None:
 
 
 def _table(rows, widths, width, *, head=True, zebra=True):
-    from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Table, TableStyle
+    from planner.export.pdfkit import grid
 
-    from planner.export.pdfkit import BRAND, RULE, TINT
-
-    scale = width / sum(widths)
-    t = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1 if head else 0, hAlign="LEFT")
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor(RULE)),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    if head:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), HexColor(BRAND)))
-    if zebra:
-        style.append(("ROWBACKGROUNDS", (0, 1 if head else 0), (-1, -1), [HexColor("#ffffff"), HexColor(TINT)]))
-    t.setStyle(TableStyle(style))
-    return t
+    return grid(rows, widths, width, head=head, zebra=zebra, pad=2.5, valign="MIDDLE")
 
 
 def _story(report: dict, catalog, lang: str, font: str, img, why: str) -> list:
