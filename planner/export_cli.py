@@ -105,6 +105,9 @@ def source_quote(plan, pkg, catalog, currency: str | None) -> dict | None:
         total, per = plan.totals.get("cost_cny"), plan.totals.get("cost_per_person_cny")
         size = max(1, round(float(total) / float(per))) if total and per else None
     if size is None and not any(costing.get(k) for k in ("adults", "children", "seniors")):
+        if currency:
+            print("qiantu: warning: the plan has no price and no group: --currency has nothing to convert",
+                  file=sys.stderr)
         return None
     try:
         return package_quote(plan, costing, size, catalog).to_dict()
