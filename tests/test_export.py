@@ -802,3 +802,28 @@ def test_print_maps_skip_jinja_only_for_plain_text(plan, catalog):
         page = _print_map_html(it, catalog, "zh", it.days[0])
     assert be.Template is original
     assert "L.map(" in page and squash(it.days[0].visits()[0].place.name("zh")) in squash(page)
+
+
+def test_pdfs_laid_out_while_the_maps_are_drawn_share_them(plan, catalog, tmp_path, monkeypatch):
+    """One map subprocess for the internal copy and the client copy laid out meanwhile."""
+    from planner.export import pdfkit
+    from planner.export.pdf import export_pdfs, prepare_pdf
+
+    calls = []
+    real = pdfkit.start_render_maps
+
+    def counting(pages, folder, timeout_s=None):
+        calls.append(len(pages))
+        return real(pages, folder, timeout_s)
+
+    monkeypatch.setattr(pdfkit, "start_render_maps", counting)
+    monkeypatch.setattr(pdfkit, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
+    internal = prepare_pdf(plan, tmp_path / "i.pdf", catalog=catalog, audience="internal")
+    made = []
+    warnings = export_pdfs([internal], catalog, meanwhile=lambda: made.append("order"),
+                           later=[lambda: prepare_pdf(plan, tmp_path / "c.pdf", catalog=catalog),
+                                  lambda: prepare_pdf(plan, tmp_path / "e.pdf", catalog=catalog, lang="en")])
+    # zh maps once for both zh copies; the English copy's maps in a second call
+    assert calls == [1 + len(plan["days"]), 1 + len(plan["days"])]
+    assert made == ["order"] and len(warnings) == 3
+    assert all((tmp_path / n).is_file() for n in ("i.pdf", "c.pdf", "e.pdf"))

@@ -240,10 +240,17 @@ def start_job_maps(jobs: list[PdfJob], catalog, scratch: Path):
     except (OSError, ValueError, ImportError) as exc:
         failure = f"the maps could not be built: {exc}"
 
-    def collect() -> None:
+    def collect(later: list[PdfJob] | tuple = ()) -> None:
+        """Wait for the images and give them to the jobs, and to ``later`` jobs (laid out while
+        the maps were drawn) whose maps are among them; any other map is drawn now."""
         pngs, errors = render.result() if render is not None else ([None] * len(keys), [failure])
         images = {key: MapImage(png, *wanted[key]) for key, png in zip(keys, pngs)}
-        for job in jobs:
+        rest = [j for j in later if any(key not in images for key, _w, _h in j.maps)]
+        if rest:
+            more = scratch / f"more{len(list(scratch.iterdir()))}"
+            more.mkdir()
+            start_job_maps(rest, catalog, more)()
+        for job in [*jobs, *(j for j in later if j not in rest)]:
             if not job.maps:
                 continue
             job.images = [images[key] for key, _w, _h in job.maps]
@@ -278,11 +285,15 @@ def finish_pdf(job: PdfJob) -> list[str]:
     return job.warnings
 
 
-def export_pdfs(jobs: list[PdfJob], catalog=None, meanwhile=None) -> list[list[str]]:
+def export_pdfs(jobs: list[PdfJob], catalog=None, meanwhile=None, later=()) -> list[list[str]]:
     """Render the maps of several prepared PDFs together (one subprocess) and write them all.
 
-    ``meanwhile``, a function of no arguments, is called while the maps are being drawn (the
+    ``later``: functions of no arguments that return more jobs (``prepare_pdf`` calls); they are
+    laid out while the maps of ``jobs`` are drawn and use those maps when they want the same ones
+    (put the fullest document, the internal one, in ``jobs``: its maps are the smallest).
+    ``meanwhile``, a function of no arguments, is also called while the maps are being drawn (the
     command line writes its other files then); what it raises is raised after the subprocess ends.
+    Returns the warnings of each job, ``jobs`` first, then ``later``.
     """
     if catalog is None:
         from planner.catalog import load_catalog
@@ -290,12 +301,14 @@ def export_pdfs(jobs: list[PdfJob], catalog=None, meanwhile=None) -> list[list[s
         catalog = load_catalog()
     with tempfile.TemporaryDirectory(prefix="qiantu-pdf-") as scratch:
         collect = start_job_maps(jobs, catalog, Path(scratch))
+        more: list[PdfJob] = []
         try:
+            more = [make() for make in later]
             if meanwhile is not None:
                 meanwhile()
         finally:
-            collect()
-        return [finish_pdf(j) for j in jobs]
+            collect(more)
+        return [finish_pdf(j) for j in [*jobs, *more]]
 
 
 def export_pdf(
