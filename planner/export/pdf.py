@@ -229,7 +229,14 @@ def start_job_maps(jobs: list[PdfJob], catalog, scratch: Path):
             wanted[key] = (w, min(h, old[1]) if old else h)
     keys = list(wanted)
     if not keys:
-        return lambda: None
+
+        def collect_later_only(later: list[PdfJob] | tuple = ()) -> None:
+            if any(j.maps for j in later):
+                more = scratch / "more"
+                more.mkdir(exist_ok=True)
+                start_job_maps(list(later), catalog, more)()
+
+        return collect_later_only
     base = next(j for j in jobs if j.maps)
     render = None
     try:
