@@ -68,6 +68,18 @@ def check_phone(value: str, field: str) -> str:
     return text
 
 
+# China Railway train numbers: a class letter (G, D, C, Z, T, K, Y, L, S) and 1-4 digits, or 4 digits.
+_TRAIN = re.compile(r"[GDCZTKYLS][0-9]{1,4}|[0-9]{4}")
+
+
+def check_train(value: str, field: str) -> str:
+    """A train number such as G2961 or K1234 (empty: not known yet)."""
+    text = str(value).strip().upper()
+    if text and not _TRAIN.fullmatch(text):
+        raise RequestError(f"'{text}' is not a train number (e.g. G2961)", field=field)
+    return text
+
+
 def check_plate(value: str, field: str = "tour.driver.plate") -> str:
     """A Chinese licence plate such as 贵A·12345 or 贵AD12345 (new-energy)."""
     text = str(value).strip().upper()
@@ -144,6 +156,8 @@ def check_tour(tour: Any) -> dict:
             out[key] = _day_list(value, "meals", ("breakfast", "lunch", "dinner"))
         elif key == "trains":
             out[key] = _day_list(value, "trains", ("number", "depart", "arrive"))
+            for k, x in enumerate(out[key]):
+                check_train(x.get("number", ""), f"tour.trains[{k}].number")
         else:
             out[key] = _text(value, f"tour.{key}", 2000 if key == "notes" else 200)
     return out

@@ -763,6 +763,8 @@ def test_tour_order_opens_in_libreoffice(tmp_path, capsys):
         (["--currency", "USD=0"], None, None, "--currency"),
         ([], {"guide": {"name": "李", "phone": "139-abc"}}, None, "tour.guide.phone"),
         ([], {"driver": {"plate": "ABC-123"}}, None, "tour.driver.plate"),
+        ([], {"trains": [{"day": 1, "number": "bus 12"}]}, None, "tour.trains[0].number"),
+        ([], {"hotels": [{"day": 0, "name": "x"}]}, None, "tour.hotels[0].day"),
         ([], None, {"adults": -2}, "costing.adults"),
         ([], None, {"foc_per": 0}, "costing.foc_per"),
         ([], None, {"hotel_class": "palace"}, "costing.hotel_class"),

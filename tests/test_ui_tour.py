@@ -91,6 +91,12 @@ def test_tour_form_validates_and_every_edit_is_undoable(qtbot, dialogs, package,
     assert "phone" in panel.errorLabel.text() and w.doc.tour["hotels"] == [{"day": 2, "name": "遵义宾馆"}]
     w.doc.undo_stack.undo()
     assert "hotels" not in w.doc.tour and panel.daysTable.item(1, 0).text() == ""
+    # Train numbers of a day, checked, in order.
+    panel.daysTable.item(0, 6).setText("g2961, D8512")
+    assert w.doc.tour["trains"] == [{"day": 1, "number": "G2961"}, {"day": 1, "number": "D8512"}]
+    panel.daysTable.item(0, 6).setText("bus 12")
+    assert "tour.trains" in panel.errorLabel.text() and len(w.doc.tour["trains"]) == 2
+    assert panel.daysTable.item(0, 6).text() == "G2961, D8512"
     # Saved with the package and read back.
     panel.set_field("agency", "贵州山水国旅")
     out = tmp_path / "saved.qiantu.json"

@@ -39,7 +39,7 @@ FIELDS = (
 )
 # Columns of the per-day table: (list, key in its items).
 DAY_COLUMNS = (("hotels", "name"), ("hotels", "phone"), ("hotels", "address"), ("meals", "breakfast"),
-               ("meals", "lunch"), ("meals", "dinner"))
+               ("meals", "lunch"), ("meals", "dinner"), ("trains", "number"))
 ERROR_STYLE = "QLineEdit { border: 1px solid #c0392b; }"
 
 
@@ -108,7 +108,7 @@ class TourPanel(QWidget):
             label.setText(texts[key])
         self.edits["driver.plate"].setPlaceholderText(tr("e.g. 贵A·12345"))
         self.daysTable.setHorizontalHeaderLabels([tr("Hotel"), tr("Hotel phone"), tr("Address"), tr("Breakfast"),
-                                                  tr("Lunch"), tr("Dinner")])
+                                                  tr("Lunch"), tr("Dinner"), tr("Trains")])
         self.daysLabel.setText(tr("Hotel and meals per day. A meal left empty is not included once any meal of "
                                   "that day is filled; leave all three empty for the package's standard meals."))
         self.refresh()
@@ -141,7 +141,11 @@ class TourPanel(QWidget):
             by_day = {name: {x.get("day"): x for x in self.doc.tour.get(name) or []} for name in ("hotels", "meals")}
             for row in range(n):
                 for col, (name, key) in enumerate(DAY_COLUMNS):
-                    text = str(by_day[name].get(row + 1, {}).get(key) or "")
+                    if name == "trains":
+                        text = ", ".join(x.get("number", "") for x in self.doc.tour.get("trains") or []
+                                         if x.get("day") == row + 1)
+                    else:
+                        text = str(by_day[name].get(row + 1, {}).get(key) or "")
                     item = self.daysTable.item(row, col)
                     if item is None:
                         self.daysTable.setItem(row, col, QTableWidgetItem(text))
@@ -180,6 +184,9 @@ class TourPanel(QWidget):
         row, col = item.row(), item.column()
         name, key = DAY_COLUMNS[col]
         text = item.text().strip()
+        if name == "trains":
+            self._on_trains_changed(item, row, text)
+            return
         if key == "phone":
             try:
                 text = check_phone(text, f"tour.hotels[{row}].phone")
@@ -206,6 +213,28 @@ class TourPanel(QWidget):
         else:
             tour.pop(name, None)
         self.doc.apply(tr("Change tour details"), tour=tour, merge_key=f"tour:{name}:{row}:{key}")
+
+    def _on_trains_changed(self, item: QTableWidgetItem, row: int, text: str) -> None:
+        """``G2961, D8512``: the day's trains in order (tour.trains)."""
+        from planner.package import check_train
+
+        try:
+            numbers = [check_train(x, f"tour.trains[{row}].number") for x in text.replace("，", ",").split(",")
+                       if x.strip()]
+        except PlannerError as exc:
+            self.errorLabel.setText(exc.one_line())
+            self.refresh()
+            return
+        self.errorLabel.clear()
+        tour = copy.deepcopy(self.doc.tour)
+        trains = [x for x in tour.get("trains") or [] if x.get("day") != row + 1]
+        trains += [{"day": row + 1, "number": x} for x in numbers]
+        trains.sort(key=lambda x: x["day"])
+        if trains:
+            tour["trains"] = trains
+        else:
+            tour.pop("trains", None)
+        self.doc.apply(tr("Change tour details"), tour=tour, merge_key=f"tour:trains:{row}")
 
     def _day_value(self, name: str, day: int, key: str) -> str:
         for x in self.doc.tour.get(name) or []:

@@ -722,6 +722,10 @@ Data: see the Details pane for each place's sources.</source>
       <translation>晚餐</translation>
     </message>
     <message>
+      <source>Trains</source>
+      <translation>车次</translation>
+    </message>
+    <message>
       <source>Day {0}</source>
       <translation>第 {0} 天</translation>
     </message>
