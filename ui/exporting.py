@@ -54,6 +54,7 @@ def run_export(fmt: str, plan: dict, path: str, *, lang: str, catalog, notes: st
                           audience="internal" if fmt == "pdf-internal" else "client")
         if progress:
             progress(0.25, fmt)
+        # 0.4 once the maps are being drawn (the longest step), then done.
         warnings = export_pdfs([job], catalog, meanwhile=(lambda: progress(0.4, fmt)) if progress else None)[0]
     elif fmt == "tour-order":
         from planner.export.tour_order import export_tour_order
@@ -105,6 +106,8 @@ class Exporter(QObject):
                                                                     notes=notes, quote=quote, tour=tour, title=title,
                                                                     progress=progress), self)
         self._outcome = (path, "cancelled")
+        self.worker.progressed.connect(
+            lambda fraction, _what: w.statusBar().showMessage(tr("Exporting {0}… {1:.0f}%").format(path, 100 * fraction)))
         self.worker.succeeded.connect(lambda warnings: self._done(path, warnings))
         self.worker.failed.connect(lambda msg: self._failed(path, msg))
         self.worker.finished.connect(lambda: self.finished.emit(*self._outcome))

@@ -304,6 +304,10 @@
       <translation>正在导出 {0}…</translation>
     </message>
     <message>
+      <source>Exporting {0}… {1:.0f}%</source>
+      <translation>正在导出 {0}… {1:.0f}%</translation>
+    </message>
+    <message>
       <source>drive</source>
       <translation>驾车</translation>
     </message>
