@@ -166,13 +166,23 @@ def run(args: argparse.Namespace) -> int:
     # Write every file under a hidden name next to its target, and move them all into place only
     # when every export worked: a failed export leaves no new file behind.
     staged: list[tuple[Path, Path]] = []
+
+    def add(out: str, write, name: str) -> None:
+        """Stage one output: ``write(tmp)`` fills a temporary file next to ``out``."""
+        target = Path(out)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent or "."))
+        os.close(fd)
+        tmp = Path(tmp_name)
+        staged.append((tmp, target))
+        try:
+            write(tmp)
+        except PlannerError as exc:
+            if exc.file not in (None, str(tmp)):
+                raise  # a file written inside this one's (the PDF writes the others while its maps draw)
+            raise PlannerError(exc.message, file=out, field=exc.field or f"--{name}") from None
+
     try:
-        for name, out in wanted:
-            target = Path(out)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent or "."))
-            os.close(fd)
-            staged.append((Path(tmp_name), target))
-        _write_all(args, wanted, staged, plan, catalog, context)
+        write_outputs(add, wanted, plan, catalog, args, context)
         for tmp, target in staged:
             publish(tmp, target)
     except OSError as exc:
@@ -188,54 +198,42 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_all(args, wanted, staged, plan, catalog, ctx: dict) -> None:
-    """The PDF itineraries are laid out first and their maps drawn in one subprocess; every other
-    file is written while that runs."""
+def write_outputs(add, wanted: list[tuple[str, str]], plan, catalog, args, ctx: dict) -> None:
+    """Write every output through ``add(out, write, name)`` (``write(tmp)`` fills a temporary file;
+    ``add`` stages it: ``planner.io.WriteBatch.add`` does the same). The PDF itinerary is laid out
+    first and, while its maps are drawn in their subprocess, every other file is written."""
     from planner.export import FORMATS
     from planner.export.pdf import export_pdfs, prepare_pdf
 
-    pdf_jobs = []
-    others = []
-    for (name, out), (tmp, target) in zip(wanted, staged):
-        if name == "pdf" and FORMATS["pdf"][0].__module__ == "planner.export.pdf":
-            try:
-                job = prepare_pdf(plan, tmp, lang=args.lang, catalog=catalog, notes=ctx["notes"],
-                                  group_size=ctx["group_size"], quote=ctx["quote"], audience=args.audience,
-                                  tour=ctx["tour"], title=ctx["title"])
-            except PlannerError as exc:
-                raise PlannerError(exc.message, file=out, field=exc.field) from None
-            pdf_jobs.append((out, job))
-        else:
-            others.append((name, out, tmp, target))
+    pdf = [(n, o) for n, o in wanted if n == "pdf" and FORMATS["pdf"][0].__module__ == "planner.export.pdf"]
+    others = [(n, o) for n, o in wanted if (n, o) not in pdf]
 
-    def meanwhile() -> None:
-        for name, out, tmp, target in others:
-            try:
-                warnings = _write_one(name, tmp, target, args, plan, catalog, ctx)
-            except PlannerError as exc:
-                raise PlannerError(exc.message, file=out, field=exc.field) from None
-            _warn(out, warnings)
+    def write_others() -> None:
+        for name, out in others:
+            add(out, lambda tmp, name=name, out=out: _warn(out, _write_one(name, tmp, out, args, plan, catalog, ctx)),
+                name)
 
-    if not pdf_jobs:
-        meanwhile()
+    if not pdf:
+        write_others()
         return
-    try:
-        results = export_pdfs([job for _out, job in pdf_jobs], catalog, meanwhile=meanwhile)
-    except PlannerError as exc:
-        if exc.file and any(exc.file == o for _n, o, _t, _g in others):
-            raise
-        raise PlannerError(exc.message, file=pdf_jobs[0][0], field=exc.field) from None
-    for (out, _job), warnings in zip(pdf_jobs, results):
-        _warn(out, warnings)
+    _name, out = pdf[0]
+
+    def write_pdf(tmp: Path) -> None:
+        job = prepare_pdf(plan, tmp, lang=args.lang, catalog=catalog, notes=ctx["notes"],
+                          group_size=ctx["group_size"], quote=ctx["quote"], audience=args.audience,
+                          tour=ctx["tour"], title=ctx["title"])
+        _warn(out, export_pdfs([job], catalog, meanwhile=write_others)[0])
+
+    add(out, write_pdf, "pdf")
 
 
-def _write_one(name: str, tmp: Path, target: Path, args, plan, catalog, ctx: dict) -> list[str]:
+def _write_one(name: str, tmp: Path, out: str, args, plan, catalog, ctx: dict) -> list[str]:
     from planner.export import FORMATS
     from planner.export.tour_order import export_tour_order
 
     if name == "tour-order":
         return export_tour_order(plan, tmp, lang=args.lang, catalog=catalog, quote=ctx["quote"], tour=ctx["tour"],
-                                 title=ctx["title"], fmt=target.suffix.lower()[1:])
+                                 title=ctx["title"], fmt=Path(out).suffix.lower()[1:])
     func, _ext = FORMATS[name]
     kwargs: dict = {"lang": args.lang, "catalog": catalog}
     if name == "pdf":

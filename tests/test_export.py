@@ -829,3 +829,17 @@ def test_pdfs_laid_out_while_the_maps_are_drawn_share_them(plan, catalog, tmp_pa
     assert calls == [1 + len(plan["days"]), 1 + len(plan["days"])]
     assert made == ["order"] and len(warnings) == 3
     assert all((tmp_path / n).is_file() for n in ("i.pdf", "c.pdf", "e.pdf"))
+
+
+def test_cli_a_format_failing_while_the_pdf_maps_draw_names_its_file(tmp_path, capsys, monkeypatch):
+    from planner.export import FORMATS
+
+    def fails(*a, **k):
+        raise ExportError("the disk is full")
+
+    _no_maps(monkeypatch)
+    monkeypatch.setitem(FORMATS, "ics", (fails, ".ics"))
+    code, _out, err = run_cli(str(PLAN_FILE), "--pdf", str(tmp_path / "a.pdf"), "--gpx", str(tmp_path / "a.gpx"),
+                              "--ics", str(tmp_path / "a.ics"), capsys=capsys)
+    assert code == 2 and "disk is full" in err and "a.ics" in err and "a.pdf" not in err
+    assert folder_files(tmp_path) == []
