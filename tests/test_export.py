@@ -843,3 +843,27 @@ def test_cli_a_format_failing_while_the_pdf_maps_draw_names_its_file(tmp_path, c
                               "--ics", str(tmp_path / "a.ics"), capsys=capsys)
     assert code == 2 and "disk is full" in err and "a.ics" in err and "a.pdf" not in err
     assert folder_files(tmp_path) == []
+
+
+def test_documents_fall_back_to_the_plans_hotel_and_meals():
+    """Without tour.hotels/meals the documents take the plan's day fields (planner.stay fills them)."""
+    from types import SimpleNamespace
+
+    from planner.export import tourinfo as ti
+
+    hotel = SimpleNamespace(name_zh="凯里凯莱酒店", name_en="Kaili Kailai Hotel", phone="0855-8888888", address="凯里市")
+    cat = SimpleNamespace(spots={"kailai": hotel, "lmt": SimpleNamespace(name_zh="长桌宴餐厅", name_en="Long Table")})
+    day = {"hotel": "kailai", "items": [{"type": "break", "kind": "lunch", "place": "lmt"}],
+           "evening": [{"type": "meal", "id": "lmt", "start": "19:00", "end": "20:00"}]}
+    h = ti.day_hotel({}, day, 1, "凯里", "zh", "comfort", cat)
+    assert (h.name, h.phone, h.address, h.given) == ("凯里凯莱酒店", "0855-8888888", "凯里市", True)
+    assert ti.day_hotel({}, day, 1, "Kaili", "en", "comfort", cat).name == "Kaili Kailai Hotel"
+    meals = ti.day_meals({}, day, 2, "zh", has_meals=True, catalog=cat)
+    assert meals == {"breakfast": "酒店早餐", "lunch": "长桌宴餐厅", "dinner": "长桌宴餐厅"}
+    # the tour's own entries win; without anything, the class in the town
+    tour = {"hotels": [{"day": 1, "name": "西江观景酒店"}], "meals": [{"day": 2, "lunch": "团餐", "dinner": ""}]}
+    assert ti.day_hotel(tour, day, 1, "凯里", "zh", "comfort", cat).name == "西江观景酒店"
+    assert ti.day_meals(tour, day, 2, "zh", has_meals=True, catalog=cat) == {"breakfast": "", "lunch": "团餐",
+                                                                             "dinner": ""}
+    plain = ti.day_hotel({}, {}, 1, "凯里", "zh", "premium")
+    assert plain.name == "凯里高档型酒店（或同级）" and not plain.given

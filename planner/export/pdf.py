@@ -174,6 +174,7 @@ class PdfJob:
     warnings: list[str]
     maps: list[tuple[tuple[str, int], int, int]] = field(default_factory=list)
     images: list[MapImage | None] = field(default_factory=list)
+    catalog: object = None
 
     @property
     def internal(self) -> bool:
@@ -208,7 +209,7 @@ def prepare_pdf(
 
     q = plan_quote(plan, catalog, group_size=group_size, quote=quote)
     job = PdfJob(Path(path), it, lang, audience, font, st, [], q, dict(tour or {}), notes, it.title, group_size,
-                 warnings)
+                 warnings, catalog=catalog)
     width = PAGE_WIDTH - 2 * PAGE_MARGIN
     job.parts = [_day_parts(job, d, width) for d in it.days]
     job.images = [None] * (1 + len(it.days))
@@ -722,11 +723,11 @@ def _day_box(job: PdfJob, day: DayView, width: float):
     if day.last:
         lines.append(f"{label('end_of_trip', lang)}{sep}{day.overnight.name(lang)}")
     else:
-        h = ti.day_hotel(job.tour, plan_day, day.number, day.overnight.name(lang), lang, cls)
+        h = ti.day_hotel(job.tour, plan_day, day.number, day.overnight.name(lang), lang, cls, job.catalog)
         text = f"{label('overnight', lang)}{sep}{day.overnight.name(lang)} · {h.name}"
         extra = " · ".join(x for x in (h.phone, h.address) if x)
         lines.append(text + (f"\n{extra}" if extra else ""))
-    meals = ti.day_meals(job.tour, plan_day, day.number, lang, has_meals=has_meals)
+    meals = ti.day_meals(job.tour, plan_day, day.number, lang, has_meals=has_meals, catalog=job.catalog)
     lines.append(f"{ti.t('meals', lang)}{sep}{ti.meals_text(meals, lang)}")
     box = Table([[_p(lines[0], st["fact_v"])], [_p(lines[1], st["base"])]], colWidths=[width])
     box.setStyle(TableStyle([

@@ -211,9 +211,9 @@ def tour_order(plan, *, lang: str = "zh", catalog=None, quote: dict | None = Non
         if d.last:
             hotel = ti.Hotel(label("end_of_trip", lang))
         else:
-            hotel = ti.day_hotel(tour, plan_day, d.number, d.overnight.name(lang), lang, cls)
+            hotel = ti.day_hotel(tour, plan_day, d.number, d.overnight.name(lang), lang, cls, catalog)
         days.append(OrderDay(d.number, d.date, _route(d, lang), ti.day_meals(tour, plan_day, d.number, lang,
-                                                                                has_meals=has_meals),
+                                                                                has_meals=has_meals, catalog=catalog),
                              hotel.name, hotel.phone, _tickets(d, lang, size), _notes(d, plan_day, lang)))
     head = _header(it, quote, tour, lang, _vehicles_text(quote, lang))
     name = f"{_t('title', lang)} · {title or it.title_or_default(lang)}"

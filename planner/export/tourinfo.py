@@ -161,13 +161,30 @@ def _by_day(items, day: int) -> dict:
     return {}
 
 
-def day_hotel(tour: dict | None, plan_day: dict, number: int, town: str, lang: str, hotel_class: str) -> Hotel:
-    """The hotel of day ``number`` (1-based): the tour's, the plan's hotel id, or the class in the town."""
+def _catalog_entry(catalog, pid) -> dict | None:
+    """A catalog place (a hotel or restaurant of the plan) as {name_zh, name_en, phone, address}."""
+    spots = getattr(catalog, "spots", None) or {}
+    s = spots.get(str(pid)) if pid else None
+    if s is None:
+        return None
+    return {k: str(getattr(s, k, "") or "") for k in ("name_zh", "name_en", "phone", "address")}
+
+
+def place_name(catalog, pid, lang: str) -> str:
+    """A catalog id's name in ``lang`` (the id itself when the catalog does not know it)."""
+    e = _catalog_entry(catalog, pid)
+    return (e.get("name_en" if lang == "en" else "name_zh") or str(pid)) if e else str(pid)
+
+
+def day_hotel(tour: dict | None, plan_day: dict, number: int, town: str, lang: str, hotel_class: str,
+              catalog=None) -> Hotel:
+    """The hotel of day ``number`` (1-based): the tour's, the plan's hotel id (the catalog, else
+    hotels.csv), or the class in the town."""
     h = _by_day((tour or {}).get("hotels"), number)
     if h.get("name"):
         return Hotel(h["name"], h.get("phone", ""), h.get("address", ""), True)
     hid = plan_day.get("hotel") if isinstance(plan_day, dict) else None
-    row = _hotels_csv().get(str(hid)) if hid else None
+    row = (_catalog_entry(catalog, hid) or _hotels_csv().get(str(hid))) if hid else None
     if row:
         name = row.get("name_en" if lang == "en" else "name_zh") or row.get("name") or str(hid)
         return Hotel(name, row.get("phone", ""), row.get("address", ""), True)
@@ -175,7 +192,8 @@ def day_hotel(tour: dict | None, plan_day: dict, number: int, town: str, lang: s
     return Hotel(t("hotel_or_similar", lang, place=town, cls=cls), "", "", False)
 
 
-def day_meals(tour: dict | None, plan_day: dict, number: int, lang: str, *, has_meals: bool) -> dict[str, str]:
+def day_meals(tour: dict | None, plan_day: dict, number: int, lang: str, *, has_meals: bool,
+              catalog=None) -> dict[str, str]:
     """{"breakfast", "lunch", "dinner"} of day ``number``: the standard or restaurant, "" = not included."""
     m = _by_day((tour or {}).get("meals"), number)
     if m:
@@ -185,10 +203,10 @@ def day_meals(tour: dict | None, plan_day: dict, number: int, lang: str, *, has_
            "dinner": t("group_meal", lang) if has_meals else ""}
     for it in (plan_day.get("items") or []) if isinstance(plan_day, dict) else []:
         if it.get("type") == "break" and it.get("place"):
-            out["lunch"] = str(it["place"])
+            out["lunch"] = place_name(catalog, it["place"], lang)
     for ev in (plan_day.get("evening") or []) if isinstance(plan_day, dict) else []:
         if isinstance(ev, dict) and ev.get("type") == "meal" and ev.get("id"):
-            out["dinner"] = str(ev["id"])
+            out["dinner"] = place_name(catalog, ev["id"], lang)
     return out
 
 
