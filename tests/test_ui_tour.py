@@ -91,6 +91,10 @@ def test_tour_form_validates_and_every_edit_is_undoable(qtbot, dialogs, package,
     assert "phone" in panel.errorLabel.text() and w.doc.tour["hotels"] == [{"day": 2, "name": "遵义宾馆"}]
     w.doc.undo_stack.undo()
     assert "hotels" not in w.doc.tour and panel.daysTable.item(1, 0).text() == ""
+    # Text the package would refuse on reading it back is refused here too.
+    panel.daysTable.item(2, 2).setText("x" * 300)
+    assert "tour.hotels[0].address" in panel.errorLabel.text() and "hotels" not in w.doc.tour
+    assert not panel.set_field("agency", "y" * 300) and "hotels" not in w.doc.tour
     # Train numbers of a day, checked, in order.
     panel.daysTable.item(0, 6).setText("g2961, D8512")
     assert w.doc.tour["trains"] == [{"day": 1, "number": "G2961"}, {"day": 1, "number": "D8512"}]

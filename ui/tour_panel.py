@@ -165,6 +165,12 @@ class TourPanel(QWidget):
             edit.setStyleSheet(ERROR_STYLE)
             self.errorLabel.setText(exc.one_line())
             return
+        if len(value) > 200:
+            from planner.errors import RequestError
+
+            edit.setStyleSheet(ERROR_STYLE)
+            self.errorLabel.setText(RequestError("is longer than 200 characters", field=f"tour.{key}").one_line())
+            return
         edit.setStyleSheet("")
         self.errorLabel.clear()
         if value != self._value(key):
@@ -212,7 +218,7 @@ class TourPanel(QWidget):
             tour[name] = items
         else:
             tour.pop(name, None)
-        self.doc.apply(tr("Change tour details"), tour=tour, merge_key=f"tour:{name}:{row}:{key}")
+        self._apply(tour, f"tour:{name}:{row}:{key}")
 
     def _on_trains_changed(self, item: QTableWidgetItem, row: int, text: str) -> None:
         """``G2961, D8512``: the day's trains in order (tour.trains)."""
@@ -234,7 +240,20 @@ class TourPanel(QWidget):
             tour["trains"] = trains
         else:
             tour.pop("trains", None)
-        self.doc.apply(tr("Change tour details"), tour=tour, merge_key=f"tour:trains:{row}")
+        self._apply(tour, f"tour:trains:{row}")
+
+    def _apply(self, tour: dict, merge_key: str) -> bool:
+        """Put ``tour`` into the document as one undoable step, if the package would accept it."""
+        from planner.package import check_tour
+
+        try:
+            check_tour(tour)
+        except PlannerError as exc:
+            self.errorLabel.setText(exc.one_line())
+            self.refresh()
+            return False
+        self.doc.apply(tr("Change tour details"), tour=tour, merge_key=merge_key)
+        return True
 
     def _day_value(self, name: str, day: int, key: str) -> str:
         for x in self.doc.tour.get(name) or []:
