@@ -656,6 +656,7 @@ def test_internal_pdf_has_costs_sources_and_left_out_stops(plan, tmp_path, capsy
     flat = squash(_pdf_words(out))
     assert "成本合计" in flat and "利润" in flat and "报价单" in flat and "未安排的景点" in flat
     assert "hotel_tiers.csv" in flat  # each line's rate
+    assert "费率来源" in flat and "myfova.cn" in flat  # and where it comes from (the meal rate's source)
     assert "陈计调" in flat  # the operator is for the office only
     for x in plan["dropped"]:
         assert squash(catalog.get(x["id"]).name("zh")) in flat

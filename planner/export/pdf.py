@@ -796,7 +796,27 @@ def _quotation(q: dict, st, lang: str, width: float) -> list:
     tt.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 0.8, HexColor(RULE)),
                             ("LINEABOVE", (0, 2), (-1, 2), 0.4, HexColor(RULE))]))
     return [_p(label("quotation", lang), st["h1"]), Spacer(1, 2 * mm), t, Spacer(1, 4 * mm), tt, Spacer(1, 3 * mm),
-            _p(label("q_estimate", lang), st["note"])]
+            _p(label("q_estimate", lang), st["note"]), *_rate_sources(q, st, lang)]
+
+
+def _rate_sources(q: dict, st, lang: str) -> list:
+    """Where each rate came from: every distinct source of the lines, with the rates that use it."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    by_source: dict[str, list[str]] = {}
+    for line in q.get("lines", []):
+        src = str(line.get("source") or "").strip()
+        ref = str(line.get("ref") or "").strip()
+        if src:
+            refs = by_source.setdefault(src, [])
+            if ref and ref not in refs:
+                refs.append(ref)
+    if not by_source:
+        return []
+    out: list = [Spacer(1, 3 * mm), _p("费率来源" if lang == "zh" else "Rate sources", st["h2"])]
+    out += [_p(f"• {', '.join(refs) or '—'}: {src}", st["note"]) for src, refs in by_source.items()]
+    return out
 
 
 def _dropped_block(job: PdfJob, width: float) -> list:
