@@ -108,7 +108,8 @@ def group_text(quote: dict | None, lang: str, fallback: int | None) -> str:
     for c, key in (("adult", "adults"), ("child", "children"), ("senior", "seniors")):
         n = g.get(key) or 0
         if n:
-            parts.append(f"{t(c, lang)} {n}" if lang == "zh" else f"{n} {t(c, lang).lower()}{'s' if n > 1 else ''}")
+            plural = {"adult": "adults", "child": "children", "senior": "seniors"}[c]
+            parts.append(f"{t(c, lang)} {n}" if lang == "zh" else f"{n} {t(c, lang).lower() if n == 1 else plural}")
     text = (" · " if lang == "zh" else ", ").join(parts) or "—"
     foc = quote.get("foc") or {}
     if foc.get("free_places"):
