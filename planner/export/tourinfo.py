@@ -58,7 +58,7 @@ _L: dict[str, tuple[str, str]] = {
     "child": ("儿童", "Child"),
     "senior": ("长者", "Senior"),
     "per_person": ("每人", "per person"),
-    "foc": ("{n} 人免费（每 {per} 人付费赠 1 人）", "{n} free, 1 per {per} paying"),
+    "foc": ("{n} 人免费，每 {per} 人付费赠 1 人", "{n} free, 1 per {per} paying"),
 }
 
 
