@@ -39,6 +39,12 @@ def add_parser(subparsers) -> None:
         help="the tour order sheet (派团单) for the guide and driver, as .xlsx or .pdf (by the name)",
     )
     p.add_argument(
+        "--pdf-internal",
+        metavar="F",
+        dest="pdf_internal",
+        help="also the internal itinerary (costs, margin, sources, left-out stops); drawn with --pdf's maps",
+    )
+    p.add_argument(
         "--audience",
         choices=("client", "internal"),
         default="client",
@@ -141,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
     wanted = [(name, getattr(args, name)) for name, _ in _OPTIONS if getattr(args, name)]
     if getattr(args, "tour_order", None):
         wanted.insert(0, ("tour-order", args.tour_order))
+    if getattr(args, "pdf_internal", None):
+        wanted.append(("pdf-internal", args.pdf_internal))
     if not wanted:
         raise PlannerError(
             "nothing to export: give at least one of " + ", ".join(f"--{n} F" for n, _ in _OPTIONS) + ", --tour-order F"
@@ -200,31 +208,46 @@ def run(args: argparse.Namespace) -> int:
 
 def write_outputs(add, wanted: list[tuple[str, str]], plan, catalog, args, ctx: dict) -> None:
     """Write every output through ``add(out, write, name)`` (``write(tmp)`` fills a temporary file;
-    ``add`` stages it: ``planner.io.WriteBatch.add`` does the same). The PDF itinerary is laid out
-    first and, while its maps are drawn in their subprocess, every other file is written."""
+    ``add`` stages it: ``planner.io.WriteBatch.add`` does the same). The PDF itineraries are laid
+    out first (the internal one, whose maps are the smallest, before the client's) and, while their
+    maps are drawn in one subprocess, every other file is written."""
     from planner.export import FORMATS
     from planner.export.pdf import export_pdfs, prepare_pdf
 
-    pdf = [(n, o) for n, o in wanted if n == "pdf" and FORMATS["pdf"][0].__module__ == "planner.export.pdf"]
-    others = [(n, o) for n, o in wanted if (n, o) not in pdf]
+    native = FORMATS["pdf"][0].__module__ == "planner.export.pdf"
+    audience = {"pdf": args.audience, "pdf-internal": "internal"}
+    pdfs = [(n, o) for n, o in wanted if n == "pdf-internal" or (n == "pdf" and native)]
+    pdfs.sort(key=lambda x: audience[x[0]] != "internal")
+    others = [(n, o) for n, o in wanted if (n, o) not in pdfs]
 
     def write_others() -> None:
         for name, out in others:
             add(out, lambda tmp, name=name, out=out: _warn(out, _write_one(name, tmp, out, args, plan, catalog, ctx)),
                 name)
 
-    if not pdf:
+    if not pdfs:
         write_others()
         return
-    _name, out = pdf[0]
 
-    def write_pdf(tmp: Path) -> None:
-        job = prepare_pdf(plan, tmp, lang=args.lang, catalog=catalog, notes=ctx["notes"],
-                          group_size=ctx["group_size"], quote=ctx["quote"], audience=args.audience,
-                          tour=ctx["tour"], title=ctx["title"])
-        _warn(out, export_pdfs([job], catalog, meanwhile=write_others)[0])
+    def job(name: str, tmp: Path):
+        return prepare_pdf(plan, tmp, lang=args.lang, catalog=catalog, notes=ctx["notes"],
+                           group_size=ctx["group_size"], quote=ctx["quote"], audience=audience[name],
+                           tour=ctx["tour"], title=ctx["title"])
 
-    add(out, write_pdf, "pdf")
+    first_name, first_out = pdfs[0]
+
+    def write_first(tmp: Path) -> None:
+        first = job(first_name, tmp)
+        # The other PDFs get their temporary files now; export_pdfs lays them out and fills them.
+        later: list[tuple[str, str, Path]] = []
+        for name, out in pdfs[1:]:
+            add(out, lambda t, name=name, out=out: later.append((out, name, t)), name)
+        makers = [lambda name=name, t=t: job(name, t) for _out, name, t in later]
+        results = export_pdfs([first], catalog, meanwhile=write_others, later=makers)
+        for out, warnings in zip([first_out, *(o for o, _n, _t in later)], results):
+            _warn(out, warnings)
+
+    add(first_out, write_first, first_name)
 
 
 def _write_one(name: str, tmp: Path, out: str, args, plan, catalog, ctx: dict) -> list[str]:

@@ -868,3 +868,21 @@ def test_documents_fall_back_to_the_plans_hotel_and_meals():
                                                                              "dinner": ""}
     plain = ti.day_hotel({}, {}, 1, "凯里", "zh", "premium")
     assert plain.name == "凯里高档型酒店（或同级）" and not plain.given
+
+
+def test_cli_client_and_internal_pdf_and_tour_order_in_one_call(plan, tmp_path, capsys, monkeypatch):
+    from planner.export import pdfkit
+
+    calls = []
+    real = pdfkit.start_render_maps
+    monkeypatch.setattr(pdfkit, "start_render_maps", lambda pages, folder, t=None: calls.append(1) or real(pages, folder, t))
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    code, out, err = run_cli(str(src), "--pdf", str(tmp_path / "c.pdf"), "--pdf-internal", str(tmp_path / "i.pdf"),
+                             "--tour-order", str(tmp_path / "o.xlsx"), capsys=capsys)
+    assert code == 0, err
+    assert calls == [1]  # one map subprocess for both PDFs
+    client, internal = squash(_pdf_words(tmp_path / "c.pdf")), squash(_pdf_words(tmp_path / "i.pdf"))
+    assert "成本合计" in internal and "成本" not in client and "李晓黔" in client
+    assert {"c.pdf", "i.pdf", "o.xlsx", "trip.qiantu.json"} == set(folder_files(tmp_path))
+    assert "i.pdf (pdf-internal)" in out
