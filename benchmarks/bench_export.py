@@ -187,12 +187,36 @@ def bench_documents(plan: dict, catalog, folder: Path, anchor: float, repeat: in
             export_pdf(plan, folder / f"{a}-1.pdf", audience=a, **common)
         export_tour_order(plan, folder / "order-1.xlsx", **common)
 
+    import json
+
+    from planner.cli import main as qiantu
+
+    pkg = folder / "bench.qiantu.json"
+    pkg.write_text(json.dumps({
+        "schema": "qiantu/package@1", "title": plan["title"],
+        "request": {"schema": "qiantu/request@1", "start": "guiyang", "days": len(plan["days"]), "group_size": 20,
+                    "stops": []},
+        "plan": plan, "notes": "", "costing": {"adults": 20, "foc_per": 15}, "tour": tour}, ensure_ascii=False),
+        encoding="utf-8")
+
+    def cli() -> None:
+        args = ["export", str(pkg), "--pdf", str(folder / "c-cli.pdf"), "--pdf-internal", str(folder / "i-cli.pdf"),
+                "--tour-order", str(folder / "o-cli.xlsx")]
+        import contextlib
+        import io
+
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert qiantu(args) == 0
+
     print("documents: client PDF + internal PDF + tour order (XLSX)")
     s1 = best_of(together, repeat)
+    s3 = best_of(cli, repeat)
     s2 = best_of(one_by_one, repeat)
     print(f"{'together':<10}{s1:>10.2f}{s1 / anchor:>12.0f}  goal < {DOCS_GOAL_S:.0f} s: "
           f"{'OK' if s1 < DOCS_GOAL_S else 'OVER'}")
     print(f"{'one by one':<10}{s2:>10.2f}{s2 / anchor:>12.0f}  (each PDF its own map subprocess)")
+    print(f"{'CLI':<10}{s3:>10.2f}{s3 / anchor:>12.0f}  qiantu export PKG --pdf --pdf-internal --tour-order "
+          f"(with loading the package)")
 
 
 def main() -> int:
