@@ -702,7 +702,8 @@ def test_tour_order_xlsx_reads_back_every_field(tmp_path, capsys):
     import openpyxl
 
     plan = json.loads(QUOTE_PLAN.read_text(encoding="utf-8"))
-    tour = dict(TOUR, hotels=[{"day": 1, "name": "西江苗寨观景酒店", "phone": "0855-3348888", "address": "雷山县西江镇"}],
+    tour = dict(TOUR, notes="客人有两位素食", hotels=[{"day": 1, "name": "西江苗寨观景酒店", "phone": "0855-3348888",
+                                                     "address": "雷山县西江镇"}],
                 meals=[{"day": 2, "breakfast": "酒店早餐", "lunch": "长桌宴 60元/人", "dinner": ""}],
                 trains=[{"day": 2, "number": "G2961"}])
     src = _package(tmp_path, plan, costing={"adults": 10, "children": 2, "seniors": 1}, tour=tour)
@@ -718,6 +719,7 @@ def test_tour_order_xlsx_reads_back_every_field(tmp_path, capsys):
     assert fields["车牌"] == "贵A·D1234" and fields["司机"] == "王师傅 138 0851 7788"
     assert fields["导游"] == "李晓黔 139 0851 2233" and fields["紧急联系电话"] == "0851-12301"
     assert fields["车辆"]  # the vehicle the quote chose
+    assert fields["备注"] == "客人有两位素食"
     # trains: number, stations and times (08:30 departure + 25 min access + 30 min change)
     trains = [r for r in cells if r and r[2] in ("G2961", "待定")]
     assert trains[0][2] == "G2961" and "贵阳北" in trains[0][3] and "凯里南" in trains[0][4]

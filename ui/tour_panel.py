@@ -36,7 +36,9 @@ FIELDS = (
     ("leader.name", "leaderNameEdit"),
     ("leader.phone", "leaderPhoneEdit"),
     ("emergency_phone", "emergencyPhoneEdit"),
+    ("notes", "tourNotesEdit"),
 )
+LIMITS = {"notes": 2000}  # characters; every other field 200 (planner.package.check_tour)
 # Columns of the per-day table: (list, key in its items).
 DAY_COLUMNS = (("hotels", "name"), ("hotels", "phone"), ("hotels", "address"), ("meals", "breakfast"),
                ("meals", "lunch"), ("meals", "dinner"), ("trains", "number"))
@@ -102,7 +104,7 @@ class TourPanel(QWidget):
             "operator.phone": tr("Operator's phone"), "guide.name": tr("Guide"), "guide.phone": tr("Guide's phone"),
             "driver.name": tr("Driver"), "driver.phone": tr("Driver's phone"), "driver.plate": tr("Plate"),
             "leader.name": tr("Tour leader"), "leader.phone": tr("Leader's phone"),
-            "emergency_phone": tr("Emergency phone"),
+            "emergency_phone": tr("Emergency phone"), "notes": tr("Notes for guide and driver"),
         }
         for key, label in self._labels.items():
             label.setText(texts[key])
@@ -165,11 +167,12 @@ class TourPanel(QWidget):
             edit.setStyleSheet(ERROR_STYLE)
             self.errorLabel.setText(exc.one_line())
             return
-        if len(value) > 200:
+        limit = LIMITS.get(key, 200)
+        if len(value) > limit:
             from planner.errors import RequestError
 
             edit.setStyleSheet(ERROR_STYLE)
-            self.errorLabel.setText(RequestError("is longer than 200 characters", field=f"tour.{key}").one_line())
+            self.errorLabel.setText(RequestError(f"is longer than {limit} characters", field=f"tour.{key}").one_line())
             return
         edit.setStyleSheet("")
         self.errorLabel.clear()

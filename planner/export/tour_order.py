@@ -174,6 +174,7 @@ def _header(it, quote: dict | None, tour: dict, lang: str, vehicles_text: str) -
         (ti.t("driver", lang), person("driver")),
         (ti.t("guide", lang), person("guide")),
         (ti.t("emergency", lang), tour.get("emergency_phone", "")),
+        (_t("notes", lang), tour.get("notes", "")),
     ]
 
 

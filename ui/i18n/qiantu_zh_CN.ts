@@ -694,6 +694,10 @@ Data: see the Details pane for each place's sources.</source>
       <translation>紧急联系电话</translation>
     </message>
     <message>
+      <source>Notes for guide and driver</source>
+      <translation>给导游和司机的备注</translation>
+    </message>
+    <message>
       <source>e.g. 贵A·12345</source>
       <translation>如 贵A·12345</translation>
     </message>
