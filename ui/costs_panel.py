@@ -236,7 +236,7 @@ class CostsPanel(QWidget):
                 self.linesView.setItem(r, col, item)
         text = tr("Net {0:,.0f} CNY · margin {1:g}% {2:,.0f} · selling price {3:,.0f} CNY · "
                   "{4:,.0f} CNY per person ({5} travellers)").format(
-            q.net_cost_cny, q.margin_pct, q.margin_cny, q.selling_price_cny, q.price_per_person_cny, group.size)
+            q.net_cost_cny, q.margin_pct, q.margin_cny, q.selling_price_cny, q.price_per_person_cny, group.paying)
         extra = []
         if group.foc:
             extra.append(tr("{0} free, paid by the other {1}").format(group.foc, group.paying))

@@ -76,7 +76,10 @@ class TourPanel(QWidget):
             self._labels[key] = label
             row, col = divmod(i, 2)
             form.addWidget(label, row, col * 2)
-            form.addWidget(edit, row, col * 2 + 1)
+            if key == "notes":  # the last field, the whole width
+                form.addWidget(edit, row, 1, 1, 3)
+            else:
+                form.addWidget(edit, row, col * 2 + 1)
         self.errorLabel = QLabel(self)
         self.errorLabel.setObjectName("tourErrorLabel")
         self.errorLabel.setStyleSheet("color: #c0392b;")
