@@ -208,6 +208,23 @@ def bench_documents(plan: dict, catalog, folder: Path, anchor: float, repeat: in
         with contextlib.redirect_stdout(io.StringIO()):
             assert qiantu(args) == 0
 
+    from planner.export import pdfkit
+    from planner.export.common import build_itinerary
+    from planner.export.pdf import _print_map_html
+
+    it = build_itinerary(plan, catalog)
+
+    def html_pages() -> None:
+        for d in [None, *it.days]:
+            _print_map_html(it, catalog, "zh", d)
+
+    def html_plain() -> None:
+        with pdfkit.plain_templates():
+            html_pages()
+
+    h1, h2 = best_of(html_pages, repeat), best_of(html_plain, repeat)
+    print(f"print-map HTML, {len(it.days) + 1} pages: jinja2 {h1:.2f} s, plain templates {h2:.2f} s "
+          f"({h1 / h2:.1f}x)")
     print("documents: client PDF + internal PDF + tour order (XLSX)")
     s1 = best_of(together, repeat)
     s3 = best_of(cli, repeat)
