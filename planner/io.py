@@ -397,13 +397,15 @@ def _stage(
     if make_folder:
         folder.mkdir(parents=True, exist_ok=True)
     tmp = str(folder / f"{TEMP_PREFIX}{target.name[:80]}.{secrets.token_hex(4)}")
+    # Tracked before it exists: a signal at any moment from here on finds it in the list.
+    _track(tmp)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError as exc:
+        _untrack(tmp)
         raise PlannerError(f"cannot write the {what} ({exc.strerror or exc})", file=str(path), field=field) from None
-    _track(tmp)
-    os.close(fd)
     try:
+        os.close(fd)
         write(Path(tmp))
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())

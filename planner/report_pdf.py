@@ -1,7 +1,8 @@
 """The red-route test report as a PDF: figures, map with the Long March events, timeline (zh or en).
 
-Built on the itinerary PDF's machinery (planner.export.pdf): the same embedded CJK font, styles,
-colours, page furniture, map snapshots (``python -m ui.snapshot`` in a subprocess) and atomic write.
+Built with the PDF kit (planner.export.pdfkit) the itinerary uses too: the same embedded CJK font,
+styles, colours, page furniture, map snapshots (``python -m ui.snapshot`` in a subprocess) and
+atomic write.
 """
 
 from __future__ import annotations
@@ -100,16 +101,6 @@ def title_in(title: str, lang: str) -> str:
     return title
 
 
-class _Doc:
-    """What the shared page furniture needs of a document."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-
-    def title_or_default(self, lang: str) -> str:
-        return self.title
-
-
 def _map_page(plan, catalog, lang: str) -> str:
     """The report map made for paper: no zoom buttons or animation, framed on route and events."""
     from planner.mapping import frame, render_html
@@ -160,8 +151,8 @@ def export_report_pdf(
     ExportError
         The file cannot be written; no file is left behind.
     """
-    from planner.export.common import check_lang, write_atomic
-    from planner.export.pdf import MapImage, _register_font, render_maps
+    from planner.export.common import check_lang
+    from planner.export.pdfkit import MapImage, register_font, render_maps
 
     check_lang(lang)
     if catalog is None:
@@ -169,7 +160,7 @@ def export_report_pdf(
 
         catalog = load_catalog()
     warnings: list[str] = []
-    font, _embedded = _register_font(warnings)
+    font, _embedded = register_font(warnings)
     why = ""
     with tempfile.TemporaryDirectory(prefix="qiantu-report-") as scratch:
         img = MapImage(None, *REPORT_MAP_PX)
@@ -184,58 +175,24 @@ def export_report_pdf(
         else:
             why = "map turned off" if lang == "en" else "未启用地图"
         story = _story(report, catalog, lang, font, img, why)
-
-        def write(tmp: Path) -> None:
-            _build(story, tmp, report, lang, font)
-
-        write_atomic(Path(path), write, what="PDF")
+        _build(story, path, report, lang, font)
     return why if img.png is None else ""
 
 
-def _build(story, tmp: Path, report: dict, lang: str, font: str) -> None:
-    from reportlab.lib.pagesizes import A4
+def _build(story, path, report: dict, lang: str, font: str) -> None:
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
 
-    from planner.export.pdf import _canvas_class
+    from planner.export.pdfkit import build
 
     title = title_in(report.get("title") or "", lang) or _t("subtitle", lang)
-    doc = SimpleDocTemplate(
-        str(tmp),
-        pagesize=A4,
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
-        topMargin=16 * mm,
-        bottomMargin=17 * mm,
-        title=f"{title} — {_t('subtitle', lang)}",
-        author="QianTu 黔途",
-        subject=_t("subtitle", lang),
-        creator="QianTu 黔途",
-        lang="zh-CN" if lang == "zh" else "en",
-    )
-    doc.build(story, canvasmaker=_canvas_class(_Doc(title), lang, font))
+    build(path, story, title=f"{title} — {_t('subtitle', lang)}", subject=_t("subtitle", lang), lang=lang,
+          font=font, running_title=title, margins=(16 * mm, 16 * mm, 17 * mm))
 
 
 def _table(rows, widths, width, *, head=True, zebra=True):
-    from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Table, TableStyle
+    from planner.export.pdfkit import grid
 
-    from planner.export.pdf import BRAND, RULE, TINT
-
-    scale = width / sum(widths)
-    t = Table(rows, colWidths=[w * scale for w in widths], repeatRows=1 if head else 0, hAlign="LEFT")
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor(RULE)),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    if head:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), HexColor(BRAND)))
-    if zebra:
-        style.append(("ROWBACKGROUNDS", (0, 1 if head else 0), (-1, -1), [HexColor("#ffffff"), HexColor(TINT)]))
-    t.setStyle(TableStyle(style))
-    return t
+    return grid(rows, widths, width, head=head, zebra=zebra, pad=2.5, valign="MIDDLE")
 
 
 def _story(report: dict, catalog, lang: str, font: str, img, why: str) -> list:
@@ -244,7 +201,10 @@ def _story(report: dict, catalog, lang: str, font: str, img, why: str) -> list:
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
 
-    from planner.export.pdf import BRAND, RULE, _map_flowable, _p, _styles
+    from planner.export.pdfkit import BRAND, RULE
+    from planner.export.pdfkit import map_flowable as _map_flowable
+    from planner.export.pdfkit import para as _p
+    from planner.export.pdfkit import styles as _styles
 
     st = _styles(font, lang)
     width = A4[0] - 32 * mm

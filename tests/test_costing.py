@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -18,9 +20,12 @@ from planner.costing import (
     estimate_cost_per_person,
     fill_plan_costs,
     load_rates,
+    package_quote,
+    parse_currency,
     price_breaks,
     quote,
     rates_dir,
+    round_up,
     summarize_plan,
 )
 from planner.errors import DataError, PlannerError
@@ -404,8 +409,10 @@ def test_cli_quote_json(capsys):
         "children": 2,
         "seniors": 3,
         "size": 15,
+        "paying": 15,
         "rooms": 8,
         "hotel_class": "economy",
+        "foc_per": None,
     }
     assert doc["quote"]["price_per_person_cny"] > 0
     assert [b["size"] for b in doc["price_breaks"]] == [2, 6, 10, 16, 20, 30, 40]
@@ -478,3 +485,151 @@ def test_rates_folder_copy_is_independent(tmp_path):
     # the bundled tables load from any folder (QIANTU_DATA or --rates)
     shutil.copytree(rates_dir(), tmp_path / "r")
     assert load_rates(tmp_path / "r").vehicles.keys() == load_rates().vehicles.keys()
+
+
+# --------------------------------------------------------------------------- FOC, seasons, currency, package
+
+
+SEASONS_HEAD = "id,name_zh,name_en,start,end,hotel,vehicle,guide,source,note\n"
+
+
+def test_foc_free_place_is_carried_by_the_payers(plan, rates, catalog):
+    plain = quote(plan, Group(adults=16), rates, catalog)
+    foc = quote(plan, Group(adults=16, foc_per=15), rates, catalog)
+    assert foc.group.foc == 1 and foc.group.paying == 15
+    # the same trip costs the same; 15 people pay for it
+    assert foc.net_cost_cny == pytest.approx(plain.net_cost_cny)
+    assert foc.price_per_person_cny == round_up(foc.selling_price_cny / 15, rates.setting("rounding_step_cny"))
+    assert foc.price_per_person_cny > plain.price_per_person_cny
+    d = foc.to_dict()
+    assert d["foc"] == {"per": 15, "free_places": 1, "paying": 15}
+    # 32 travellers at 1 per 15: two go free
+    assert Group(adults=32, foc_per=15).foc == 2
+    with pytest.raises(PlannerError) as e:
+        Group(adults=10, foc_per=0)
+    assert e.value.field == "foc_per"
+
+
+def test_season_multiplies_the_nights_it_covers(plan, catalog, tmp_path):
+    base = load_rates(_write_rates(tmp_path / "a"))
+    folder = _write_rates(
+        tmp_path / "b",
+        **{"seasons.csv": SEASONS_HEAD + "peak,旺季,peak,2027-04-06,2027-04-06,2,1.5,1,test,estimate\n"},
+    )
+    peak = load_rates(folder)
+    q0 = quote(plan, Group(adults=10), base, catalog)
+    q1 = quote(plan, Group(adults=10), peak, catalog)
+    hotels0 = [x for x in q0.lines if x.kind == "hotel"]
+    hotels1 = [x for x in q1.lines if x.kind == "hotel"]
+    assert {x.season for x in hotels0} == {"standard"}
+    # night 1 (6 Apr) is in the peak at twice the rate, night 2 (7 Apr) is not
+    first = hotels1[0]
+    assert first.season == "peak" and first.unit_price_cny == pytest.approx(2 * hotels0[0].unit_price_cny)
+    assert hotels1[-1].season == "standard"
+    assert q1.to_dict()["seasons"] == ["peak"]
+    assert all("season" in line for line in q1.to_dict()["lines"])
+    assert q1.net_cost_cny > q0.net_cost_cny
+
+
+@pytest.mark.parametrize(
+    "rows, field",
+    [
+        ("a,a,a,2027-05-01,2027-04-01,1,1,1,test,\n", "end"),
+        ("a,a,a,2027-04-01,2027-04-10,1,1,1,test,\nb,b,b,2027-04-10,2027-04-12,1,1,1,test,\n", "start"),
+        ("a,a,a,2027-04-01,2027-04-10,0,1,1,test,\n", "hotel"),
+        ("a,a,a,2027-4-1,2027-04-10,1,1,1,test,\n", "start"),
+        ("a,a,a,2027-04-01,2027-04-10,1,x,1,test,\n", "vehicle"),
+    ],
+)
+def test_bad_seasons_file_names_the_field(tmp_path, rows, field):
+    folder = _write_rates(tmp_path / "r", **{"seasons.csv": SEASONS_HEAD + rows})
+    with pytest.raises(DataError) as e:
+        load_rates(folder)
+    assert e.value.field == field and "seasons.csv" in e.value.one_line()
+
+
+def test_bundled_seasons_are_sourced_and_do_not_overlap():
+    r = load_rates()
+    assert {s.id for s in r.seasons.ranges} >= {"golden-week", "spring-festival", "summer-peak", "low-season"}
+    assert all(s.source for s in r.seasons.ranges)
+    assert r.seasons.factor(dt.date(2026, 10, 3), "hotel") == (1.5, "golden-week")
+
+
+def test_currency_and_its_bad_values():
+    c = parse_currency("USD=7.10")
+    assert c.code == "USD" and c.convert(1420) == 200 and c.convert(1421) == 201
+    for bad in ("XYZ=7", "USD=0", "USD=-1", "USD", "USD=abc", "CNY=1"):
+        with pytest.raises(PlannerError) as e:
+            parse_currency(bad)
+        assert e.value.field == "costing.currency"
+
+
+def _package(tmp_path, costing: dict | None = None, group_size: int = 16) -> Path:
+    plan_doc = json.loads(PLAN.read_text(encoding="utf-8"))
+    pkg = {
+        "schema": "qiantu/package@1",
+        "title": "fixture",
+        "request": {"schema": "qiantu/request@1", "title": "fixture", "start": "guiyang", "days": 3,
+                    "stops": [{"id": "huangguoshu-waterfall"}], "group_size": group_size},
+        "plan": plan_doc,
+        "notes": "",
+        **({"costing": costing} if costing is not None else {}),
+    }
+    path = tmp_path / "trip.qiantu.json"
+    path.write_text(json.dumps(pkg, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_cli_quote_uses_the_package_costing(tmp_path, capsys):
+    costing = {"adults": 10, "hotel_class": "premium", "margin_pct": 25, "foc_per": 9, "currency": "USD=7.10"}
+    path = _package(tmp_path, costing)
+    assert main(["quote", str(path), "--format", "json"]) == 0
+    q = json.loads(capsys.readouterr().out)["quote"]
+    assert q["group"]["size"] == 10 and q["group"]["hotel_class"] == "premium" and q["margin_pct"] == 25
+    assert q["foc"] == {"per": 9, "free_places": 1, "paying": 9}
+    assert q["currency"] == {"code": "USD", "cny_per_unit": 7.1}
+    assert q["prices"]["price_per_person_usd"] == math.ceil(q["price_per_person_cny"] / 7.1)
+    assert all(line["season"] for line in q["lines"])
+    # the same numbers as the library's package_quote (the app and the documents call it)
+    from planner.package import load_package
+
+    pkg = load_package(path)
+    same = package_quote(pkg.plan, pkg.costing, pkg.request.group_size, load_catalog())
+    assert same.price_per_person_cny == q["price_per_person_cny"]
+    # the command line's options win over the package
+    assert main(["quote", str(path), "--format", "json", "--hotel", "economy", "--currency", "EUR=7.8"]) == 0
+    q2 = json.loads(capsys.readouterr().out)["quote"]
+    assert q2["group"]["hotel_class"] == "economy" and q2["currency"]["code"] == "EUR"
+
+
+@pytest.mark.parametrize(
+    "costing, field",
+    [
+        ({"adults": -1}, "costing.adults"),
+        ({"adults": "ten"}, "costing.adults"),
+        ({"foc_per": 0}, "costing.foc_per"),
+        ({"hotel_class": "palace"}, "costing.hotel_class"),
+        ({"currency": "XYZ=3"}, "costing.currency"),
+        ({"margin_pct": "lots"}, "costing.margin_pct"),
+    ],
+)
+def test_cli_quote_bad_package_costing(tmp_path, capsys, costing, field):
+    path = _package(tmp_path, costing)
+    assert main(["quote", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert field in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, needle", [(["--foc", "0"], "--foc"), (["--currency", "ABC=1"], "--currency"),
+                                          (["--currency", "USD=x"], "--currency")])
+def test_cli_quote_bad_foc_and_currency(capsys, args, needle):
+    assert main(["quote", str(PLAN), *args]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_quote_with_a_bad_seasons_file_exits_2(tmp_path, capsys):
+    folder = _write_rates(tmp_path / "r", **{"seasons.csv": SEASONS_HEAD + "a,a,a,2027-05-01,2027-04-01,1,1,1,t,\n"})
+    assert main(["quote", str(PLAN), "--rates", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "seasons.csv" in err and "end" in err and len(err.strip().splitlines()) == 1

@@ -85,19 +85,38 @@ def test_fixture_is_a_realistic_five_day_plan(plan):
 # --------------------------------------------------------------------------- PDF
 
 
+TOUR = {
+    "agency": "黔途国际旅行社",
+    "tour_code": "QT-20270406-A",
+    "operator": {"name": "陈计调", "phone": "0851-86660000"},
+    "guide": {"name": "李晓黔", "phone": "139 0851 2233"},
+    "driver": {"name": "王师傅", "phone": "138 0851 7788", "plate": "贵A·D1234"},
+    "leader": {"name": "Anna Smith", "phone": "+44 7700 900123"},
+    "emergency_phone": "0851-12301",
+    "hotels": [{"day": 1, "name": "凯里国际大酒店", "phone": "0855-8251888", "address": "凯里市韶山南路"}],
+    "meals": [{"day": 2, "breakfast": "酒店自助早", "lunch": "苗家长桌宴 50元/人", "dinner": ""}],
+    "trains": [{"day": 1, "number": "G2961"}],
+}
+
+
 @pytest.fixture(scope="module")
 def pdfs(plan, catalog, tmp_path_factory):
-    """The 5-day plan printed in Chinese and in English, maps included (one snapshot process each)."""
-    from planner.export import export_pdf
+    """The 5-day plan printed for the client and for the office, in Chinese and in English, maps
+    included (one snapshot process per language, shared by the two copies)."""
+    from planner.export.pdf import export_pdfs, prepare_pdf
 
     folder = tmp_path_factory.mktemp("pdf")
     out = {}
     for lang in ("zh", "en"):
-        path = folder / f"plan-{lang}.pdf"
-        warnings = export_pdf(
-            plan, path, lang=lang, catalog=catalog, notes="集合：贵阳北站 08:00 / Meet at Guiyang North"
-        )
-        out[lang] = (path, warnings)
+        jobs = {}
+        for audience in ("client", "internal"):
+            path = folder / f"plan-{lang}-{audience}.pdf"
+            jobs[audience] = prepare_pdf(plan, path, lang=lang, catalog=catalog, audience=audience, tour=TOUR,
+                                         notes="集合：贵阳北站 08:00 / Meet at Guiyang North")
+        for audience, warnings in zip(jobs, export_pdfs(list(jobs.values()), catalog)):
+            out[(lang, audience)] = (jobs[audience].path, warnings)
+            if audience == "internal":
+                out[lang] = out[(lang, audience)]
     return out
 
 
@@ -126,6 +145,13 @@ def test_pdf_holds_every_day_and_place(pdfs, plan, catalog, lang):
     for x in plan["dropped"]:
         assert squash(catalog.get(x["id"]).name(lang)) in text
     assert squash("集合：贵阳北站 08:00") in text
+    # The client's copy has every day and place but none of the stops left out.
+    client = squash(pdf_text(pdfs[(lang, "client")][0]))
+    for _day, v in visits(plan):
+        assert squash(catalog.get(v["id"]).name(lang)) in client
+    for x in plan["dropped"]:
+        if not any(v["id"] == x["id"] for _d, v in visits(plan)):
+            assert squash(catalog.get(x["id"]).name(lang)) not in client
     assert ("每人价格" if lang == "zh" else "Priceperperson") in text
     assert "2,260" in text
 
@@ -165,8 +191,9 @@ def test_pdf_has_the_overview_and_a_map_per_day(pdfs, plan):
 @needs_poppler
 def test_pdf_without_the_snapshot_still_written_and_says_so(plan, catalog, tmp_path, monkeypatch):
     from planner.export import pdf as pdf_mod
+    from planner.export import pdfkit
 
-    monkeypatch.setattr(pdf_mod, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
+    monkeypatch.setattr(pdfkit, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
     path = tmp_path / "nomaps.pdf"
     warnings = pdf_mod.export_pdf(plan, path, lang="en", catalog=catalog)
     assert path.is_file()
@@ -183,7 +210,7 @@ def test_pdf_in_chinese_without_maps_is_fast_and_valid(plan, catalog, tmp_path):
     from planner.export import export_pdf
 
     path = tmp_path / "a.pdf"
-    assert export_pdf(plan, path, catalog=catalog, maps=False) == []
+    assert export_pdf(plan, path, catalog=catalog, maps=False, audience="internal") == []
     text = squash("".join(p.extract_text() for p in PdfReader(str(path)).pages))
     assert "黄果树瀑布" in text and "住宿：凯里" in text and "未安排的景点" in text
 
@@ -542,7 +569,7 @@ def test_priced_plan_gets_a_quotation_page_and_a_costs_sheet(tmp_path):
         "price_per_person_cny": 176, "single_supplement_cny": 0,
     }
     pdf = tmp_path / "q.pdf"
-    export_pdf(plan, pdf, lang="en", maps=False, quote=quote)
+    export_pdf(plan, pdf, lang="en", maps=False, quote=quote, audience="internal")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages)
     assert "Quotation" in text and "1,760.00" in text and "176.00" in text
     xlsx = tmp_path / "q.xlsx"
@@ -551,3 +578,313 @@ def test_priced_plan_gets_a_quotation_page_and_a_costs_sheet(tmp_path):
     assert ws.cell(row=2, column=5).value == 1600 and isinstance(ws.cell(row=2, column=3).value, (int, float))
     values = [ws.cell(row=r, column=5).value for r in range(1, ws.max_row + 1)]
     assert 1760 in values and 176 in values
+
+
+# --------------------------------------------------------------------------- client, internal, tour order (issue 13)
+
+INTERNAL_WORDS_ZH = ("成本", "利润", "毛利", "估算", "来源", "data/rates", "未安排", "报价单", "费率")
+INTERNAL_WORDS_EN = ("margin", "net", "estimate", "estimated", "source", "sources", "data/rates", "dropped",
+                     "left out", "rate", "quotation")
+QUOTE_PLAN = DATA / "quote_plan.json"
+
+
+def _package(tmp_path: Path, plan: dict, *, costing: dict | None = None, tour: dict | None = None,
+             title: str = "黔东南与红色遵义五日游") -> Path:
+    pkg = {
+        "schema": "qiantu/package@1",
+        "title": title,
+        "request": {"schema": "qiantu/request@1", "title": "", "start": "guiyang", "days": len(plan["days"]),
+                    "group_size": 16, "stops": []},
+        "plan": plan,
+        "notes": "集合：贵阳北站 08:00",
+        **({"costing": costing} if costing is not None else {}),
+        **({"tour": tour} if tour is not None else {}),
+    }
+    path = tmp_path / "trip.qiantu.json"
+    path.write_text(json.dumps(pkg, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _no_maps(monkeypatch):
+    from planner.export import pdfkit
+
+    monkeypatch.setattr(pdfkit, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
+
+
+def _pdf_words(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+COSTING = {"adults": 14, "children": 2, "seniors": 2, "hotel_class": "premium", "margin_pct": 18, "foc_per": 15,
+           "currency": "USD=7.10"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_client_pdf_has_no_internal_words_and_has_title_and_contacts(plan, tmp_path, capsys, monkeypatch, lang):
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    out = tmp_path / "client.pdf"
+    code, _o, err = run_cli(str(src), "--pdf", str(out), "--lang", lang, capsys=capsys)
+    assert code == 0, err
+    text = _pdf_words(out)
+    flat = squash(text)
+    if lang == "zh":
+        for word in INTERNAL_WORDS_ZH:
+            assert word not in text, word
+        assert "费用包含" in flat and "费用不含" in flat
+        assert "第1天第1天" not in flat  # the day header says its number once
+    else:
+        low = text.lower()
+        for word in INTERNAL_WORDS_EN:
+            assert not re.search(rf"\b{re.escape(word)}\b", low), word
+        assert "Thepriceincludes" in flat
+    assert "*" not in text  # no estimate markers
+    assert squash("黔东南与红色遵义五日游") in flat  # the package's title, not "行程方案"
+    for needle in ("李晓黔", "139 0851 2233", "0851-12301", "王师傅", "贵A·D1234", "QT-20270406-A", "凯里国际大酒店",
+                   "0855-8251888", "苗家长桌宴"):
+        assert squash(needle) in flat, needle
+
+
+def test_internal_pdf_has_costs_sources_and_left_out_stops(plan, tmp_path, capsys, monkeypatch, catalog):
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    out = tmp_path / "internal.pdf"
+    code, _o, err = run_cli(str(src), "--pdf", str(out), "--audience", "internal", capsys=capsys)
+    assert code == 0, err
+    flat = squash(_pdf_words(out))
+    assert "成本合计" in flat and "利润" in flat and "报价单" in flat and "未安排的景点" in flat
+    assert "hotel_tiers.csv" in flat  # each line's rate
+    assert "费率来源" in flat and "myfova.cn" in flat  # and where it comes from (the meal rate's source)
+    assert "陈计调" in flat  # the operator is for the office only
+    for x in plan["dropped"]:
+        assert squash(catalog.get(x["id"]).name("zh")) in flat
+
+
+def test_one_price_in_the_quote_the_pdfs_and_the_workbook(plan, tmp_path, capsys, monkeypatch):
+    """Issue 13 item 1: the package's costing gives the same prices in every format."""
+    import openpyxl
+
+    from planner.cli import main
+
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    assert main(["quote", str(src), "--format", "json"]) == 0
+    q = json.loads(capsys.readouterr().out)["quote"]
+    prices = q["prices"]
+    assert set(prices["price_per_category_cny"]) == {"adult", "child", "senior"}
+    assert q["foc"]["free_places"] == 1
+    code, _o, err = run_cli(str(src), "--pdf", str(tmp_path / "c.pdf"), "--xlsx", str(tmp_path / "w.xlsx"),
+                            capsys=capsys)
+    assert code == 0, err
+    code, _o, err = run_cli(str(src), "--pdf", str(tmp_path / "i.pdf"), "--audience", "internal", capsys=capsys)
+    assert code == 0, err
+    client = squash(_pdf_words(tmp_path / "c.pdf"))
+    internal = squash(_pdf_words(tmp_path / "i.pdf"))
+    for cat, cny in prices["price_per_category_cny"].items():
+        usd = prices["price_per_category_usd"][cat]
+        assert f"{cny:,.0f}元（约USD{usd:,.0f}）" in client, (cat, cny)
+        assert f"{cny:,.2f}" in internal
+    single = prices["single_supplement_cny"]
+    assert f"{single:,.0f}元" in client and f"{single:,.2f}" in internal
+    assert f"{q['price_per_person_cny']:,.2f}" in internal
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["总览"]
+    facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert facts["每人价格"] == q["price_per_person_cny"]
+    assert facts["每人价格 · 儿童"] == prices["price_per_category_cny"]["child"]
+    assert facts["单房差（每人全程）"] == single
+    assert facts["每人价格 (USD)"] == prices["price_per_person_usd"]
+    assert facts["团费合计"] == pytest.approx(q["selling_price_cny"])
+
+
+def test_tour_order_xlsx_reads_back_every_field(tmp_path, capsys):
+    import openpyxl
+
+    plan = json.loads(QUOTE_PLAN.read_text(encoding="utf-8"))
+    tour = dict(TOUR, notes="客人有两位素食", hotels=[{"day": 1, "name": "西江苗寨观景酒店", "phone": "0855-3348888",
+                                                     "address": "雷山县西江镇"}],
+                meals=[{"day": 2, "breakfast": "酒店早餐", "lunch": "长桌宴 60元/人", "dinner": ""}],
+                trains=[{"day": 2, "number": "G2961"}])
+    src = _package(tmp_path, plan, costing={"adults": 10, "children": 2, "seniors": 1}, tour=tour)
+    out = tmp_path / "order.xlsx"
+    code, _o, err = run_cli(str(src), "--tour-order", str(out), capsys=capsys)
+    assert code == 0, err
+    ws = openpyxl.load_workbook(out)["派团单"]
+    cells = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    fields = {r[0]: r[1] for r in cells if r and isinstance(r[0], str) and len(r) > 1}
+    assert fields["组团社"] == "黔途国际旅行社" and fields["团号"] == "QT-20270406-A"
+    assert fields["人数"] == "成人 10 · 儿童 2 · 长者 1"
+    assert fields["领队"] == "Anna Smith +44 7700 900123" and fields["计调"] == "陈计调 0851-86660000"
+    assert fields["车牌"] == "贵A·D1234" and fields["司机"] == "王师傅 138 0851 7788"
+    assert fields["导游"] == "李晓黔 139 0851 2233" and fields["紧急联系电话"] == "0851-12301"
+    assert fields["车辆"]  # the vehicle the quote chose
+    assert fields["备注"] == "客人有两位素食"
+    # trains: number, stations and times (08:30 departure + 25 min access + 30 min change)
+    trains = [r for r in cells if r and r[2] in ("G2961", "待定")]
+    assert trains[0][2] == "G2961" and "贵阳北" in trains[0][3] and "凯里南" in trains[0][4]
+    assert trains[0][5] and trains[0][6] and trains[0][5] < trains[0][6]
+    head = next(i for i, r in enumerate(cells) if r and r[0] == "天" and r[2] == "行程（时间）")
+    days = cells[head + 1 : head + 1 + len(plan["days"])]
+    assert [d[0] for d in days] == [1, 2, 3]
+    assert isinstance(days[0][1], dt.datetime) and days[0][1].date() == dt.date(2027, 4, 6)
+    assert "黄果树瀑布" in days[0][2] and re.search(r"\d\d:\d\d–\d\d:\d\d", days[0][2])
+    assert days[1][3:6] == ["酒店早餐", "长桌宴 60元/人", "不含"]
+    assert days[0][6] == "西江苗寨观景酒店" and days[0][7] == "0855-3348888"
+    assert "黄果树瀑布" in days[0][8] and "× 13" in days[0][8]
+    assert days[2][6] == "行程结束"
+
+
+def test_tour_order_pdf_is_written(tmp_path, capsys):
+    plan = json.loads(QUOTE_PLAN.read_text(encoding="utf-8"))
+    src = _package(tmp_path, plan, tour=TOUR)
+    out = tmp_path / "order.pdf"
+    code, _o, err = run_cli(str(src), "--tour-order", str(out), capsys=capsys)
+    assert code == 0, err
+    flat = squash(_pdf_words(out))
+    assert "派团单" in flat and "李晓黔" in flat and "贵A·D1234" in flat and "G2961" not in flat
+
+
+@needs_poppler
+def test_tour_order_opens_in_libreoffice(tmp_path, capsys):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice not installed")
+    plan = json.loads(QUOTE_PLAN.read_text(encoding="utf-8"))
+    src = _package(tmp_path, plan, tour=TOUR)
+    out = tmp_path / "order.xlsx"
+    assert run_cli(str(src), "--tour-order", str(out), capsys=capsys)[0] == 0
+    subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)],
+                   capture_output=True, timeout=120, check=True)
+    assert "QT-20270406-A" in (tmp_path / "order.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "extra, tour, costing, needle",
+    [
+        (["--currency", "XYZ=7"], None, None, "--currency"),
+        (["--currency", "USD=0"], None, None, "--currency"),
+        ([], {"guide": {"name": "李", "phone": "139-abc"}}, None, "tour.guide.phone"),
+        ([], {"driver": {"plate": "ABC-123"}}, None, "tour.driver.plate"),
+        ([], {"trains": [{"day": 1, "number": "bus 12"}]}, None, "tour.trains[0].number"),
+        ([], {"hotels": [{"day": 0, "name": "x"}]}, None, "tour.hotels[0].day"),
+        ([], None, {"adults": -2}, "costing.adults"),
+        ([], None, {"foc_per": 0}, "costing.foc_per"),
+        ([], None, {"hotel_class": "palace"}, "costing.hotel_class"),
+        ([], None, {"currency": "ABC=1"}, "costing.currency"),
+    ],
+)
+def test_cli_bad_costing_or_tour_is_one_line_and_writes_nothing(plan, tmp_path, capsys, extra, tour, costing, needle):
+    src = _package(tmp_path, plan, costing=costing, tour=tour)
+    before = folder_files(tmp_path)
+    code, _o, err = run_cli(str(src), "--xlsx", str(tmp_path / "a.xlsx"), "--tour-order", str(tmp_path / "o.xlsx"),
+                            *extra, capsys=capsys)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert folder_files(tmp_path) == before
+
+
+def test_cli_tour_order_needs_xlsx_or_pdf(plan, tmp_path, capsys):
+    src = _package(tmp_path, plan)
+    code, _o, err = run_cli(str(src), "--tour-order", str(tmp_path / "o.docx"), capsys=capsys)
+    assert code == 2 and "--tour-order" in err
+
+
+def test_print_maps_skip_jinja_only_for_plain_text(plan, catalog):
+    """The print maps' speed-up renders plain template text verbatim: the same text jinja2 gives."""
+    import branca.element as be
+    from jinja2 import Template
+
+    from planner.export import pdfkit
+    from planner.export.common import build_itinerary
+    from planner.export.pdf import _print_map_html
+
+    for src in ("<b>a</b>\n", "x\r\ny\r\n", "", "<script>var a = {b: 1};</script>\n\n"):
+        assert pdfkit.is_plain(src) and pdfkit.PlainTemplate(src).render() == Template(src).render()
+    assert not pdfkit.is_plain("{{ this.x }}") and not pdfkit.is_plain("{% if a %}{% endif %}")
+    it = build_itinerary(plan, catalog)
+    original = be.Template
+    with pdfkit.plain_templates():
+        page = _print_map_html(it, catalog, "zh", it.days[0])
+    assert be.Template is original
+    assert "L.map(" in page and squash(it.days[0].visits()[0].place.name("zh")) in squash(page)
+
+
+def test_pdfs_laid_out_while_the_maps_are_drawn_share_them(plan, catalog, tmp_path, monkeypatch):
+    """One map subprocess for the internal copy and the client copy laid out meanwhile."""
+    from planner.export import pdfkit
+    from planner.export.pdf import export_pdfs, prepare_pdf
+
+    calls = []
+    real = pdfkit.start_render_maps
+
+    def counting(pages, folder, timeout_s=None):
+        calls.append(len(pages))
+        return real(pages, folder, timeout_s)
+
+    monkeypatch.setattr(pdfkit, "start_render_maps", counting)
+    monkeypatch.setattr(pdfkit, "SNAPSHOT_MODULE", "ui.no_such_snapshot_module")
+    internal = prepare_pdf(plan, tmp_path / "i.pdf", catalog=catalog, audience="internal")
+    made = []
+    warnings = export_pdfs([internal], catalog, meanwhile=lambda: made.append("order"),
+                           later=[lambda: prepare_pdf(plan, tmp_path / "c.pdf", catalog=catalog),
+                                  lambda: prepare_pdf(plan, tmp_path / "e.pdf", catalog=catalog, lang="en")])
+    # zh maps once for both zh copies; the English copy's maps in a second call
+    assert calls == [1 + len(plan["days"]), 1 + len(plan["days"])]
+    assert made == ["order"] and len(warnings) == 3
+    assert all((tmp_path / n).is_file() for n in ("i.pdf", "c.pdf", "e.pdf"))
+
+
+def test_cli_a_format_failing_while_the_pdf_maps_draw_names_its_file(tmp_path, capsys, monkeypatch):
+    from planner.export import FORMATS
+
+    def fails(*a, **k):
+        raise ExportError("the disk is full")
+
+    _no_maps(monkeypatch)
+    monkeypatch.setitem(FORMATS, "ics", (fails, ".ics"))
+    code, _out, err = run_cli(str(PLAN_FILE), "--pdf", str(tmp_path / "a.pdf"), "--gpx", str(tmp_path / "a.gpx"),
+                              "--ics", str(tmp_path / "a.ics"), capsys=capsys)
+    assert code == 2 and "disk is full" in err and "a.ics" in err and "a.pdf" not in err
+    assert folder_files(tmp_path) == []
+
+
+def test_documents_fall_back_to_the_plans_hotel_and_meals():
+    """Without tour.hotels/meals the documents take the plan's day fields (planner.stay fills them)."""
+    from types import SimpleNamespace
+
+    from planner.export import tourinfo as ti
+
+    hotel = SimpleNamespace(name_zh="凯里凯莱酒店", name_en="Kaili Kailai Hotel", phone="0855-8888888", address="凯里市")
+    cat = SimpleNamespace(spots={"kailai": hotel, "lmt": SimpleNamespace(name_zh="长桌宴餐厅", name_en="Long Table")})
+    day = {"hotel": "kailai", "items": [{"type": "break", "kind": "lunch", "place": "lmt"}],
+           "evening": [{"type": "meal", "id": "lmt", "start": "19:00", "end": "20:00"}]}
+    h = ti.day_hotel({}, day, 1, "凯里", "zh", "comfort", cat)
+    assert (h.name, h.phone, h.address, h.given) == ("凯里凯莱酒店", "0855-8888888", "凯里市", True)
+    assert ti.day_hotel({}, day, 1, "Kaili", "en", "comfort", cat).name == "Kaili Kailai Hotel"
+    meals = ti.day_meals({}, day, 2, "zh", has_meals=True, catalog=cat)
+    assert meals == {"breakfast": "酒店早餐", "lunch": "长桌宴餐厅", "dinner": "长桌宴餐厅"}
+    # the tour's own entries win; without anything, the class in the town
+    tour = {"hotels": [{"day": 1, "name": "西江观景酒店"}], "meals": [{"day": 2, "lunch": "团餐", "dinner": ""}]}
+    assert ti.day_hotel(tour, day, 1, "凯里", "zh", "comfort", cat).name == "西江观景酒店"
+    assert ti.day_meals(tour, day, 2, "zh", has_meals=True, catalog=cat) == {"breakfast": "", "lunch": "团餐",
+                                                                             "dinner": ""}
+    plain = ti.day_hotel({}, {}, 1, "凯里", "zh", "premium")
+    assert plain.name == "凯里高档型酒店（或同级）" and not plain.given
+
+
+def test_cli_client_and_internal_pdf_and_tour_order_in_one_call(plan, tmp_path, capsys, monkeypatch):
+    from planner.export import pdfkit
+
+    calls = []
+    real = pdfkit.start_render_maps
+    monkeypatch.setattr(pdfkit, "start_render_maps", lambda pages, folder, t=None: calls.append(1) or real(pages, folder, t))
+    _no_maps(monkeypatch)
+    src = _package(tmp_path, plan, costing=COSTING, tour=TOUR)
+    code, out, err = run_cli(str(src), "--pdf", str(tmp_path / "c.pdf"), "--pdf-internal", str(tmp_path / "i.pdf"),
+                             "--tour-order", str(tmp_path / "o.xlsx"), capsys=capsys)
+    assert code == 0, err
+    assert calls == [1]  # one map subprocess for both PDFs
+    client, internal = squash(_pdf_words(tmp_path / "c.pdf")), squash(_pdf_words(tmp_path / "i.pdf"))
+    assert "成本合计" in internal and "成本" not in client and "李晓黔" in client
+    assert {"c.pdf", "i.pdf", "o.xlsx", "trip.qiantu.json"} == set(folder_files(tmp_path))
+    assert "i.pdf (pdf-internal)" in out

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -52,6 +53,10 @@ class CostsPanel(QWidget):
         self.vehicleCombo.setObjectName("vehicleCombo")
         self.marginSpin = QDoubleSpinBox(self, minimum=0.0, maximum=100.0, decimals=1, singleStep=1.0)
         self.marginSpin.setObjectName("marginSpin")
+        self.focSpin = QSpinBox(self, minimum=0, maximum=100)
+        self.focSpin.setObjectName("focSpin")
+        self.currencyEdit = QLineEdit(self)
+        self.currencyEdit.setObjectName("currencyEdit")
         self.overrideButton = QPushButton(self)
         self.overrideButton.setObjectName("rateOverrideButton")
         self.clearOverrideButton = QPushButton(self)
@@ -78,7 +83,8 @@ class CostsPanel(QWidget):
         self.breaksView.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         self._form = QGridLayout()
-        self._labels = {k: QLabel(self) for k in ("adults", "children", "seniors", "hotel", "vehicle", "margin")}
+        self._labels = {k: QLabel(self) for k in ("adults", "children", "seniors", "hotel", "vehicle", "margin", "foc",
+                                                  "currency")}
         for col, key, spin in ((0, "adults", self.adultsSpin), (2, "children", self.childrenSpin),
                                (4, "seniors", self.seniorsSpin)):
             self._form.addWidget(self._labels[key], 0, col)
@@ -91,6 +97,10 @@ class CostsPanel(QWidget):
         self._form.addWidget(self.marginSpin, 2, 1)
         self._form.addWidget(self.overrideButton, 2, 2, 1, 2)
         self._form.addWidget(self.clearOverrideButton, 2, 4, 1, 2)
+        self._form.addWidget(self._labels["foc"], 3, 0)
+        self._form.addWidget(self.focSpin, 3, 1)
+        self._form.addWidget(self._labels["currency"], 3, 2)
+        self._form.addWidget(self.currencyEdit, 3, 3, 1, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._form)
@@ -104,6 +114,8 @@ class CostsPanel(QWidget):
         self.hotelCombo.activated.connect(lambda _i: self._set("hotel_class", self.hotelCombo.currentData()))
         self.vehicleCombo.activated.connect(lambda _i: self._set("vehicle", self.vehicleCombo.currentData() or None))
         self.marginSpin.valueChanged.connect(self._on_margin_changed)
+        self.focSpin.valueChanged.connect(lambda v: self._set("foc_per", int(v) or None))
+        self.currencyEdit.editingFinished.connect(self._on_currency_edited)
         self.overrideButton.clicked.connect(self._on_override)
         self.clearOverrideButton.clicked.connect(self._on_clear_overrides)
         doc.changed.connect(self.refresh)
@@ -119,11 +131,15 @@ class CostsPanel(QWidget):
 
     def retranslate(self) -> None:
         for key, text in (("adults", tr("Adults")), ("children", tr("Children (6-18)")), ("seniors", tr("Seniors (60+)")),
-                          ("hotel", tr("Hotel class")), ("vehicle", tr("Vehicle")), ("margin", tr("Margin (%)"))):
+                          ("hotel", tr("Hotel class")), ("vehicle", tr("Vehicle")), ("margin", tr("Margin (%)")),
+                          ("foc", tr("One free place per")), ("currency", tr("Second currency"))):
             self._labels[key].setText(text)
         self.overrideButton.setText(tr("Change a rate…"))
         self.overrideButton.setToolTip(tr("Set any rate for this package only (double-click a line to change its rate)"))
         self.clearOverrideButton.setText(tr("Reset rates"))
+        self.focSpin.setSpecialValueText(tr("none"))
+        self.focSpin.setSuffix(tr(" paying"))
+        self.currencyEdit.setPlaceholderText(tr("e.g. USD=7.10 (CNY per unit)"))
         self.linesView.setHorizontalHeaderLabels([tr("Item"), tr("Qty"), tr("Unit CNY"), tr("Amount CNY"),
                                                   tr("Per person"), tr("Rate")])
         self.breaksView.setHorizontalHeaderLabels([tr("Group"), tr("Vehicles"), tr("Price per person")])
@@ -163,6 +179,11 @@ class CostsPanel(QWidget):
             self.seniorsSpin.setValue(int(c.get("seniors") or 0))
             self.hotelCombo.setCurrentIndex(max(0, self.hotelCombo.findData(c.get("hotel_class") or "comfort")))
             self.vehicleCombo.setCurrentIndex(max(0, self.vehicleCombo.findData(c.get("vehicle") or "")))
+            self.focSpin.setValue(int(c.get("foc_per") or 0))
+            if not self.currencyEdit.hasFocus():
+                cur = c.get("currency")
+                self.currencyEdit.setText(cur if isinstance(cur, str) else
+                                          (f"{cur['code']}={cur['cny_per_unit']}" if isinstance(cur, dict) else ""))
             try:
                 group, rates = self.group_and_rates()
                 self.marginSpin.setValue(float(rates.setting("margin_pct")))
@@ -180,7 +201,7 @@ class CostsPanel(QWidget):
         self.totalLabel.setText(text)
 
     def _show_quote(self, group, rates) -> None:
-        from planner.costing import price_breaks, quote
+        from planner.costing import parse_currency, price_breaks, quote
         from planner.plan import plan_from_dict
 
         if not self.doc.plan or not self.doc.plan.get("days"):
@@ -188,8 +209,10 @@ class CostsPanel(QWidget):
             return
         plan = plan_from_dict(self.doc.plan)
         try:
-            q = quote(plan, group, rates, self.catalog)
-            breaks = price_breaks(plan, rates, self.catalog, hotel_class=group.hotel_class, vehicle=group.vehicle)
+            # The same numbers as planner.costing.package_quote (qiantu quote and every document).
+            q = quote(plan, group, rates, self.catalog, parse_currency(self.doc.costing.get("currency")))
+            breaks = price_breaks(plan, rates, self.catalog, hotel_class=group.hotel_class, vehicle=group.vehicle,
+                                  foc_per=group.foc_per)
         except PlannerError as exc:
             self._show_error(exc.one_line())
             return
@@ -211,9 +234,20 @@ class CostsPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 item.setData(Qt.ItemDataRole.UserRole, d)
                 self.linesView.setItem(r, col, item)
-        self.totalLabel.setText(tr("Net {0:,.0f} CNY · margin {1:g}% {2:,.0f} · selling price {3:,.0f} CNY · "
-                                   "{4:,.0f} CNY per person ({5} travellers)").format(
-            q.net_cost_cny, q.margin_pct, q.margin_cny, q.selling_price_cny, q.price_per_person_cny, group.size))
+        text = tr("Net {0:,.0f} CNY · margin {1:g}% {2:,.0f} · selling price {3:,.0f} CNY · "
+                  "{4:,.0f} CNY per person ({5} travellers)").format(
+            q.net_cost_cny, q.margin_pct, q.margin_cny, q.selling_price_cny, q.price_per_person_cny, group.paying)
+        extra = []
+        if group.foc:
+            extra.append(tr("{0} free, paid by the other {1}").format(group.foc, group.paying))
+        if len(q.price_per_category_cny) > 1:
+            names = {"adult": tr("adult"), "child": tr("child"), "senior": tr("senior")}
+            extra.append(" · ".join(f"{names[c]} {v:,.0f}" for c, v in q.price_per_category_cny.items()))
+        if q.nights:
+            extra.append(tr("single supplement {0:,.0f} CNY").format(q.single_supplement_cny))
+        if q.currency is not None:
+            extra.append(f"≈ {q.currency.code} {q.currency.convert(q.price_per_person_cny):,.0f}")
+        self.totalLabel.setText(text + ("\n" + " · ".join(extra) if extra else ""))
         self.breaksView.setRowCount(len(breaks))
         for r, b in enumerate(breaks):
             for col, text in enumerate((str(b.size), b.vehicles, f"{b.price_per_person_cny:,.0f}")):
@@ -225,10 +259,22 @@ class CostsPanel(QWidget):
             return
         self.doc.set_costing(key, value, text=tr("Change costing"))
 
+    def _on_currency_edited(self) -> None:
+        from planner.costing import parse_currency
+
+        text = self.currencyEdit.text().strip()
+        try:
+            parse_currency(text)
+        except PlannerError as exc:
+            QMessageBox.warning(self, "QianTu", exc.one_line())
+            self.refresh()
+            return
+        self._set("currency", text.upper() or None)
+
     def _on_margin_changed(self, value: float) -> None:
         if self._updating:
             return
-        self.set_rate("margin_pct", round(float(value), 1))
+        self._set("margin_pct", round(float(value), 1))
 
     def set_rate(self, key: str, value) -> bool:
         """Override one rate for this package (undoable); False with a message when it does not fit."""

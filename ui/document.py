@@ -56,22 +56,24 @@ class TripDocument(QObject):
         self.plan_request: dict | None = None  # the request the plan was made for
         self.notes = ""
         self.costing: dict = {}
+        self.tour: dict = {}  # the package's tour details (planner.package.check_tour)
         self.path: str | None = None
         self.undo_stack = QUndoStack(self)
 
     # -- state --------------------------------------------------------------------------------
-    def state(self) -> tuple[dict, dict | None, dict | None, str, dict]:
+    def state(self) -> tuple[dict, dict | None, dict | None, str, dict, dict]:
         return (
             copy.deepcopy(self.request),
             copy.deepcopy(self.plan),
             copy.deepcopy(self.plan_request),
             self.notes,
             copy.deepcopy(self.costing),
+            copy.deepcopy(self.tour),
         )
 
     def _set_state(self, state) -> None:
         old_plan = self.plan
-        self.request, self.plan, self.plan_request, self.notes, self.costing = copy.deepcopy(state)
+        self.request, self.plan, self.plan_request, self.notes, self.costing, self.tour = copy.deepcopy(state)
         self.changed.emit()
         if old_plan != self.plan:
             self.planChanged.emit()
@@ -88,14 +90,16 @@ class TripDocument(QObject):
 
     # -- editing ------------------------------------------------------------------------------
     def apply(self, text: str, request: dict | None = None, plan: Any = ..., plan_request: Any = ...,
-              notes: str | None = None, merge_key: str | None = None, costing: dict | None = None) -> None:
+              notes: str | None = None, merge_key: str | None = None, costing: dict | None = None,
+              tour: dict | None = None) -> None:
         """Change the document as one undoable step named ``text``."""
         before = self.state()
         new_request = copy.deepcopy(request) if request is not None else before[0]
         new_plan = before[1] if plan is ... else copy.deepcopy(plan)
         new_plan_request = before[2] if plan_request is ... else copy.deepcopy(plan_request)
         new_costing = copy.deepcopy(costing) if costing is not None else before[4]
-        after = (new_request, new_plan, new_plan_request, before[3] if notes is None else notes, new_costing)
+        new_tour = copy.deepcopy(tour) if tour is not None else before[5]
+        after = (new_request, new_plan, new_plan_request, before[3] if notes is None else notes, new_costing, new_tour)
         if after == before:
             return
         self.undo_stack.push(_Snapshot(self, text, before, after, merge_key))
@@ -165,15 +169,38 @@ class TripDocument(QObject):
             costing[key] = value
         self.apply(text or f"Set {key}", costing=costing, merge_key=f"costing:{key}")
 
+    def set_tour(self, key: str, value: Any, text: str | None = None) -> None:
+        """Set one tour detail (undoable): ``agency``, ``guide.phone``, ``hotels`` (the whole list) ...;
+        an empty value removes it. Consecutive edits of one field merge into one undo step."""
+        tour = copy.deepcopy(self.tour)
+        head, _, sub = key.partition(".")
+        if sub:
+            person = dict(tour.get(head) or {})
+            if value in (None, ""):
+                person.pop(sub, None)
+            else:
+                person[sub] = value
+            if person:
+                tour[head] = person
+            else:
+                tour.pop(head, None)
+        elif value in (None, "", []):
+            tour.pop(head, None)
+        else:
+            tour[head] = value
+        self.apply(text or f"Set {key}", tour=tour, merge_key=f"tour:{key}")
+
     def set_plan(self, plan: dict | None, text: str = "Optimize", request: dict | None = None) -> None:
         req = request if request is not None else self.request
         self.apply(text, request=req, plan=plan, plan_request=req if plan is not None else None)
 
     # -- files --------------------------------------------------------------------------------
-    def load(self, request: dict, plan: dict | None, notes: str, path: str | None, costing: dict | None = None) -> None:
+    def load(self, request: dict, plan: dict | None, notes: str, path: str | None, costing: dict | None = None,
+             tour: dict | None = None) -> None:
         """Replace everything (opening a file): not undoable, starts clean."""
         self.undo_stack.clear()
         self.costing = copy.deepcopy(costing or {})
+        self.tour = copy.deepcopy(tour or {})
         self.request = {**copy.deepcopy(DEFAULT_REQUEST), **copy.deepcopy(request)}
         self.plan = copy.deepcopy(plan)
         self.plan_request = copy.deepcopy(self.request) if plan is not None else None

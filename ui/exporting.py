@@ -17,7 +17,9 @@ from ui.workers import Worker
 
 def format_label(fmt: str) -> str:
     return {
-        "pdf": tr("Printable itinerary (PDF)"),
+        "pdf": tr("Itinerary for the client (PDF)"),
+        "pdf-internal": tr("Internal itinerary with costs (PDF)"),
+        "tour-order": tr("Tour order sheet for guide and driver (XLSX)"),
         "xlsx": tr("Excel workbook (XLSX)"),
         "gpx": tr("GPX for the driver (GPX)"),
         "kml": tr("Google Earth (KML)"),
@@ -27,20 +29,43 @@ def format_label(fmt: str) -> str:
     }[fmt]
 
 
-def run_export(fmt: str, plan: dict, path: str, *, lang: str, catalog, notes: str = "", quote: dict | None = None,
-               progress=None, cancelled=None) -> list[str]:
-    """Write ``plan`` as ``fmt`` to ``path`` (the core's exporter; atomic)."""
+# Formats of the export menu that are not planner.export.FORMATS: format -> (file extension, filter).
+EXTRA_FORMATS = {"pdf-internal": ".pdf", "tour-order": ".xlsx"}
+
+
+def file_extension(fmt: str) -> str:
     from planner.export import FORMATS
 
-    exporter, _ext = FORMATS[fmt]
+    return EXTRA_FORMATS.get(fmt) or FORMATS[fmt][1]
+
+
+def run_export(fmt: str, plan: dict, path: str, *, lang: str, catalog, notes: str = "", quote: dict | None = None,
+               tour: dict | None = None, title: str | None = None, progress=None, cancelled=None) -> list[str]:
+    """Write ``plan`` as ``fmt`` to ``path`` (the core's exporter; atomic). ``pdf`` is the client's
+    itinerary, ``pdf-internal`` the operator's, ``tour-order`` the tour order sheet (.xlsx or .pdf)."""
+    from planner.export import FORMATS
+
     if progress:
         progress(0.1, fmt)
-    kwargs = {"lang": lang, "catalog": catalog}
-    if fmt == "pdf":
-        kwargs["notes"] = notes
-    if fmt in ("pdf", "xlsx") and quote is not None:
-        kwargs["quote"] = quote
-    warnings = exporter(plan, path, **kwargs)
+    if fmt in ("pdf", "pdf-internal"):
+        from planner.export.pdf import export_pdfs, prepare_pdf
+
+        job = prepare_pdf(plan, path, lang=lang, catalog=catalog, notes=notes, quote=quote, tour=tour, title=title,
+                          audience="internal" if fmt == "pdf-internal" else "client")
+        if progress:
+            progress(0.25, fmt)
+        # 0.4 once the maps are being drawn (the longest step), then done.
+        warnings = export_pdfs([job], catalog, meanwhile=(lambda: progress(0.4, fmt)) if progress else None)[0]
+    elif fmt == "tour-order":
+        from planner.export.tour_order import export_tour_order
+
+        warnings = export_tour_order(plan, path, lang=lang, catalog=catalog, quote=quote, tour=tour, title=title)
+    else:
+        exporter, _ext = FORMATS[fmt]
+        kwargs = {"lang": lang, "catalog": catalog}
+        if fmt == "xlsx" and quote is not None:
+            kwargs["quote"] = quote
+        warnings = exporter(plan, path, **kwargs)
     if progress:
         progress(1.0, fmt)
     return list(warnings or [])
@@ -64,22 +89,25 @@ class Exporter(QObject):
             return False
         if self.worker is not None and self.worker.running:
             return False
-        from planner.export import FORMATS
-
-        ext = FORMATS[fmt][1]
+        ext = file_extension(fmt)
         if path is None:
             stem = (w.doc.request.get("title") or "itinerary").replace("/", "-")
             start = os.path.join(w.settings.last_folder or os.getcwd(), stem + ext)
-            path, _ = QFileDialog.getSaveFileName(w, format_label(fmt), start, f"{format_label(fmt)} (*{ext})")
+            pattern = "*.xlsx *.pdf" if fmt == "tour-order" else f"*{ext}"
+            path, _ = QFileDialog.getSaveFileName(w, format_label(fmt), start, f"{format_label(fmt)} ({pattern})")
             if not path:
                 return False
-        if not path.lower().endswith(ext):
+        if not path.lower().endswith(ext) and not (fmt == "tour-order" and path.lower().endswith(".pdf")):
             path += ext
         lang, catalog, notes = w.lang, w.catalog, w.doc.notes
         quote = w.costsPanel.quote.to_dict() if getattr(w, "costsPanel", None) and w.costsPanel.quote else None
+        tour, title = dict(w.doc.tour), w.doc.request.get("title") or None
         self.worker = Worker(lambda progress, cancelled: run_export(fmt, plan, path, lang=lang, catalog=catalog,
-                                                                    notes=notes, quote=quote, progress=progress), self)
+                                                                    notes=notes, quote=quote, tour=tour, title=title,
+                                                                    progress=progress), self)
         self._outcome = (path, "cancelled")
+        self.worker.progressed.connect(
+            lambda fraction, _what: w.statusBar().showMessage(tr("Exporting {0}… {1:.0f}%").format(path, 100 * fraction)))
         self.worker.succeeded.connect(lambda warnings: self._done(path, warnings))
         self.worker.failed.connect(lambda msg: self._failed(path, msg))
         self.worker.finished.connect(lambda: self.finished.emit(*self._outcome))
@@ -101,7 +129,8 @@ class Exporter(QObject):
         QMessageBox.warning(self.window, "QianTu", message or tr("Export cancelled."))
 
 
-def print_preview(window: QWidget, plan: dict, *, lang: str, catalog, notes: str = "", quote: dict | None = None) -> None:
+def print_preview(window: QWidget, plan: dict, *, lang: str, catalog, notes: str = "", quote: dict | None = None,
+                  tour: dict | None = None, title: str | None = None) -> None:
     """Show the printable itinerary in Qt's print preview (pages rendered from the exported PDF)."""
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
@@ -109,7 +138,7 @@ def print_preview(window: QWidget, plan: dict, *, lang: str, catalog, notes: str
     tmp = tempfile.TemporaryDirectory(prefix="qiantu-print-")
     pdf_path = os.path.join(tmp.name, "itinerary.pdf")
     try:
-        run_export("pdf", plan, pdf_path, lang=lang, catalog=catalog, notes=notes, quote=quote)
+        run_export("pdf", plan, pdf_path, lang=lang, catalog=catalog, notes=notes, quote=quote, tour=tour, title=title)
     except PlannerError as exc:
         tmp.cleanup()
         QMessageBox.warning(window, "QianTu", exc.one_line())

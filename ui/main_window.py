@@ -29,6 +29,7 @@ from ui.itinerary import ItineraryView
 from ui.map_view import MapView
 from ui.settings import Settings
 from ui.timeline_panel import TimelinePanel
+from ui.tour_panel import TourPanel
 from ui.trip_panel import TripPanel
 from ui.workers import Worker
 
@@ -102,6 +103,12 @@ class MainWindow(QMainWindow):
         self.costsDock.setWidget(self.costsPanel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.costsDock)
         self.tabifyDockWidget(self.detailsDock, self.costsDock)
+        self.tourPanel = TourPanel(self.doc, self)
+        self.tourDock = QDockWidget(self)
+        self.tourDock.setObjectName("tourDock")
+        self.tourDock.setWidget(self.tourPanel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tourDock)
+        self.tabifyDockWidget(self.costsDock, self.tourDock)
         self.itineraryDock.raise_()
         self.resizeDocks([self.catalogDock, self.tripDock], [380, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tripDock, self.itineraryDock], [430, 470], Qt.Orientation.Vertical)
@@ -166,7 +173,7 @@ class MainWindow(QMainWindow):
         self.exporter = Exporter(self)
         self.exportMenu = self.fileMenu.addMenu("")
         self.exportActions = {}
-        for fmt in ("pdf", "xlsx", "gpx", "kml", "geojson", "ics", "html"):
+        for fmt in ("pdf", "pdf-internal", "tour-order", "xlsx", "gpx", "kml", "geojson", "ics", "html"):
             a = QAction(self)
             a.triggered.connect(lambda _c=False, fmt=fmt: self.exporter.export(fmt))
             self.exportMenu.addAction(a)
@@ -233,7 +240,7 @@ class MainWindow(QMainWindow):
         self.viewMenu.addAction(self.showPlanAction)
         self.viewMenu.addSeparator()
         for dock in (self.catalogDock, self.timelineDock, self.tripDock, self.itineraryDock, self.detailsDock,
-                     self.costsDock):
+                     self.costsDock, self.tourDock):
             self.viewMenu.addAction(dock.toggleViewAction())
 
         self.helpMenu = mb.addMenu("")
@@ -266,6 +273,7 @@ class MainWindow(QMainWindow):
         self.tripDock.setWindowTitle(tr("Trip"))
         self.itineraryDock.setWindowTitle(tr("Itinerary"))
         self.costsDock.setWindowTitle(tr("Costs"))
+        self.tourDock.setWindowTitle(tr("Tour details"))
         self.timelineDock.setWindowTitle(tr("Long March timeline"))
         self.reportAction.setText(tr("Red-route &report…"))
         self.presetMenu.setTitle(tr("New from &preset"))
@@ -366,6 +374,7 @@ class MainWindow(QMainWindow):
         self.tripPanel.set_language(lang)
         self.itineraryView.set_language(lang)
         self.costsPanel.set_language(lang)
+        self.tourPanel.set_language(lang)
         self.timelinePanel.set_language(lang)
         self._update_totals()
         self.detailsPane.show_spot(self.detailsPane.spot, lang)
@@ -508,7 +517,9 @@ class MainWindow(QMainWindow):
         stale = tr(" · edited since") if self.doc.plan_is_stale else ""
         text = tr("{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
             len(days), stops, drive, km, rail, visit, status_text) + stale
-        cost = (plan.get("totals") or {}).get("cost_per_person_cny")
+        # The package's price (its costing), the same as the Costs panel and every document.
+        quote = getattr(self, "costsPanel", None) and self.costsPanel.quote
+        cost = quote.price_per_person_cny if quote else (plan.get("totals") or {}).get("cost_per_person_cny")
         if cost:
             text += tr(" · ¥{0:,.0f} per person").format(cost)
         self.totalsLabel.setText(text)
@@ -569,7 +580,8 @@ class MainWindow(QMainWindow):
             request["title"] = pkg.title
         plan = plan_to_dict(pkg.plan) if pkg.plan is not None else None
         is_package = str(path).endswith(".qiantu.json")
-        self.doc.load(request, plan, pkg.notes, str(path) if is_package else None, costing=pkg.costing)
+        self.doc.load(request, plan, pkg.notes, str(path) if is_package else None, costing=pkg.costing,
+                      tour=pkg.tour)
         self.settings.last_folder = str(Path(path).parent)
         self.settings.add_recent(str(Path(path).resolve()))
         return True
@@ -599,7 +611,7 @@ class MainWindow(QMainWindow):
             req = request_from_dict(clean_request(self.doc.request), file=path, catalog=self.catalog)
             plan = plan_from_dict(self.doc.plan, file=path) if self.doc.plan else None
             save_package(Package(request=req, plan=plan, title=req.title, notes=self.doc.notes,
-                                 costing=self.doc.costing), path)
+                                 costing=self.doc.costing, tour=self.doc.tour), path)
         except (PlannerError, OSError) as exc:
             msg = exc.one_line() if isinstance(exc, PlannerError) else f"{path}: {exc.strerror or exc}"
             QMessageBox.warning(self, "QianTu", msg)
@@ -666,7 +678,8 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "QianTu", tr("Optimize the trip first: there is no plan to export."))
             return
         quote = self.costsPanel.quote.to_dict() if self.costsPanel.quote else None
-        print_preview(self, self.doc.plan, lang=self.lang, catalog=self.catalog, notes=self.doc.notes, quote=quote)
+        print_preview(self, self.doc.plan, lang=self.lang, catalog=self.catalog, notes=self.doc.notes, quote=quote,
+                      tour=self.doc.tour, title=self.doc.request.get("title") or None)
 
     def _on_about(self) -> None:
         QMessageBox.about(

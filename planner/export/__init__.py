@@ -14,6 +14,7 @@ from planner.export.html import export_html
 from planner.export.ics import export_ics
 from planner.export.kml import export_kml
 from planner.export.pdf import export_pdf
+from planner.export.tour_order import export_tour_order
 from planner.export.xlsx import export_xlsx
 
 #: Format name -> (exporter, usual file extension).
@@ -35,5 +36,6 @@ __all__ = [
     "export_ics",
     "export_kml",
     "export_pdf",
+    "export_tour_order",
     "export_xlsx",
 ]

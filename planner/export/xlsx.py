@@ -24,6 +24,12 @@ _DATE_FMT = "yyyy-mm-dd"
 _MONEY_FMT = "#,##0"
 
 
+def _append(ws, values: list) -> None:
+    """Add one row to a sheet: every cell this module writes goes through here (one place to
+    escape text that a spreadsheet would take for a formula)."""
+    ws.append(list(values))
+
+
 def _notes(r: Row, day_date, lang: str) -> str:
     notes = []
     if r.kind == "visit" and r.wait_minutes:
@@ -54,7 +60,7 @@ def _what(r: Row, lang: str) -> str:
 
 def export_xlsx(
     plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None, group_size: int | None = None,
-    quote: dict | None = None,
+    quote: dict | None = None, title: str | None = None,
 ) -> list[str]:
     """Write the plan as an Excel workbook (.xlsx).
 
@@ -85,20 +91,22 @@ def export_xlsx(
 
     check_lang(lang)
     it = build_itinerary(plan, catalog)
+    from planner.export.common import plan_quote
+
+    q = plan_quote(plan, catalog, group_size=group_size, quote=quote)
+    if title:
+        it.title = str(title)
     wb = Workbook()
-    _summary_sheet(wb.active, it, lang, group_size)
+    _summary_sheet(wb.active, it, lang, group_size, q)
     for day in it.days:
         _day_sheet(wb.create_sheet(label("day_n", lang, n=day.number).replace(" ", "")), day, lang)
     if it.dropped:
         ws = wb.create_sheet(label("dropped", lang)[:31])
         head = ["id", label("place", lang), label("reason", lang), "must"]
-        ws.append(head)
+        _append(ws, head)
         for place, pid, reason, must in it.dropped:
-            ws.append([pid, place.name(lang) if place else pid, reason_text(reason, lang, place), bool(must)])
+            _append(ws, [pid, place.name(lang) if place else pid, reason_text(reason, lang, place), bool(must)])
         _finish(ws, [26, 30, 90, 8])
-    from planner.export.common import plan_quote
-
-    q = plan_quote(plan, catalog, group_size=group_size, quote=quote)
     if q:
         _costs_sheet(wb.create_sheet(label("q_sheet", lang)), q, lang)
 
@@ -114,24 +122,25 @@ def _costs_sheet(ws, q: dict, lang: str) -> None:
     """The quotation: one row per cost item (numbers in cells), then the totals."""
     from openpyxl.styles import Font
 
-    ws.append([label("q_item", lang), "unit", label("q_qty", lang), label("q_unit_price", lang),
-               label("q_amount", lang), label("q_per_person", lang), "estimate", "rate"])
+    _append(ws, [label("q_item", lang), "unit", label("q_qty", lang), label("q_unit_price", lang),
+               label("q_amount", lang), label("q_per_person", lang), "estimate", "rate", "season"])
     for line in q.get("lines", []):
-        ws.append([line.get("what", ""), line.get("unit", ""), float(line.get("quantity", 0)),
+        _append(ws, [line.get("what", ""), line.get("unit", ""), float(line.get("quantity", 0)),
                    float(line.get("unit_price_cny", 0)), float(line.get("amount_cny", 0)),
-                   float(line.get("per_person_cny", 0)), bool(line.get("estimate")), line.get("ref", "")])
-    ws.append([])
+                   float(line.get("per_person_cny", 0)), bool(line.get("estimate")), line.get("ref", ""),
+                   line.get("season", "")])
+    _append(ws, [])
     size = (q.get("group") or {}).get("size", "")
     for key, value in ((label("q_net", lang), q.get("net_cost_cny")),
                        (label("q_margin", lang, p=float(q.get("margin_pct", 0))), q.get("margin_cny")),
                        (label("q_selling", lang), q.get("selling_price_cny")),
                        (label("q_pp", lang, n=size), q.get("price_per_person_cny"))):
-        ws.append([key, "", "", "", float(value or 0)])
+        _append(ws, [key, "", "", "", float(value or 0)])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     for row in ws.iter_rows(min_row=2, min_col=3, max_col=6):
         for cell in row:
             cell.number_format = "#,##0.00"
-    _finish(ws, [48, 12, 10, 14, 14, 14, 9, 28])
+    _finish(ws, [48, 12, 10, 14, 14, 14, 9, 28, 16])
 
 
 def _style_header(ws) -> None:
@@ -152,7 +161,7 @@ def _finish(ws, widths: list[float]) -> None:
     ws.freeze_panes = "A2"
 
 
-def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None) -> None:
+def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None, q: dict | None = None) -> None:
     ws.title = "总览" if lang == "zh" else "Summary"
     head = [
         label("day_n", lang, n="").strip() or "Day",
@@ -165,10 +174,10 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None) -> None
         "km",
     ]
     head[0] = "天" if lang == "zh" else "Day"
-    ws.append(head)
+    _append(ws, head)
     for day in it.days:
         ov = day.overnight.name(lang)
-        ws.append(
+        _append(ws,
             [
                 day.number,
                 day.date,
@@ -192,8 +201,7 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None) -> None
         ("", it.last_date, _DATE_FMT),
         (label("days", lang), len(it.days), None),
         (label("group", lang), n, None),
-        (label("price_total", lang), it.totals.get("cost_cny"), _MONEY_FMT),
-        (label("price_pp", lang), it.totals.get("cost_per_person_cny"), _MONEY_FMT),
+        *_price_facts(it, lang, q),
         (label("distance", lang) + " (km)", round(sum(d.km for d in it.days), 1), "0.0"),
         (
             label("travel_time", lang) + (" (min)" if lang == "en" else "（分钟）"),
@@ -202,16 +210,43 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None) -> None
         ),
         ("status", it.status, None),
     ]
-    ws.append([])
+    _append(ws, [])
     for name, value, fmt in facts:
-        ws.append([name, value])
+        _append(ws, [name, value])
         if fmt:
             ws.cell(row=ws.max_row, column=2).number_format = fmt
     _finish(ws, [14, 14, 18, 22, 8, 70, 14, 10])
 
 
+def _price_facts(it: Itinerary, lang: str, q: dict | None) -> list[tuple[str, object, str | None]]:
+    """The prices of the quote (the package's: the same numbers as every other document)."""
+    from planner.export.tourinfo import t
+
+    if not q:
+        return [(label("price_total", lang), it.totals.get("cost_cny"), _MONEY_FMT),
+                (label("price_pp", lang), it.totals.get("cost_per_person_cny"), _MONEY_FMT)]
+    out: list[tuple[str, object, str | None]] = [
+        (label("price_total", lang), round(float(q.get("selling_price_cny") or 0), 2), _MONEY_FMT),
+        (label("price_pp", lang), q.get("price_per_person_cny"), _MONEY_FMT),
+    ]
+    cats = q.get("price_per_category_cny") or {}
+    if len(cats) > 1:
+        out += [(f"{label('price_pp', lang)} · {t(c, lang)}", v, _MONEY_FMT) for c, v in cats.items()]
+    if q.get("single_supplement_cny"):
+        out.append((label("q_single", lang), q["single_supplement_cny"], _MONEY_FMT))
+    cur = q.get("currency")
+    if cur:
+        prices = q.get("prices") or {}
+        code = cur["code"]
+        out.append((f"{label('price_pp', lang)} ({code})", prices.get(f"price_per_person_{code.lower()}"), _MONEY_FMT))
+    foc = q.get("foc") or {}
+    if foc.get("free_places"):
+        out.append(("FOC", t("foc", lang, n=foc["free_places"], per=foc["per"]), None))
+    return out
+
+
 def _day_sheet(ws, day, lang: str) -> None:
-    ws.append(
+    _append(ws,
         [
             "#",
             label("time", lang) + (" (start)" if lang == "en" else "（开始）"),
@@ -235,7 +270,7 @@ def _day_sheet(ws, day, lang: str) -> None:
             )
         else:
             place, other = r.place.name(lang), r.place.other_name(lang)
-        ws.append(
+        _append(ws,
             [
                 r.stop_no if r.kind == "visit" else None,
                 r.start.time(),
@@ -256,9 +291,9 @@ def _day_sheet(ws, day, lang: str) -> None:
         ws.cell(row=row, column=3).number_format = _TIME_FMT
         ws.cell(row=row, column=8).number_format = "0.0"
         ws.cell(row=row, column=10).number_format = _MONEY_FMT
-    ws.append([])
+    _append(ws, [])
     ov = day.overnight
-    ws.append(
+    _append(ws,
         [None, None, None, label("end_of_trip" if day.last else "overnight", lang), ov.name(lang), ov.other_name(lang)]
     )
     _finish(ws, [5, 10, 10, 12, 34, 34, 12, 8, 14, 12, 36, 26])

@@ -61,7 +61,7 @@ def _env() -> dict:
 PARENT = """
 import sys, tempfile
 from pathlib import Path
-from planner.export.pdf import render_maps
+from planner.export.pdfkit import render_maps
 folder = Path(tempfile.mkdtemp(prefix="qiantu-pdf-"))
 print(folder, flush=True)
 render_maps([(sys.argv[1], 400, 300)], folder, timeout_s=600)
@@ -93,7 +93,7 @@ def test_snapshot_dies_with_its_killed_parent_and_cleans_up(tmp_path):
 
 
 def test_snapshot_is_killed_on_timeout_with_its_helpers(tmp_path, monkeypatch):
-    from planner.export import pdf
+    from planner.export import pdfkit as pdf
 
     monkeypatch.setenv("QIANTU_SNAPSHOT_TIMEOUT", "600")
     started: list[subprocess.Popen] = []

@@ -48,6 +48,18 @@
       <translation>恢复默认费率</translation>
     </message>
     <message>
+      <source>none</source>
+      <translation>不设</translation>
+    </message>
+    <message>
+      <source> paying</source>
+      <translation> 人付费</translation>
+    </message>
+    <message>
+      <source>e.g. USD=7.10 (CNY per unit)</source>
+      <translation>如 USD=7.10（每单位合人民币）</translation>
+    </message>
+    <message>
       <source>Economy</source>
       <translation>经济型</translation>
     </message>
@@ -96,6 +108,14 @@
       <translation>利润率（%）</translation>
     </message>
     <message>
+      <source>One free place per</source>
+      <translation>免费名额：每</translation>
+    </message>
+    <message>
+      <source>Second currency</source>
+      <translation>第二币种</translation>
+    </message>
+    <message>
       <source>Item</source>
       <translation>项目</translation>
     </message>
@@ -136,16 +156,36 @@
       <translation>优化行程后即可看到报价。</translation>
     </message>
     <message>
-      <source>Change costing</source>
-      <translation>修改报价设置</translation>
-    </message>
-    <message>
       <source>Net {0:,.0f} CNY · margin {1:g}% {2:,.0f} · selling price {3:,.0f} CNY · {4:,.0f} CNY per person ({5} travellers)</source>
       <translation>成本 {0:,.0f} 元 · 利润 {1:g}% {2:,.0f} 元 · 售价 {3:,.0f} 元 · 人均 {4:,.0f} 元（{5} 人）</translation>
     </message>
     <message>
+      <source>adult</source>
+      <translation>成人</translation>
+    </message>
+    <message>
+      <source>child</source>
+      <translation>儿童</translation>
+    </message>
+    <message>
+      <source>senior</source>
+      <translation>长者</translation>
+    </message>
+    <message>
+      <source>Change costing</source>
+      <translation>修改报价设置</translation>
+    </message>
+    <message>
       <source>New value for {0}</source>
       <translation>{0} 的新值</translation>
+    </message>
+    <message>
+      <source>{0} free, paid by the other {1}</source>
+      <translation>{0} 人免费，由其余 {1} 人分摊</translation>
+    </message>
+    <message>
+      <source>single supplement {0:,.0f} CNY</source>
+      <translation>单房差 {0:,.0f} 元</translation>
     </message>
     <message>
       <source>Kind</source>
@@ -212,8 +252,16 @@
       <translation>打印预览</translation>
     </message>
     <message>
-      <source>Printable itinerary (PDF)</source>
-      <translation>可打印行程单（PDF）</translation>
+      <source>Itinerary for the client (PDF)</source>
+      <translation>客人行程单（PDF）</translation>
+    </message>
+    <message>
+      <source>Internal itinerary with costs (PDF)</source>
+      <translation>内部行程单（含成本，PDF）</translation>
+    </message>
+    <message>
+      <source>Tour order sheet for guide and driver (XLSX)</source>
+      <translation>派团单（导游与司机，XLSX）</translation>
     </message>
     <message>
       <source>Excel workbook (XLSX)</source>
@@ -254,6 +302,10 @@
     <message>
       <source>Exporting {0}…</source>
       <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
+      <source>Exporting {0}… {1:.0f}%</source>
+      <translation>正在导出 {0}… {1:.0f}%</translation>
     </message>
     <message>
       <source>drive</source>
@@ -398,6 +450,10 @@
     <message>
       <source>Costs</source>
       <translation>报价</translation>
+    </message>
+    <message>
+      <source>Tour details</source>
+      <translation>团队信息</translation>
     </message>
     <message>
       <source>Long March timeline</source>
@@ -588,6 +644,98 @@ Data: see the Details pane for each place's sources.</source>
     <message>
       <source>Site</source>
       <translation>地点</translation>
+    </message>
+    <message>
+      <source>Agency</source>
+      <translation>组团社</translation>
+    </message>
+    <message>
+      <source>Tour code</source>
+      <translation>团号</translation>
+    </message>
+    <message>
+      <source>Operator</source>
+      <translation>计调</translation>
+    </message>
+    <message>
+      <source>Operator's phone</source>
+      <translation>计调电话</translation>
+    </message>
+    <message>
+      <source>Guide</source>
+      <translation>导游</translation>
+    </message>
+    <message>
+      <source>Guide's phone</source>
+      <translation>导游电话</translation>
+    </message>
+    <message>
+      <source>Driver</source>
+      <translation>司机</translation>
+    </message>
+    <message>
+      <source>Driver's phone</source>
+      <translation>司机电话</translation>
+    </message>
+    <message>
+      <source>Plate</source>
+      <translation>车牌</translation>
+    </message>
+    <message>
+      <source>Tour leader</source>
+      <translation>领队</translation>
+    </message>
+    <message>
+      <source>Leader's phone</source>
+      <translation>领队电话</translation>
+    </message>
+    <message>
+      <source>Emergency phone</source>
+      <translation>紧急联系电话</translation>
+    </message>
+    <message>
+      <source>Notes for guide and driver</source>
+      <translation>给导游和司机的备注</translation>
+    </message>
+    <message>
+      <source>e.g. 贵A·12345</source>
+      <translation>如 贵A·12345</translation>
+    </message>
+    <message>
+      <source>Hotel and meals per day. A meal left empty is not included once any meal of that day is filled; leave all three empty for the package's standard meals.</source>
+      <translation>每日酒店与餐食。当天任一餐已填写时，空着的餐为不含；三餐都空着则按套餐标准。</translation>
+    </message>
+    <message>
+      <source>Change tour details</source>
+      <translation>修改团队信息</translation>
+    </message>
+    <message>
+      <source>Hotel</source>
+      <translation>酒店</translation>
+    </message>
+    <message>
+      <source>Hotel phone</source>
+      <translation>酒店电话</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Breakfast</source>
+      <translation>早餐</translation>
+    </message>
+    <message>
+      <source>Dinner</source>
+      <translation>晚餐</translation>
+    </message>
+    <message>
+      <source>Trains</source>
+      <translation>车次</translation>
+    </message>
+    <message>
+      <source>Day {0}</source>
+      <translation>第 {0} 天</translation>
     </message>
     <message>
       <source>Custom place</source>

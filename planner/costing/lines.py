@@ -1,0 +1,281 @@
+"""The line items of a quote: tickets, trains, hotels, vehicles, guide, meals and insurance."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from planner.costing.group import CATEGORIES, Group
+from planner.costing.rates import FALLBACK_TIER, Rates, Sourced, Vehicle
+from planner.costing.seasons import STANDARD
+from planner.costing.summary import TripSummary
+from planner.errors import PlannerError
+
+# Line kinds charged per traveller by fare category -> the concession column that discounts them.
+RATIO_OF_KIND = {"tickets": "ticket_ratio", "rail": "rail_ratio", "meals": "meal_ratio"}
+
+
+@dataclass
+class LineItem:
+    """One line of a quote; ``season`` is the seasons.csv id its rate used ("standard" = none)."""
+
+    kind: str
+    what: str
+    unit: str
+    quantity: float
+    unit_price_cny: float
+    amount_cny: float
+    per_person_cny: float
+    source: str
+    ref: str = ""
+    note: str = ""
+    estimate: bool = False
+    shared: bool = True  # split equally (True) or charged per traveller by category (False)
+    season: str = STANDARD
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "what": self.what,
+            "unit": self.unit,
+            "quantity": round(self.quantity, 3),
+            "unit_price_cny": round(self.unit_price_cny, 2),
+            "amount_cny": round(self.amount_cny, 2),
+            "per_person_cny": round(self.per_person_cny, 2),
+            "source": self.source,
+            "ref": self.ref,
+            "note": self.note,
+            "estimate": self.estimate,
+            "season": self.season,
+        }
+
+
+def choose_vehicles(rates: Rates, people: int, fixed: str | None = None) -> list[tuple[Vehicle, int]]:
+    """Vehicles for ``people`` seated passengers (travellers plus the guide).
+
+    The smallest vehicle that seats everyone; beyond the largest, as many of the largest as
+    needed and the smallest that seats the rest. ``fixed`` = a vehicle id to use regardless.
+    """
+    if fixed is not None:
+        if fixed not in rates.vehicles:
+            raise PlannerError(f"unknown vehicle '{fixed}' (vehicles: {', '.join(rates.vehicles)})", field="vehicle")
+        v = rates.vehicles[fixed]
+        return [(v, max(1, math.ceil(people / v.passenger_seats)))]
+    fleet = rates.vehicles_by_size()
+    if not fleet:
+        raise PlannerError("no vehicles in the rates", field="vehicle")
+    largest = fleet[-1]
+    out: list[tuple[Vehicle, int]] = []
+    n_large, rest = 0, people
+    while rest > largest.passenger_seats:
+        n_large += 1
+        rest -= largest.passenger_seats
+    if rest > 0:
+        small = next(v for v in fleet if v.passenger_seats >= rest)
+        if small.id == largest.id:
+            n_large += 1
+        else:
+            out.append((small, 1))
+    if n_large:
+        out.insert(0, (largest, n_large))
+    return out
+
+
+def place_name(catalog, pid: str) -> str:
+    if catalog is not None and pid in catalog:
+        s = catalog.spots[pid]
+        return f"{s.name_zh} {s.name_en.replace(' Railway Station', '')}"
+    return pid
+
+
+def _season_note(factor: float, season: str) -> str:
+    return "" if season == STANDARD else f"season {season} x{factor:g}"
+
+
+@dataclass
+class LineBuilder:
+    """Collects the lines of one quote (and the warnings met on the way)."""
+
+    summary: TripSummary
+    group: Group
+    rates: Rates
+    catalog: object
+    lines: list[LineItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    single_supplement_net: float = 0.0  # half a room's nights for one traveller (before margin)
+
+    @property
+    def include_guide(self) -> bool:
+        return bool(self.rates.setting("include_guide"))
+
+    def add(self, kind: str, what: str, unit: str, qty: float, price: float, src: Sourced | None = None, *,
+            source: str = "", ref: str = "", note: str = "", estimate: bool | None = None, shared: bool = True,
+            season: str = STANDARD) -> None:
+        amount = qty * price
+        s_source = src.source if src is not None else source
+        s_ref = src.ref if src is not None else ref
+        s_note = note or (src.note if src is not None else "")
+        est = estimate if estimate is not None else ("estimate" in s_note.lower())
+        self.lines.append(LineItem(kind, what, unit, qty, price, amount, amount / self.group.size, s_source, s_ref,
+                                   s_note, est, shared, season))
+
+    def equivalents(self, col: str) -> float:
+        """Full-fare equivalents of the group for a concession column (children at their ratio ...)."""
+        conc = self.rates.concessions
+        return sum(self.group.count(c) * conc[c][col].value for c in CATEGORIES)
+
+    def ratio_note(self, col: str) -> str:
+        parts = []
+        for c in ("child", "senior"):
+            n = self.group.count(c)
+            if n:
+                parts.append(f"{n} {c}{'ren' if c == 'child' else 's'} at {self.rates.concessions[c][col].value:.0%}")
+        return "; ".join(parts)
+
+    def seasonal_days(self, days: list[int], kind: str) -> list[tuple[str, float, int]]:
+        """(season id, multiplier, number of days) for the given day indexes, runs of one season together."""
+        out: list[tuple[str, float, int]] = []
+        for day in days:
+            factor, season = self.rates.seasons.factor(self.summary.date(day), kind)
+            if out and out[-1][0] == season:
+                out[-1] = (season, factor, out[-1][2] + 1)
+            else:
+                out.append((season, factor, 1))
+        return out
+
+    def build(self) -> list[tuple[Vehicle, int]]:
+        """Add every line; returns the fleet chosen."""
+        self.tickets()
+        self.trains()
+        self.hotels()
+        fleet = self.vehicles()
+        self.guide()
+        self.meals_and_insurance()
+        return fleet
+
+    # -- kinds ------------------------------------------------------------------------------
+    def tickets(self) -> None:
+        t_eq = self.equivalents("ticket_ratio")
+        for sid in self.summary.visits:
+            spot = self.catalog.spots.get(sid) if self.catalog is not None else None
+            if spot is None:
+                self.add("tickets", f"门票 ticket {sid}", "ticket", t_eq, 0.0, source="catalog", ref="catalog",
+                         note=f"'{sid}' is not in the catalog: no ticket price; estimate 0", estimate=True,
+                         shared=False)
+                self.warnings.append(f"no ticket price for '{sid}' (not in the catalog)")
+                continue
+            price = spot.ticket_cny
+            note = self.ratio_note("ticket_ratio")
+            if price is None:
+                note = "no ticket price in the catalog; estimate 0" + (f"; {note}" if note else "")
+                self.warnings.append(f"no ticket price for {spot.name_en} in the catalog")
+            self.add("tickets", f"门票 {spot.name_zh} {spot.name_en}", "ticket", t_eq, float(price or 0.0),
+                     source=spot.source.split(";")[0].strip(), ref=f"catalog:{sid}", note=note,
+                     estimate=price is None, shared=False)
+
+    def trains(self) -> None:
+        rates = self.rates
+        r_eq = self.equivalents("rail_ratio")
+        fallback_cls = rates.setting("rail_fallback_class")
+        for ride in self.summary.rail_rides:
+            fare = rates.fare(ride.from_id, ride.to_id)
+            what = (f"高铁 HSR 2nd class {place_name(self.catalog, ride.from_id)} – "
+                    f"{place_name(self.catalog, ride.to_id)}")
+            extra = self.ratio_note("rail_ratio")
+            if fare is not None:
+                price = fare.fare_cny
+                self.add("rail", what, "seat", r_eq, price, source=fare.source,
+                         ref=f"rail_fares.csv:{ride.from_id}/{ride.to_id}",
+                         note=fare.note + (f"; {extra}" if extra else ""),
+                         estimate="estimate" in fare.note.lower(), shared=False)
+            else:
+                rate = rates.rail_rates[fallback_cls]
+                price = round(ride.km * rate.value * 2) / 2  # China Railway rounds fares to 0.5 CNY
+                note = (f"no fare in rail_fares.csv for {ride.from_id} – {ride.to_id}: estimate "
+                        f"{ride.km:.1f} km x {rate.value:g} CNY/km ({fallback_cls} class)")
+                self.add("rail", what, "seat", r_eq, price, source=rate.source, ref=rate.ref, note=note,
+                         estimate=True, shared=False)
+                self.warnings.append(note)
+            if self.include_guide:
+                est = fare is None or "estimate" in fare.note.lower()
+                self.add("rail", f"{what} (guide)", "seat", 1, price, source="guide travels with the group",
+                         ref="settings.csv:include_guide", note="the guide's own seat, shared by the group",
+                         estimate=est)
+
+    def hotels(self) -> None:
+        """A line per run of nights at one place in one season; the single supplement follows the rate."""
+        rates, group = self.rates, self.group
+        rooms = group.room_count()
+        self.single_supplement_net = 0.0
+        nights = [(k, place, *rates.seasons.factor(self.summary.date(k), "hotel"))
+                  for k, place in enumerate(self.summary.nights)]
+        for (place, factor, season), run in groupby(nights, key=lambda x: (x[1], x[2], x[3])):
+            n_nights = len(list(run))
+            tier_src = rates.hotel_cities.get(place)
+            note = ""
+            if tier_src is None:
+                tier = FALLBACK_TIER
+                note = f"no hotel tier for '{place}' in hotel_cities.csv: estimate at tier {tier}"
+                self.warnings.append(note)
+            else:
+                tier = tier_src.value
+            rate = rates.hotel_tiers[(tier, group.hotel_class)]
+            price = rate.value * factor
+            parts = (note, f"tier {tier} {group.hotel_class}; {rooms} rooms", _season_note(factor, season), rate.note)
+            self.add("hotel", f"住宿 hotel {place_name(self.catalog, place)}", "room-night", rooms * n_nights, price,
+                     source=rate.source, ref=rate.ref, note="; ".join(x for x in parts if x),
+                     estimate=bool(note) or rate.estimate, season=season)
+            self.single_supplement_net += n_nights * price / 2
+
+    def vehicles(self) -> list[tuple[Vehicle, int]]:
+        s, rates = self.summary, self.rates
+        fleet = choose_vehicles(rates, self.group.size + (1 if self.include_guide else 0), self.group.vehicle)
+        if not s.vehicle_days:
+            return fleet
+        road_days = [k for k, km in enumerate(s.drive_km_per_day) if km > 0]
+        share = rates.setting("expressway_share")
+        for v, count in fleet:
+            label = f"{v.name_zh} {v.name_en}" + (f" x{count}" if count > 1 else "")
+            vsrc = Sourced(None, v.source, v.note, f"vehicles.csv:{v.id}")
+            for season, factor, n in self.seasonal_days(road_days, "vehicle"):
+                note = "; ".join(x for x in (_season_note(factor, season), v.note) if x)
+                self.add("vehicle", f"用车 {label}", "vehicle-day", n * count, v.per_day_cny * factor, vsrc,
+                         note=note, season=season)
+            extra_km = sum(max(0.0, km - v.km_included_per_day) for km in s.drive_km_per_day)
+            if extra_km > 0:
+                self.add("vehicle", f"超公里 km beyond {v.km_included_per_day:g} km/day, {label}", "km",
+                         extra_km * count, v.per_km_cny, vsrc)
+            for season, factor, n in self.seasonal_days(road_days, "vehicle"):
+                note = "; ".join(x for x in (_season_note(factor, season), v.note) if x)
+                self.add("vehicle", f"司机补助 driver's allowance, {label}", "driver-day", n * count,
+                         v.driver_allowance_per_day_cny * factor, vsrc, note=note, season=season)
+            toll_note = f"{s.drive_km:.1f} road km x {share:g} on expressways; class {v.toll_class}; " + v.note
+            self.add("tolls", f"过路费 expressway tolls, {label}", "vehicle-km", s.drive_km * share * count,
+                     v.toll_per_km_cny, source=v.source, ref=f"vehicles.csv:{v.id}", note=toll_note)
+        return fleet
+
+    def guide(self) -> None:
+        if not self.include_guide:
+            return
+        n, rates = self.group.size, self.rates
+        tier = next((t for t in rates.guides if t.min_group <= n <= t.max_group), rates.guides[-1])
+        fee = tier.per_day_cny + tier.per_person_day_cny * n
+        gsrc = Sourced(None, tier.source, tier.note, f"guides.csv:{tier.min_group}-{tier.max_group}")
+        for season, factor, days in self.seasonal_days(list(range(self.summary.days)), "guide"):
+            note = "; ".join(x for x in (_season_note(factor, season), tier.note) if x)
+            self.add("guide", f"导游 guide (groups of {tier.min_group}-{tier.max_group})", "guide-day", days,
+                     fee * factor, gsrc, note=note, season=season)
+        allowance = rates.settings["guide_allowance_per_day_cny"]
+        self.add("guide", "导游补助 guide's board and lodging", "guide-day", self.summary.days, allowance.value,
+                 allowance)
+
+    def meals_and_insurance(self) -> None:
+        rates, days = self.rates, self.summary.days
+        meals = rates.settings["meals_per_person_day_cny"]
+        extra = self.ratio_note("meal_ratio")
+        self.add("meals", "团餐 group meals (lunch and dinner)", "person-day", days * self.equivalents("meal_ratio"),
+                 meals.value, meals, note=meals.note + (f"; {extra}" if extra else ""), shared=False)
+        ins = rates.settings["insurance_per_person_day_cny"]
+        self.add("insurance", "旅游意外险 travel accident insurance", "person-day", days * self.group.size, ins.value,
+                 ins, shared=False)
