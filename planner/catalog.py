@@ -87,13 +87,11 @@ THEMES = (
 )
 LEVELS = ("5A", "4A", "3A", "")
 EVENTS_FILE = "long_march_events.csv"
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
-# Bounding box of the region QianTu plans in (Guizhou and the Guangzhou-Guilin-Kunming corridor),
-# generous on every side; a point outside is almost always a typo or swapped lat/lon.
-REGION_LAT = (18.0, 32.0)
-REGION_LON = (97.0, 117.0)
+# The id pattern and the planning region are defined once, in planner.domain.
+from planner.domain import ID_RE as _ID_RE  # noqa: E402
+from planner.domain import REGION_LAT, REGION_LON  # noqa: E402,F401
 
 
 @dataclass(frozen=True)

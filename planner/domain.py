@@ -44,3 +44,31 @@ DAY_COLORS = (
 def day_color(index: int) -> str:
     """Colour of day ``index`` (0-based)."""
     return DAY_COLORS[index % len(DAY_COLORS)]
+
+
+def place_name(ref: object, catalog: object = None, lang: str = "zh", places: object = None) -> str:
+    """The name of a place of a plan in ``lang``, the one resolver every view uses.
+
+    ``ref`` is a catalog id, an id of the plan's own ``places`` (custom places, lunch stops: their
+    ``name``, or ``name_en`` in English), a ``custom:<name>`` id, or an inline ``{"name": ..}``;
+    ``catalog`` is anything with ``.spots`` (a :class:`planner.catalog.Catalog`). Unknown ids come
+    back as themselves, so a name is never empty for a real id.
+    """
+    if isinstance(ref, dict):
+        return str(ref.get("name") or ref.get("id") or "")
+    if ref is None:
+        return ""
+    key = str(ref)
+    info = places.get(key) if isinstance(places, dict) else None
+    if isinstance(info, dict) and info.get("name"):
+        if lang == "en" and info.get("name_en"):
+            return str(info["name_en"])
+        return str(info["name"])
+    if key.startswith("custom:"):
+        return key[len("custom:") :]
+    spots = getattr(catalog, "spots", None)
+    spot = spots.get(key) if isinstance(spots, dict) else None
+    if spot is not None:
+        zh, en = getattr(spot, "name_zh", ""), getattr(spot, "name_en", "")
+        return (en or zh or key) if lang == "en" else (zh or en or key)
+    return key

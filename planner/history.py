@@ -23,7 +23,8 @@ EVENT_COLUMNS = (
 )
 EVENT_REQUIRED = ("id", "date_start", "date_end", "name_zh", "name_en", "site_id", "source")
 RED_THEME = "red"
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from planner.domain import ID_RE as _ID_RE  # noqa: E402  (one id pattern for every table)
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _cache: dict[tuple, list] = {}

@@ -268,20 +268,10 @@ def namer(lang: str, catalog: Any = None, places: Mapping[str, Mapping] | None =
         except Exception:  # noqa: BLE001 - names are a nicety; ids still read
             catalog = None
 
+    from planner.domain import place_name
+
     def name(pid: str) -> str:
-        info = places.get(pid)
-        if info:
-            if lang == "en" and info.get("name_en"):
-                return str(info["name_en"])
-            return str(info.get("name") or pid)
-        if pid.startswith("custom:"):
-            return pid[len("custom:") :]
-        spot = catalog.spots.get(pid) if catalog is not None and hasattr(catalog, "spots") else None
-        if spot is None:
-            return pid
-        if lang == "en":
-            return spot.name_en or spot.name_zh or pid
-        return spot.name_zh or spot.name_en or pid
+        return place_name(pid, catalog, lang, dict(places))
 
     return name
 

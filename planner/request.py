@@ -320,17 +320,11 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
     v = {**DEFAULTS, **d}
     start = _place(d["start"])
     end = _place(d["end"]) if "end" in d else None
-    from planner.catalog import REGION_LAT, REGION_LON
+    from planner.domain import REGION_EN, in_region
 
     for fld, place in (("start", start), ("end", end)):
-        if isinstance(place, CustomPlace) and not (
-            REGION_LAT[0] <= place.lat <= REGION_LAT[1] and REGION_LON[0] <= place.lon <= REGION_LON[1]
-        ):
-            raise err(
-                fld,
-                f"({place.lat}, {place.lon}) is outside the area QianTu plans in (Guizhou and the "
-                "Guangzhou-Guilin-Kunming corridor, latitude 18-32, longitude 97-117)",
-            )
+        if isinstance(place, CustomPlace) and not in_region(place.lat, place.lon):
+            raise err(fld, f"({place.lat}, {place.lon}) is outside the area QianTu plans in: {REGION_EN}")
     if v["start_date"] is not None:
         try:
             first = _dt.date.fromisoformat(v["start_date"])

@@ -247,16 +247,9 @@ def _place_latlon(ref, catalog, plan: dict) -> tuple[float, float] | None:
 
 
 def _place_name(ref, catalog, lang: str, plan: dict | None = None) -> str:
-    if isinstance(ref, dict):
-        return str(ref.get("name") or ref.get("id") or "")
-    places = (plan or {}).get("places") or {}
-    if isinstance(places, dict) and isinstance(places.get(ref), dict) and places[ref].get("name"):
-        return str(places[ref]["name"])
-    if isinstance(ref, str) and ref.startswith("custom:"):
-        return ref[len("custom:"):]
-    if catalog is not None and isinstance(ref, str) and ref in catalog:
-        return catalog.spots[ref].name(lang)
-    return str(ref)
+    from planner.domain import place_name
+
+    return place_name(ref, catalog, lang, (plan or {}).get("places"))
 
 
 def day_summary(day: dict) -> dict:
