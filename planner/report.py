@@ -151,7 +151,7 @@ def route_report(
 
     requested = _requested_ids(plan, request)
     visited = list(plan.order)
-    day_of: dict[str, tuple[int, str]] = {}
+    day_of: dict[str, tuple[int | None, str | None]] = {}
     for k, day in enumerate(plan.days, start=1):
         for v in day.visits():
             day_of.setdefault(v.id, (k, day.date))
@@ -162,13 +162,13 @@ def route_report(
     covered = []
     for sid in visited:
         if sid in catalog and is_red(catalog.get(sid)):
-            k, date = day_of.get(sid, (None, None))
+            day_no, date = day_of.get(sid, (None, None))
             evs = by_site.get(sid, [])
             ev = ordered_by.get(sid)
             covered.append(
                 {
                     **_site(catalog, sid),
-                    "day": k,
+                    "day": day_no,
                     "date": date,
                     "events": [e.id for e in evs],
                     "first_event_date": evs[0].date_start if evs else None,

@@ -488,7 +488,7 @@ def check_events(req: TripRequest, catalog) -> None:
         if not evs:
             msg = f"'{s.event}' is not an event at {s.id}: the events table has no event there"
         else:
-            close = difflib.get_close_matches(s.event, [e.id for e in evs], n=1)
+            close = difflib.get_close_matches(str(s.event), [e.id for e in evs], n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             msg = f"'{s.event}' is not an event at {s.id}{hint}; its events: " + ", ".join(e.id for e in evs)
         raise RequestError(msg, file=req.file, field=f"stops[{i}].event")

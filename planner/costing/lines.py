@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
 from planner.costing.group import CATEGORIES, Group
 from planner.costing.rates import FALLBACK_TIER, Rates, Sourced, Vehicle
@@ -100,7 +101,7 @@ class LineBuilder:
     summary: TripSummary
     group: Group
     rates: Rates
-    catalog: object
+    catalog: Any
     lines: list[LineItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     single_supplement_net: float = 0.0  # half a room's nights for one traveller (before margin)

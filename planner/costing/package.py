@@ -24,12 +24,13 @@ def parse_currency(value: Any, field: str = "costing.currency") -> Currency | No
     """``"USD=7.10"`` or ``{"code": "USD", "cny_per_unit": 7.10}`` -> Currency; None/"" -> None."""
     if value in (None, "", {}):
         return None
+    rate: Any
     if isinstance(value, str):
         code, sep, rate = value.partition("=")
         if not sep:
             raise PlannerError(f"'{value}' is not CODE=CNY_PER_UNIT (e.g. USD=7.10)", field=field)
     elif isinstance(value, dict):
-        code, rate = value.get("code", ""), value.get("cny_per_unit")
+        code, rate = str(value.get("code") or ""), value.get("cny_per_unit")
     else:
         raise PlannerError("is not CODE=CNY_PER_UNIT nor {\"code\", \"cny_per_unit\"}", field=field)
     code = str(code).strip().upper()

@@ -217,8 +217,8 @@ def _override_vehicle(r: Rates, key: str, parts: list[str], value: Any) -> Rates
     if col not in TABLES["vehicles.csv"][3:11]:
         raise PlannerError(f"'{col}' is not a number column of vehicles.csv", field=key)
     whole = col in ("seats", "passenger_seats", "toll_class")
-    veh = replace(r.vehicles[vid], **{col: _number(key, value, whole=whole)}, source="override",
-                  note=_override_note(key))
+    changes: dict[str, Any] = {col: _number(key, value, whole=whole)}
+    veh = replace(r.vehicles[vid], **changes, source="override", note=_override_note(key))
     return replace(r, vehicles={**r.vehicles, vid: veh})
 
 
@@ -270,7 +270,8 @@ def _override_guide(r: Rates, key: str, parts: list[str], value: Any) -> Rates:
     tiers = list(r.guides)
     for i, t in enumerate(tiers):
         if str(t.min_group) == parts[1]:
-            tiers[i] = replace(t, **{col: _number(key, value)}, source="override", note=_override_note(key))
+            changes: dict[str, Any] = {col: _number(key, value)}
+            tiers[i] = replace(t, **changes, source="override", note=_override_note(key))
             return replace(r, guides=tuple(tiers))
     raise PlannerError(f"no guide tier starting at {parts[1]} in guides.csv", field=key)
 

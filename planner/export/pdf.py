@@ -18,6 +18,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from planner.errors import ExportError
@@ -349,7 +350,7 @@ def _band(job: PdfJob, width: float):
     from reportlab.platypus import Table, TableStyle
 
     it, lang, st = job.it, job.lang, job.st
-    if it.dates_given:
+    if it.dates_given and it.first_date and it.last_date:
         sub = f"{date_text(it.first_date, lang)} – {date_text(it.last_date, lang)}"
     else:
         sub = label("dates_tbd", lang)
@@ -579,9 +580,9 @@ class DayParts:
     """A day's heading, timetable and night box, built before the maps so the map can take the
     height the page has left."""
 
-    head: object
-    table: object
-    box: object
+    head: Any
+    table: Any
+    box: Any
 
     def height(self, width: float) -> float:
         return sum(f.wrap(width, 10_000)[1] for f in (self.head, self.table, self.box))
@@ -598,17 +599,6 @@ def _day_map_px(parts: DayParts, width: float) -> tuple[int, int]:
     return DAY_PX[0], round(DAY_PX[0] * h_mm * mm / width)
 
 
-
-
-def _day_map_px(parts: DayParts, width: float) -> tuple[int, int]:
-    """Size of the day's map: as tall as the page allows (a day on one page), within limits."""
-    from reportlab.lib.units import mm
-
-    frame = PAGE_HEIGHT - PAGE_TOP - PAGE_BOTTOM - 12  # the frame's own 6 pt padding top and bottom
-    room = frame - parts.height(width) - (3 + 4 + 4 + 3) * mm  # spacers around the map and the box
-    lo, hi = DAY_MAP_MM
-    h_mm = min(hi, room / mm) if room / mm >= lo else DAY_MAP_MM_FLOWING
-    return DAY_PX[0], round(DAY_PX[0] * h_mm * mm / width)
 
 
 def _day_head(job: PdfJob, day: DayView, width: float):

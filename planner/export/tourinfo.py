@@ -129,8 +129,9 @@ def inclusions(quote: dict | None, lang: str, n_nights: int) -> tuple[list[str],
         if kind in kinds:
             inc.append(t(f"inc_{kind}", lang))
     exc = [t("exc_travel", lang)]
-    if (quote or {}).get("single_supplement_cny"):
-        exc.append(t("exc_single", lang, x=money(quote["single_supplement_cny"], lang, quote)))
+    single = (quote or {}).get("single_supplement_cny")
+    if single:
+        exc.append(t("exc_single", lang, x=money(single, lang, quote)))
     exc += [t("exc_optional", lang), t("exc_personal", lang)]
     return inc, exc
 
