@@ -13,7 +13,7 @@ SYS_LIBS  := libasound2 libdbus-1-3 libegl1 libfontconfig1 libgl1 libglib2.0-0 l
              libxcomposite1 libxdamage1 libxkbcommon0 libxkbfile1 libxrandr2 libxtst6
 SYS_EXTRA := fonts-wqy-microhei poppler-utils
 SYS_RUN   := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
-SYS_TEST  := gdal-bin
+SYS_TEST  := gdal-bin libreoffice-calc-nogui
 
 .PHONY: run test sysdeps sysdeps-run sysdeps-test venv bench clean help translations
 

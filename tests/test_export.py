@@ -754,9 +754,14 @@ def test_tour_order_opens_in_libreoffice(tmp_path, capsys):
     src = _package(tmp_path, plan, tour=TOUR)
     out = tmp_path / "order.xlsx"
     assert run_cli(str(src), "--tour-order", str(out), capsys=capsys)[0] == 0
-    subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)],
-                   capture_output=True, timeout=120, check=True)
-    assert "QT-20270406-A" in (tmp_path / "order.csv").read_text(encoding="utf-8")
+    # CSV filter options: comma, double quote, UTF-8 (76); LibreOffice converts the first sheet
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(out)],
+                   capture_output=True, timeout=180, check=True)
+    text = (tmp_path / "order.csv").read_text(encoding="utf-8")
+    for needle in ("QT-20270406-A", "黔途国际旅行社", "李晓黔", "王师傅", "贵A·D1234", "Anna Smith", "0851-12301",
+                   "凯里国际大酒店"):
+        assert needle in text, needle
 
 
 @pytest.mark.parametrize(
