@@ -146,6 +146,27 @@ class MainWindow(QMainWindow):
         self._on_doc_changed()
         self.itineraryView.show_plan(None)
         self.reload_map()
+        from ui.recovery import Autosaver
+
+        self.autosaver = Autosaver(self.doc, self)
+
+    def offer_recovery(self) -> bool:
+        """After a crash or kill: offer the autosaved trip; True when it was restored."""
+        from ui import recovery
+
+        data = recovery.read_recovery(self.autosaver.path)
+        if data is None:
+            return False
+        pid = data.get("pid")
+        if isinstance(pid, int) and pid != os.getpid() and recovery.owner_alive(pid):
+            return False  # another QianTu window is running and owns it
+        if recovery.ask_restore(self, data):
+            recovery.restore_into(self.doc, data)
+            self._update_title()
+            self.statusBar().showMessage(tr("The unsaved trip was restored."), 8000)
+            return True
+        recovery.remove_recovery(self.autosaver.path)
+        return False
 
     # -- menus --------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -685,6 +706,8 @@ class MainWindow(QMainWindow):
         if not self._maybe_save():
             event.ignore()
             return
+        self.autosaver.discard()
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)
+
