@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -80,7 +81,10 @@ class MainWindow(QMainWindow):
         self.worker: Worker | None = None
         self.picking: str | None = None  # "start"/"end" while waiting for a click on the map
         self._network = None
+        self._network_lock = threading.Lock()
         self.showing_plan = False
+        self._map_worker: Worker | None = None
+        self._map_again = False
 
         self.tripPanel = TripPanel(self.doc, self.catalog, self.lang, self)
         self.tripPanel.reorderRequested = self._on_reorder_requested  # re-time at once when order is kept
@@ -147,8 +151,10 @@ class MainWindow(QMainWindow):
         self.itineraryView.show_plan(None)
         self.reload_map()
         from ui.recovery import Autosaver
+        from ui.workers import warm_up_imports
 
         self.autosaver = Autosaver(self.doc, self)
+        warm_up_imports()
 
     def offer_recovery(self) -> bool:
         """After a crash or kill: offer the autosaved trip; True when it was restored."""
@@ -304,14 +310,49 @@ class MainWindow(QMainWindow):
 
     # -- map ----------------------------------------------------------------------------------
     def reload_map(self) -> None:
-        """Rebuild the map page (plan or catalog, language, tiles) and load it."""
+        """Rebuild the map page (plan or catalog, language, tiles) in a worker thread and load it.
+
+        Building the folium page is pure Python (tens to hundreds of ms for a plan), so it runs
+        off the UI thread; a request made while one is being built is remembered and built next.
+        """
+        self.mapView.ready = False  # JS calls wait for the new page; tests wait for ``ready``
+        if self._map_worker is not None and self._map_worker.running:
+            self._map_again = True
+            return
+        self._map_again = False
         if self.showing_plan and self.doc.plan:
             plan = dict(self.doc.plan)
             plan.setdefault("title", self.doc.request.get("title") or "")
-            m = plan_map(plan, self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
         else:
-            m = catalog_map(self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
-        self.mapView.show_html(render_html(m))
+            plan = None
+        catalog, lang, tiles = self.catalog, self.lang, self.tiles
+
+        def build(progress, cancelled):
+            if plan is not None:
+                m = plan_map(plan, catalog, lang=lang, tiles=tiles, for_app=True)
+            else:
+                m = catalog_map(catalog, lang=lang, tiles=tiles, for_app=True)
+            return render_html(m)
+
+        if self._map_worker is not None:
+            self._map_worker.deleteLater()
+        self._map_worker = Worker(build, self)
+        self._map_worker.succeeded.connect(self._on_map_built)
+        self._map_worker.failed.connect(lambda msg: msg and self.statusBar().showMessage(msg, 8000))
+        self._map_worker.finished.connect(self._on_map_worker_finished)
+        self._map_worker.start()
+
+    def _on_map_built(self, html: str) -> None:
+        if not self._map_again:
+            self.mapView.show_html(html)
+
+    def _on_map_worker_finished(self) -> None:
+        if self._map_again:
+            self.reload_map()
+
+    def map_busy(self) -> bool:
+        """True while a map page is being built (the page on screen is about to change)."""
+        return self._map_worker is not None and self._map_worker.running
 
     def _on_map_ready(self) -> None:
         if self.showing_plan and self.doc.plan:
@@ -424,27 +465,20 @@ class MainWindow(QMainWindow):
             self.add_stops_from_ids([current])
 
     def _on_reorder_requested(self, order: list[str]) -> None:
-        """A new stop order. With "keep my order" the plan is re-timed at once (no optimizing)."""
-        if not self.doc.request.get("keep_order") or self.doc.plan is None:
-            self.doc.reorder_stops(order)
-            return
-        req = copy.deepcopy(self.doc.request)
-        by_id = {s["id"]: s for s in req["stops"]}
-        req["stops"] = [by_id[i] for i in order if i in by_id] + [s for s in req["stops"] if s["id"] not in order]
-        try:
-            plan = self._run_planner(req)
-        except PlannerError as exc:
-            QMessageBox.warning(self, "QianTu", exc.one_line())
-            self.tripPanel.refresh()
-            return
-        self.doc.set_plan(plan, tr("Reorder and re-time"), request=req)
+        """A new stop order (buttons or drag): one undoable step. With "keep my order" the plan is
+        then re-timed in the worker (no optimizing)."""
+        self.doc.reorder_stops(order)
+        if self.doc.request.get("keep_order") and self.doc.plan is not None:
+            self._start_planning(copy.deepcopy(self.doc.request), tr("Re-time in the new order"))
 
     def network(self):
-        if self._network is None:
-            from planner.network import load_network
+        """The travel network, loaded once (from the worker thread: it takes a few hundred ms)."""
+        with self._network_lock:
+            if self._network is None:
+                from planner.network import load_network
 
-            self._network = load_network(self.catalog)
-        return self._network
+                self._network = load_network(self.catalog)
+            return self._network
 
     def _run_planner(self, request: dict, progress=None, cancelled=None) -> dict:
         from planner.optimize.trip import plan_trip
@@ -462,18 +496,19 @@ class MainWindow(QMainWindow):
         if not self.doc.request.get("stops"):
             QMessageBox.information(self, "QianTu", tr("Add at least one stop first."))
             return
-        request = copy.deepcopy(self.doc.request)
-        try:  # validate in the UI thread: a bad request is a message, not a crash in a thread
-            from planner.request import request_from_dict
+        self._start_planning(copy.deepcopy(self.doc.request), tr("Optimize"))
 
-            request_from_dict(clean_request(request), file=self.doc.path, catalog=self.catalog)
-            self.network()
-        except PlannerError as exc:
-            QMessageBox.warning(self, "QianTu", exc.one_line())
-            return
+    def _start_planning(self, request: dict, text: str) -> None:
+        """Check the request, load the network and plan, all in the worker thread: the window
+        never waits. A bad request comes back as a message; the request on screen is unchanged."""
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+            self.worker.wait(10000)
+        if self.worker is not None:
+            self.worker.deleteLater()
         self.worker = Worker(lambda progress, cancelled: self._run_planner(request, progress, cancelled), self)
         self.worker.progressed.connect(self.tripPanel.show_progress)
-        self.worker.succeeded.connect(lambda plan: self._on_optimized(plan, request))
+        self.worker.succeeded.connect(lambda plan: self._on_optimized(plan, request, text))
         self.worker.failed.connect(self._on_optimize_failed)
         self.worker.finished.connect(lambda: self.tripPanel.set_running(False))
         self.tripPanel.set_running(True)
@@ -485,8 +520,9 @@ class MainWindow(QMainWindow):
             self.worker.cancel()
             self.statusBar().showMessage(tr("Cancelling…"))
 
-    def _on_optimized(self, plan: dict, request: dict) -> None:
-        self.doc.set_plan(plan, tr("Optimize"), request=request)
+    def _on_optimized(self, plan: dict, request: dict, text: str = "") -> None:
+        # The plan is for ``request``; edits made while it ran stay (the plan then shows as stale).
+        self.doc.apply(text or tr("Optimize"), plan=plan, plan_request=request)
         status = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}
         self.statusBar().showMessage(tr("Plan ready: ") + status.get(plan.get("status", ""), plan.get("status", "")), 5000)
 
@@ -707,6 +743,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.autosaver.discard()
+        if self._map_worker is not None and self._map_worker.running:
+            self._map_again = False
+            self._map_worker.wait(30000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import traceback
 from collections.abc import Callable
@@ -10,6 +11,47 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from planner.errors import Cancelled, PlannerError
+
+
+class _GcPause(QObject):
+    """No garbage collection while a worker thread runs.
+
+    Python collects cycles in whichever thread happens to allocate; if that is a worker, Qt
+    objects in those cycles (old windows, pages, workers) are destroyed off the GUI thread and Qt
+    aborts. So automatic collection is off while any worker runs and back on (with a collection,
+    on the GUI thread) when the last one ends, as pyqtgraph's GarbageCollector does.
+    """
+
+    released = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.was_enabled = True
+        self.released.connect(self.release)
+
+    def hold(self) -> None:
+        if self.count == 0:
+            self.was_enabled = gc.isenabled()
+            gc.disable()
+        self.count += 1
+
+    @Slot()
+    def release(self) -> None:
+        self.count = max(0, self.count - 1)
+        if self.count == 0 and self.was_enabled:
+            gc.enable()
+            gc.collect()
+
+
+_gc_pause: _GcPause | None = None
+
+
+def _gc() -> _GcPause:
+    global _gc_pause
+    if _gc_pause is None:
+        _gc_pause = _GcPause()
+    return _gc_pause
 
 
 class _Runner(QObject):
@@ -67,10 +109,12 @@ class Worker(QObject):
         self._runner.failed.connect(self.failed)
         self._runner.finished.connect(self._thread.quit)
         self._thread.finished.connect(self._on_thread_finished)
+        self._thread.finished.connect(_gc().released)  # queued to the GUI thread, even if self is gone
         self.running = False
 
     def start(self) -> None:
         self.running = True
+        _gc().hold()
         self._thread.start()
 
     def cancel(self) -> None:
@@ -86,3 +130,31 @@ class Worker(QObject):
     def _on_thread_finished(self) -> None:
         self.running = False
         self.finished.emit()
+
+
+_WARM_MODULES = ("planner.network", "planner.optimize.trip", "planner.plan", "planner.export", "planner.costing")
+_warmed = threading.Event()
+warm_up_done = threading.Event()  # set when the background imports have finished
+
+
+def warm_up_imports() -> None:
+    """Import the core's heavier modules once, in a background thread, so the first Optimize or
+    Export does not pay for them on the UI thread (networkx alone takes about 0.2 s)."""
+    if _warmed.is_set():
+        return
+    _warmed.set()
+    pause = _gc()
+    pause.hold()
+
+    def run() -> None:
+        import importlib
+
+        for name in _WARM_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the real use reports the error where it happens
+                pass
+        warm_up_done.set()
+        pause.released.emit()  # queued to the GUI thread
+
+    threading.Thread(target=run, name="qiantu-warm-up", daemon=True).start()
