@@ -146,6 +146,54 @@ class TripDocument(QObject):
         else:
             self.apply(text, request=req, plan=plan, plan_request=req)
 
+    def pin_stops(self, ids: list[str], day: int | None) -> None:
+        """Pin stops to ``day`` (1-based; None unpins): the request's stop ``day``."""
+        req = copy.deepcopy(self.request)
+        want = set(ids)
+        for s in req["stops"]:
+            if s["id"] in want:
+                if day is None:
+                    s.pop("day", None)
+                else:
+                    s["day"] = int(day)
+        self.apply("Unpin" if day is None else f"Pin to day {day}", request=req)
+
+    def set_day_locked(self, day: int, locked: bool) -> None:
+        """Lock (or unlock) plan day ``day`` (1-based) as one undoable command.
+
+        Locking adds the day to the request's ``locked_days`` and pins each stop the plan visits
+        that day to it, in the plan's order (as planner.request.lock_days does), so re-optimizing
+        keeps the day; unlocking removes the day and those pins."""
+        req = copy.deepcopy(self.request)
+        days = set(req.get("locked_days") or [])
+        plan_days = (self.plan or {}).get("days") or []
+        visits = [it.get("id") for it in (plan_days[day - 1].get("items") or [])
+                  if it.get("type") == "visit"] if 1 <= day <= len(plan_days) else []
+        stops = req["stops"]
+        if locked:
+            days.add(int(day))
+            by_id = {s["id"]: s for s in stops}
+            ids = [i for i in visits if i in by_id]
+            for s in stops:
+                if s.get("day") == day and s["id"] not in ids:
+                    s.pop("day", None)
+            slots = [k for k, s in enumerate(stops) if s["id"] in ids]
+            for k, sid in zip(slots, ids):
+                stops[k] = {**by_id[sid], "day": int(day)}
+        else:
+            days.discard(int(day))
+            for s in stops:
+                if s.get("day") == day:
+                    s.pop("day", None)
+        if days:
+            req["locked_days"] = sorted(days)
+        else:
+            req.pop("locked_days", None)
+        self.apply(f"Lock day {day}" if locked else f"Unlock day {day}", request=req)
+
+    def locked_days(self) -> list[int]:
+        return [int(d) for d in self.request.get("locked_days") or []]
+
     def set_costing(self, key: str, value: Any, text: str | None = None) -> None:
         """Set one costing choice (``hotel_class``, ``adults`` ...) or, with ``overrides.<rate key>``,
         one rate for this package only; None removes it."""
@@ -192,7 +240,8 @@ class TripDocument(QObject):
 
 def _comparable(req: dict) -> str:
     keys = ("start", "end", "start_date", "days", "day_start", "day_end", "max_drive_minutes_per_day", "mode",
-            "stops", "keep_order", "follow_history", "lunch_minutes", "budget_per_person_cny")
+            "stops", "keep_order", "follow_history", "lunch_minutes", "budget_per_person_cny", "locked_days",
+            "lunch_window")
     return json.dumps({k: req.get(k) for k in keys}, sort_keys=True, ensure_ascii=False)
 
 

@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self.tripPanel.stopsView.catalogDropped.connect(self.add_stops_from_ids)
         self.itineraryView.dayActivated.connect(self._on_day_activated)
         self.itineraryView.itemActivated.connect(self._on_item_activated)
+        self.itineraryView.lockDayRequested.connect(self.doc.set_day_locked)
+        self.itineraryView.pinRequested.connect(lambda sid, day: self.doc.pin_stops([sid], day))
         self.doc.changed.connect(self._on_doc_changed)
         self.doc.planChanged.connect(self._on_plan_changed)
         self.doc.undo_stack.cleanChanged.connect(self._update_title)
@@ -155,6 +157,11 @@ class MainWindow(QMainWindow):
 
         self.autosaver = Autosaver(self.doc, self)
         warm_up_imports()
+        from ui.validation import ValueGuard
+
+        self.valueGuard = ValueGuard(self)
+        for panel in (self.tripPanel, self.costsPanel):
+            self.valueGuard.watch(panel)
 
     def offer_recovery(self) -> bool:
         """After a crash or kill: offer the autosaved trip; True when it was restored."""
@@ -219,6 +226,14 @@ class MainWindow(QMainWindow):
         self.tripPanel.stopsView.addAction(self.removeStopAction)
         self.moveUpAction = QAction(self, shortcut=QKeySequence("Ctrl+Up"), triggered=lambda: self.tripPanel._move_selected(-1))
         self.moveDownAction = QAction(self, shortcut=QKeySequence("Ctrl+Down"), triggered=lambda: self.tripPanel._move_selected(1))
+        # Pin the selected stops to day 1..9 (Alt+digit), Alt+0 unpins; also in the list's context menu.
+        self.pinActions = []
+        for d in range(0, 10):
+            a = QAction(self, shortcut=QKeySequence(f"Alt+{d}"))
+            a.triggered.connect(lambda _c=False, d=d: self.tripPanel.pin_selected(d or None))
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.tripPanel.stopsView.addAction(a)
+            self.pinActions.append(a)
         self.optimizeAction = QAction(self, shortcut=QKeySequence("F5"), triggered=self.optimize)
         self.reportAction = QAction(self, shortcut=QKeySequence("Ctrl+R"), triggered=self.open_report)
         for a in (self.addStopAction, self.removeStopAction, self.moveUpAction, self.moveDownAction, self.optimizeAction):
@@ -288,6 +303,8 @@ class MainWindow(QMainWindow):
         self.removeStopAction.setText(tr("Remove stop"))
         self.moveUpAction.setText(tr("Move stop up"))
         self.moveDownAction.setText(tr("Move stop down"))
+        for d, a in enumerate(self.pinActions):
+            a.setText(tr("Pin to day {0}").format(d) if d else tr("Unpin"))
         self.optimizeAction.setText(tr("&Optimize"))
         self.showPlanAction.setText(tr("Show the &plan on the map"))
         self.tripDock.setWindowTitle(tr("Trip"))
@@ -404,9 +421,9 @@ class MainWindow(QMainWindow):
             lat, lon = gcj02_to_wgs84(lat, lon)
         from ui.trip_panel import CustomPlaceDialog
 
-        dlg = CustomPlaceDialog(self.lang, self, lat=round(lat, 5), lon=round(lon, 5))
+        dlg = CustomPlaceDialog(self.lang, self, lat=round(lat, 5), lon=round(lon, 5), which=which)
         if dlg.exec() == CustomPlaceDialog.DialogCode.Accepted:
-            self.doc.set_field(which, dlg.place(), text=tr("Set the start") if which == "start" else tr("Set the end"))
+            self.tripPanel._set(which, dlg.place())
         self.statusBar().clearMessage()
 
     def _on_map_item_clicked(self, key: str) -> None:
@@ -536,6 +553,7 @@ class MainWindow(QMainWindow):
         self._update_totals()
         self._update_title()
         stale = self.doc.plan_is_stale
+        self.itineraryView.locked_days = set(self.doc.locked_days())
         self.itineraryView.show_plan(self.doc.plan, stale=stale)
 
     def _on_plan_changed(self) -> None:
