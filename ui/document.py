@@ -10,6 +10,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.request import SCHEMA_TAG as REQUEST_TAG
+from ui.i18n import tr
+
+
+def stop_edit_text(key: str) -> str:
+    """The name of an undoable edit of a stop's ``key`` (shown in Edit ▸ Undo …)."""
+    return {"must": tr("Set must-see"), "priority": tr("Set priority"), "visit_minutes": tr("Set visit time"),
+            "after": tr("Set order constraint"), "day": tr("Pin to day")}.get(key, tr("Edit stop"))
 
 DEFAULT_REQUEST: dict[str, Any] = {
     "schema": REQUEST_TAG,
@@ -103,7 +110,7 @@ class TripDocument(QObject):
     def set_field(self, key: str, value: Any, text: str | None = None) -> None:
         req = copy.deepcopy(self.request)
         req[key] = value
-        self.apply(text or f"Set {key}", request=req, merge_key=f"field:{key}")
+        self.apply(text or tr("Edit the trip"), request=req, merge_key=f"field:{key}")
 
     def add_stops(self, ids: list[str]) -> list[str]:
         req = copy.deepcopy(self.request)
@@ -112,7 +119,7 @@ class TripDocument(QObject):
         if not added:
             return []
         req["stops"].extend({"id": i} for i in added)
-        self.apply("Add stop" if len(added) == 1 else f"Add {len(added)} stops", request=req)
+        self.apply(tr("Add stop") if len(added) == 1 else tr("Add {0} stops").format(len(added)), request=req)
         return added
 
     def remove_stops(self, ids: list[str]) -> None:
@@ -124,7 +131,7 @@ class TripDocument(QObject):
                 s["after"] = [a for a in s["after"] if a not in gone] or None
                 if s["after"] is None:
                     del s["after"]
-        self.apply("Remove stop" if len(ids) == 1 else f"Remove {len(ids)} stops", request=req)
+        self.apply(tr("Remove stop") if len(ids) == 1 else tr("Remove {0} stops").format(len(ids)), request=req)
 
     def edit_stop(self, spot_id: str, key: str, value: Any) -> None:
         req = copy.deepcopy(self.request)
@@ -134,9 +141,10 @@ class TripDocument(QObject):
                     s.pop(key, None)
                 else:
                     s[key] = value
-        self.apply(f"Edit {key} of {spot_id}", request=req, merge_key=f"stop:{spot_id}:{key}")
+        self.apply(stop_edit_text(key), request=req, merge_key=f"stop:{spot_id}:{key}")
 
-    def reorder_stops(self, ids: list[str], text: str = "Reorder stops", plan: Any = ...) -> None:
+    def reorder_stops(self, ids: list[str], text: str = "", plan: Any = ...) -> None:
+        text = text or tr("Reorder stops")
         req = copy.deepcopy(self.request)
         by_id = {s["id"]: s for s in req["stops"]}
         rest = [s for s in req["stops"] if s["id"] not in ids]
@@ -156,7 +164,7 @@ class TripDocument(QObject):
                     s.pop("day", None)
                 else:
                     s["day"] = int(day)
-        self.apply("Unpin" if day is None else f"Pin to day {day}", request=req)
+        self.apply(tr("Unpin") if day is None else tr("Pin to day {0}").format(day), request=req)
 
     def set_day_locked(self, day: int, locked: bool) -> None:
         """Lock (or unlock) plan day ``day`` (1-based) as one undoable command.
@@ -189,7 +197,7 @@ class TripDocument(QObject):
             req["locked_days"] = sorted(days)
         else:
             req.pop("locked_days", None)
-        self.apply(f"Lock day {day}" if locked else f"Unlock day {day}", request=req)
+        self.apply((tr("Lock day {0}") if locked else tr("Unlock day {0}")).format(day), request=req)
 
     def locked_days(self) -> list[int]:
         return [int(d) for d in self.request.get("locked_days") or []]
@@ -211,9 +219,10 @@ class TripDocument(QObject):
             costing.pop(key, None)
         else:
             costing[key] = value
-        self.apply(text or f"Set {key}", costing=costing, merge_key=f"costing:{key}")
+        self.apply(text or tr("Edit the costs"), costing=costing, merge_key=f"costing:{key}")
 
-    def set_plan(self, plan: dict | None, text: str = "Optimize", request: dict | None = None) -> None:
+    def set_plan(self, plan: dict | None, text: str = "", request: dict | None = None) -> None:
+        text = text or tr("Optimize")
         req = request if request is not None else self.request
         self.apply(text, request=req, plan=plan, plan_request=req if plan is not None else None)
 

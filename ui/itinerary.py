@@ -110,7 +110,8 @@ class ItineraryView(QTreeWidget):
                     minutes = int(round(float(it.get("minutes") or 0)))
                     what = f"{frm} → {to}"
                     est = (tr(" (estimate)")) if it.get("estimate") else ""
-                    detail = f"{mode_label(it, self.lang)} {minutes} min · {float(it.get('km') or 0):.0f} km{est}"
+                    detail = tr("{0} {1} min · {2:.0f} km").format(mode_label(it, self.lang), minutes,
+                                                                  float(it.get("km") or 0)) + est
                     child = QTreeWidgetItem([f"{it.get('depart', '')}–{it.get('arrive', '')}", what, detail])
                 elif t == "visit":
                     stop_no += 1

@@ -25,7 +25,7 @@ from ui.costs_panel import CostsPanel
 from ui.details import DetailsPane
 from ui.document import TripDocument, clean_request
 from ui.exporting import Exporter, format_label, print_preview
-from ui.i18n import install_language, tr
+from ui.i18n import count_text, install_language, tr
 from ui.itinerary import ItineraryView
 from ui.map_view import MapView
 from ui.settings import Settings
@@ -571,7 +571,8 @@ class MainWindow(QMainWindow):
         req, plan = self.doc.request, self.doc.plan
         n_req = len(req.get("stops") or [])
         if not plan:
-            self.totalsLabel.setText(tr("{0} days · {1} stops requested · not optimized yet").format(req.get("days"), n_req))
+            self.totalsLabel.setText(tr("{0} · {1} requested · not optimized yet").format(
+                count_text(int(req.get("days") or 0), tr("{0} day"), tr("{0} days")), count_text(n_req, tr("{0} stop"), tr("{0} stops"))))
             return
         days = plan.get("days") or []
         sums = [day_summary(d) for d in days]
@@ -583,8 +584,9 @@ class MainWindow(QMainWindow):
         status = plan.get("status", "")
         status_text = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}.get(status, status)
         stale = tr(" · edited since") if self.doc.plan_is_stale else ""
-        text = tr("{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
-            len(days), stops, drive, km, rail, visit, status_text) + stale
+        text = tr("{0} · {1} · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
+            count_text(len(days), tr("{0} day"), tr("{0} days")), count_text(stops, tr("{0} stop"), tr("{0} stops")),
+            drive, km, rail, visit, status_text) + stale
         cost = (plan.get("totals") or {}).get("cost_per_person_cny")
         if cost:
             text += tr(" · ¥{0:,.0f} per person").format(cost)
@@ -699,8 +701,12 @@ class MainWindow(QMainWindow):
             a.setEnabled(False)
             return
         for route in routes:
-            a = self.presetMenu.addAction(f"{route.title}  ({route.days} d)")
-            a.setToolTip(route.notes)
+            # Preset titles are "中文 · English": the reader's half, and the notes only in English.
+            zh, _sep, en = route.title.partition(" · ")
+            title = (en or zh) if self.lang == "en" else zh
+            a = self.presetMenu.addAction(title + "  " + count_text(route.days, tr("({0} day)"), tr("({0} days)")))
+            if self.lang == "en":
+                a.setToolTip(route.notes)
             a.triggered.connect(lambda _c=False, r=route: self.new_from_preset(r.id))
 
     def new_from_preset(self, route_id: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,12 +32,17 @@ from planner.catalog import Catalog
 from ui.document import TripDocument
 from ui.i18n import tr
 
-# Names of the undoable edits (translated in the Undo/Redo menu texts).
-SET_TEXT = {"title": "Set title", "start": "Set the start", "end": "Set the end", "start_date": "Set start date",
-            "days": "Set days", "day_start": "Set day hours", "day_end": "Set day hours",
-            "max_drive_minutes_per_day": "Set max drive", "mode": "Set travel mode", "group_size": "Set group size",
-            "lunch_minutes": "Set lunch", "budget_per_person_cny": "Set budget", "keep_order": "Keep my order",
-            "follow_history": "Follow Long March history"}
+
+def set_text(key: str) -> str:
+    """The name of the undoable edit of request field ``key`` (shown in Edit ▸ Undo …)."""
+    return {"title": tr("Set title"), "start": tr("Set the start"), "end": tr("Set the end"),
+            "start_date": tr("Set start date"), "days": tr("Set days"), "day_start": tr("Set day hours"),
+            "day_end": tr("Set day hours"), "max_drive_minutes_per_day": tr("Set max drive"),
+            "mode": tr("Set travel mode"), "group_size": tr("Set group size"), "lunch_minutes": tr("Set lunch"),
+            "budget_per_person_cny": tr("Set budget"), "keep_order": tr("Keep my order"),
+            "follow_history": tr("Follow Long March history")}.get(key, tr("Edit the trip"))
+
+
 CUSTOM = "__custom__"
 PICK = "__pick__"
 SAME_AS_START = "__same__"
@@ -341,8 +347,9 @@ class TripPanel(QWidget):
             [tr("Stop"), tr("Must"), tr("Prio."), tr("Min"), tr("After"), tr("Day")]
         )
         self._stops_label.setText(tr("Stops (drag to reorder; double-click a place in the list to add)"))
-        self.upButton.setToolTip(tr("Move up (Ctrl+Up)"))
-        self.downButton.setToolTip(tr("Move down (Ctrl+Down)"))
+        native = QKeySequence.SequenceFormat.NativeText
+        self.upButton.setToolTip(tr("Move up") + f" ({QKeySequence('Ctrl+Up').toString(native)})")
+        self.downButton.setToolTip(tr("Move down") + f" ({QKeySequence('Ctrl+Down').toString(native)})")
         self.removeButton.setText(tr("Remove"))
         self.afterButton.setText(tr("After previous"))
         self.afterButton.setToolTip(tr("The selected stop must come after the stop above it"))
@@ -497,7 +504,7 @@ class TripPanel(QWidget):
             QMessageBox.warning(self, "QianTu", why)
             self.refresh()  # the request (and the plan) on screen stay as they were
             return
-        self.doc.set_field(key, value, text=SET_TEXT.get(key, "Set {0}").format(key))
+        self.doc.set_field(key, value, text=set_text(key))
 
     def _pick_place(self, combo: QComboBox):
         data = combo.currentData()
