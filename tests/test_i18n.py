@@ -46,6 +46,8 @@ def english_words(text: str, allowed: set[str] = ALLOWED_WORDS) -> list[str]:
     """ASCII words of three letters or more in ``text`` that are not on the allowlist."""
     text = _TRAIN.sub("", text or "")
     text = re.sub(r"https?://\S+|\S+\.(?:json|pdf|xlsx|gpx|kml|ics|html)\b", "", text)  # links and file names
+    text = re.sub(r"\S*\w\.\w+/\S*", "", text)  # a source link shortened at the front ("…example.com/a/b")
+    text = re.sub(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b", "", text)  # place ids (lowercase-hyphen slugs)
     return [w for w in _WORD.findall(text) if w not in allowed]
 
 
@@ -134,9 +136,12 @@ def visible_texts(root):
 
 
 def _other_language_names(catalog) -> set[str]:
-    """English names the Chinese interface shows on purpose: the catalog's "other name" column
-    and the tooltips that give a place's name in the other language."""
-    return {s.name_en for s in catalog}
+    """English the Chinese interface shows on purpose: the catalog's "other name" column, the
+    tooltips that give a place's name in the other language, and the data's English-only notes."""
+    names = {s.name_en for s in catalog}
+    # The catalog's source notes exist only in English (data, quoted as the sources give them).
+    notes = {n for s in catalog for n in (s.note, s.season_note) if n}
+    return names | notes
 
 
 def _english_leaks(window, skip_under=()):
@@ -146,11 +151,14 @@ def _english_leaks(window, skip_under=()):
     skipped = {t for root in skip_under for _w, t in visible_texts(root)}
     leaks = []
     for where, text in visible_texts(window):
-        first = (text or "").split("\n")[0]
-        if text in others or first in others or text in skipped:
+        if text in skipped:
             continue
-        if english_words(text):
-            leaks.append((where, text))
+        for line in (text or "").split("\n"):
+            # a line may give the other language's name first ("Huangguoshu Waterfall · id")
+            if line in others or line.split(" · ")[0].lstrip("● ") in others:
+                continue
+            if english_words(line):
+                leaks.append((where, line))
     return leaks
 
 
@@ -181,6 +189,11 @@ def test_after_a_plan_in_chinese_no_english_is_left(qtbot, monkeypatch):
     w = _plan_in_zh(qtbot, monkeypatch)
     assert w.doc.plan and not w.doc.plan.get("dropped")
     leaks = _english_leaks(w, skip_under=(w.costsPanel,))
+    # the tabbed panels behind the visible ones: the Long March timeline and a place's details
+    w._on_list_selected("huangguoshu-waterfall")
+    for dock in (w.timelineDock, w.detailsDock):
+        dock.raise_()
+        leaks += _english_leaks(w, skip_under=(w.costsPanel,))
     assert not leaks, leaks[:10]
     # Qt's own texts: Undo/Redo with the command's name, standard dialog buttons.
     assert w.undoAction.text().startswith("撤") and not english_words(w.undoAction.text())

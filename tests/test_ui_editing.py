@@ -118,6 +118,9 @@ def test_pin_to_day_and_lock_day_are_undoable_and_write_the_request(qtbot, dialo
     panel.pin_selected(3)  # past the last day: a message naming the field, nothing changes
     assert dialogs and "Day" in dialogs[-1][1] or "天" in dialogs[-1][1]
     assert next(s for s in w.doc.request["stops"] if s["id"] == "jiaxiu-tower")["day"] == 2
+    w.tripPanel.daysSpin.setValue(1)  # fewer days than a pin: refused, naming the field
+    assert w.doc.request["days"] == 2 and w.tripPanel.daysSpin.value() == 2
+    assert dialogs[-1][1].startswith(w.tripPanel.field_label("days"))
     w.doc.undo_stack.undo()
     assert "day" not in next(s for s in w.doc.request["stops"] if s["id"] == "jiaxiu-tower")
     # Lock day 1 of a plan: its visits are pinned to day 1 in the plan's order, the day is locked.
@@ -150,13 +153,13 @@ def test_a_custom_start_outside_the_region_is_refused_not_clamped(qtbot, dialogs
     dlg._accept()
     assert dlg.result() != CustomPlaceDialog.DialogCode.Accepted
     kind, text = dialogs[-1]
-    assert kind == "warning" and text.startswith(w.tripPanel.field_label("start") + ":") and "39.9" in text
+    assert kind == "warning" and text.startswith(w.tripPanel.field_label("start")) and "39.9" in text
     assert "贵州" in text or "Guizhou" in text
     assert text.count("\n") == 0
     # The same check guards every way in (a click on the map, a script): the request is unchanged.
     w.tripPanel._set("end", {"name": "Beijing", "lat": 39.9, "lon": 116.4})
     assert w.doc.request == before
-    assert dialogs[-1][1].startswith(w.tripPanel.field_label("end") + ":") and "39.9" in dialogs[-1][1]
+    assert dialogs[-1][1].startswith(w.tripPanel.field_label("end")) and "39.9" in dialogs[-1][1]
     dlg.lat.setValue(26.6)
     dlg.lon.setValue(106.7)
     dlg._accept()

@@ -68,3 +68,27 @@ def test_keep_order_reorder_re_times_in_the_worker(qtbot, dialogs, monkeypatch):
     visited = [it["id"] for d in w.doc.plan["days"] for it in d["items"] if it["type"] == "visit"]
     assert visited == new
     assert w.tripPanel.view_order() == new
+
+
+def test_print_preview_exports_in_the_worker(qtbot, dialogs, monkeypatch):  # noqa: F811
+    """File ▸ Print Preview exports the PDF in a worker thread and previews the finished file."""
+    import ui.main_window as mw
+
+    w = ui.create_main_window()
+    qtbot.addWidget(w)
+    w.add_stops_from_ids(["qingyan-ancient-town", "jiaxiu-tower"])
+    w.doc.set_field("time_limit_s", 1)
+    with qtbot.waitSignal(w.doc.planChanged, timeout=60000):
+        w.optimize()
+    qtbot.waitUntil(lambda: not w.worker.running, timeout=60000)
+    shown = []
+
+    def preview(window, plan, **kw):
+        with open(kw["pdf_path"], "rb") as f:
+            shown.append((plan, f.read(5)))
+
+    monkeypatch.setattr(mw, "print_preview", preview)
+    w.printPreviewAction.trigger()
+    assert w._print_worker.running and not shown  # the window is free while the PDF is made
+    qtbot.waitUntil(lambda: bool(shown), timeout=120000)
+    assert shown[0][0] == w.doc.plan and shown[0][1] == b"%PDF-"

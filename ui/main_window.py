@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self._network_lock = threading.Lock()
         self.showing_plan = False
         self._map_worker: Worker | None = None
+        self._print_worker: Worker | None = None
         self._map_again = False
 
         self.tripPanel = TripPanel(self.doc, self.catalog, self.lang, self)
@@ -745,11 +746,31 @@ class MainWindow(QMainWindow):
         self.reportDialog.show()
 
     def _on_print_preview(self) -> None:
+        """Export the PDF in a worker thread (seconds, with the map pictures), then preview it."""
         if not self.doc.plan:
             QMessageBox.information(self, "QianTu", tr("Optimize the trip first: there is no plan to export."))
             return
+        if self._print_worker is not None and self._print_worker.running:
+            return
+        import tempfile
+
+        from ui.exporting import run_export
+
         quote = self.costsPanel.quote.to_dict() if self.costsPanel.quote else None
-        print_preview(self, self.doc.plan, lang=self.lang, catalog=self.catalog, notes=self.doc.notes, quote=quote)
+        plan, lang, catalog, notes = copy.deepcopy(self.doc.plan), self.lang, self.catalog, self.doc.notes
+        folder = tempfile.TemporaryDirectory(prefix="qiantu-preview-")
+        pdf = os.path.join(folder.name, "itinerary.pdf")
+        self._print_worker = Worker(lambda progress, cancelled: run_export(
+            "pdf", plan, pdf, lang=lang, catalog=catalog, notes=notes, quote=quote, progress=progress), self)
+
+        def show(_warnings) -> None:
+            print_preview(self, plan, lang=lang, catalog=catalog, notes=notes, quote=quote, pdf_path=pdf)
+            folder.cleanup()
+
+        self._print_worker.succeeded.connect(show)
+        self._print_worker.failed.connect(lambda msg: (folder.cleanup(), msg and QMessageBox.warning(self, "QianTu", msg)))
+        self.statusBar().showMessage(tr("Exporting {0}…").format(format_label("pdf")))
+        self._print_worker.start()
 
     def _on_about(self) -> None:
         QMessageBox.about(
@@ -770,6 +791,8 @@ class MainWindow(QMainWindow):
         if self._map_worker is not None and self._map_worker.running:
             self._map_again = False
             self._map_worker.wait(30000)
+        if self._print_worker is not None and self._print_worker.running:
+            self._print_worker.wait(60000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)

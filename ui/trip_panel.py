@@ -489,6 +489,15 @@ class TripPanel(QWidget):
         from ui.document import clean_request
 
         req = {**self.doc.request, key: value}
+        if key == "days" and isinstance(value, int):
+            pinned = [(int(s["day"]), s["id"]) for s in req.get("stops") or [] if s.get("day")]
+            pinned += [(int(d), None) for d in req.get("locked_days") or []]
+            late = max(pinned, default=(0, None))
+            if late[0] > value:
+                sid = late[1]
+                what = (self.catalog.spots[sid].name(self.lang) if sid in self.catalog else sid) if sid else None
+                return tr("{0}: {1} is pinned to day {2}; unpin it first.").format(
+                    self.field_label(key), what or tr("Day {0}").format(late[0]), late[0])
         try:
             request_from_dict(clean_request(req), catalog=self.catalog)
         except PlannerError as exc:

@@ -898,6 +898,10 @@ Data: see the Details pane for each place's sources.</source>
       <translation>任意（不返回）</translation>
     </message>
     <message>
+      <source>{0}: {1} is pinned to day {2}; unpin it first.</source>
+      <translation>{0}：{1} 已固定到第 {2} 天，请先取消固定。</translation>
+    </message>
+    <message>
       <source>Day: the trip has {0} days; a stop cannot be pinned to day {1}.</source>
       <translation>固定日：行程共 {0} 天，站点不能固定到第 {1} 天。</translation>
     </message>
