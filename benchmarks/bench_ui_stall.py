@@ -59,16 +59,34 @@ class Probe:
 
 
 def wait_until(app, cond, timeout_s: float = 120) -> None:
-    # QTest.qWait runs the event loop for a while. (Not a processEvents() busy loop: with PySide6
-    # 6.12 on Python 3.11 each such call drops a reference to None, and some thousand calls abort
-    # the interpreter with "deallocating None".)
-    from PySide6.QtTest import QTest
+    """Run the event loop (as the app does) until ``cond()`` holds.
 
+    One QEventLoop with a polling timer: not a processEvents() busy loop (with PySide6 6.12 on
+    Python 3.11 each such call drops a reference to None, and some thousand calls abort the
+    interpreter) and not QTest.qWait (it sleeps between batches, which the probe would count)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if cond():
+        return
     end = time.monotonic() + timeout_s
-    while not cond():
-        if time.monotonic() > end:
-            raise SystemExit("timed out")
-        QTest.qWait(20)
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(20)
+    timed_out = []
+
+    def check() -> None:
+        if cond():
+            loop.quit()
+        elif time.monotonic() > end:
+            timed_out.append(1)
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start()
+    loop.exec()
+    poll.stop()
+    if timed_out:
+        raise SystemExit("timed out")
 
 
 def run_once(app, window_factory, probe: Probe, tmp: Path, profiler=None) -> dict:

@@ -18,8 +18,9 @@ class _GcPause(QObject):
 
     Python collects cycles in whichever thread happens to allocate; if that is a worker, Qt
     objects in those cycles (old windows, pages, workers) are destroyed off the GUI thread and Qt
-    aborts. So automatic collection is off while any worker runs and back on (with a collection,
-    on the GUI thread) when the last one ends, as pyqtgraph's GarbageCollector does.
+    aborts. So automatic collection is off while any worker runs and back on when the last one
+    ends (the next collection then happens on the GUI thread), as pyqtgraph's GarbageCollector
+    keeps collection on the GUI thread.
     """
 
     released = Signal()
@@ -28,6 +29,7 @@ class _GcPause(QObject):
         super().__init__()
         self.count = 0
         self.was_enabled = True
+        self.frozen = False
         self.released.connect(self.release)
 
     def hold(self) -> None:
@@ -40,8 +42,14 @@ class _GcPause(QObject):
     def release(self) -> None:
         self.count = max(0, self.count - 1)
         if self.count == 0 and self.was_enabled:
+            if warm_up_done.is_set() and not self.frozen:
+                # The modules, catalog and network loaded so far live as long as the app: moved
+                # out of the collector's reach, a full collection no longer walks them (gc.freeze,
+                # as large Python services do), so it cannot stall the window for long.
+                gc.collect()
+                gc.freeze()
+                self.frozen = True
             gc.enable()
-            gc.collect()
 
 
 _gc_pause: _GcPause | None = None
