@@ -5,14 +5,19 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-PIP    := $(VENV)/bin/pip
+PIP    := $(VENV)/bin/pip --disable-pip-version-check
 
 # Debian/Ubuntu packages Qt WebEngine needs at run time (each one was shown to be required), a CJK
 # font for maps and PDFs, poppler (pdftotext/pdftoppm) and GDAL's ogrinfo for the export tests.
 SYS_LIBS  := libasound2 libdbus-1-3 libegl1 libfontconfig1 libgl1 libglib2.0-0 libnss3 \
              libxcomposite1 libxdamage1 libxkbcommon0 libxkbfile1 libxrandr2 libxtst6
 SYS_EXTRA := fonts-wqy-microhei poppler-utils
-SYS_RUN   := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
+# What Qt's X11 (xcb) platform plugin links against (ldd PySide6/Qt/plugins/platforms/libqxcb.so):
+# needed on any X display, a real one or the virtual one (xvfb) used when there is none.
+SYS_XCB   := libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+             libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 \
+             libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+SYS_XVFB  := xvfb xauth
 SYS_TEST  := gdal-bin libreoffice-calc-nogui
 
 .PHONY: run test sysdeps sysdeps-run sysdeps-test venv bench clean help translations
@@ -22,7 +27,8 @@ help:
 	@echo "make test   - install with test extras and run the whole suite headless"
 	@echo "make bench  - run the benchmarks in benchmarks/"
 
-# Install missing system packages when we can (root on Debian/Ubuntu); otherwise print the command.
+# Install missing system packages when we can (root on Debian/Ubuntu); otherwise print the one
+# command that installs them. With a second argument "required" a missing package then stops make.
 define ensure_debs
 	@missing=""; \
 	for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -34,6 +40,7 @@ define ensure_debs
 	  elif command -v dpkg-query >/dev/null 2>&1; then \
 	    echo "QianTu needs these system packages; please run:"; \
 	    echo "  sudo apt-get install -y --no-install-recommends$$missing"; \
+	    if [ "$(2)" = "required" ]; then exit 1; fi; \
 	  fi; \
 	fi
 endef
@@ -41,8 +48,10 @@ endef
 sysdeps:
 	$(call ensure_debs,$(SYS_LIBS) $(SYS_EXTRA))
 
-sysdeps-run: sysdeps
-	$(if $(DISPLAY)$(WAYLAND_DISPLAY),@true,$(call ensure_debs,$(SYS_RUN)))
+# The window needs the xcb libraries whether the display is real (DISPLAY set) or virtual (xvfb).
+# One check, so a user without root gets one apt-get line with everything missing.
+sysdeps-run:
+	$(call ensure_debs,$(SYS_LIBS) fonts-wqy-microhei $(SYS_XCB) $(if $(DISPLAY)$(WAYLAND_DISPLAY),,$(SYS_XVFB)),required)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -11,6 +11,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 from PySide6.QtWidgets import QComboBox, QLineEdit, QTableView  # noqa: E402
 
 import ui  # noqa: E402
+from ui.catalog_panel import GUIZHOU, GUIZHOU_PREFECTURES, collator, prefecture_label  # noqa: E402
 
 
 def js(qtbot, view, expression, timeout=10000):
@@ -45,7 +46,8 @@ def test_map_is_offline_and_has_one_marker_per_row(qtbot, window):
                 ".map(function(e){return e.src||e.href}).filter(function(u){return /^https?:/.test(u)})")
     assert remote == []
     rows = window.catalogPanel.proxy.rowCount()
-    assert rows == len(window.catalog)
+    # The list opens on Guizhou: its nine prefectures, not the rail corridor's cities.
+    assert rows == sum(1 for s in window.catalog if s.prefecture in GUIZHOU_PREFECTURES) < len(window.catalog)
     qtbot.waitUntil(lambda: js(qtbot, view, "qiantu.visibleCount()") == rows, timeout=10000)
     # The outlines of the prefectures are drawn (a map, not a grey page).
     assert js(qtbot, view, "document.querySelectorAll('path.leaflet-interactive, path').length") > rows
@@ -66,7 +68,22 @@ def test_filter_changes_markers(qtbot, window):
     qtbot.waitUntil(lambda: js(qtbot, view, "qiantu.visibleCount()") == n, timeout=10000)
     panel.searchBox.clear()
     panel.set_theme("")
+    panel.prefectureFilter.setCurrentIndex(panel.prefectureFilter.findData(""))  # "All"
     qtbot.waitUntil(lambda: js(qtbot, view, "qiantu.visibleCount()") == len(window.catalog), timeout=10000)
+
+
+def test_catalog_opens_on_guizhou_sorted_by_prefecture_then_name(window):
+    panel = window.catalogPanel
+    assert panel.prefectureFilter.currentData() == GUIZHOU
+    rows = [panel.model.spot(panel.proxy.mapToSource(panel.proxy.index(r, 0)).row())
+            for r in range(panel.proxy.rowCount())]
+    assert {s.prefecture for s in rows} <= GUIZHOU_PREFECTURES
+    key = collator("zh").sortKey
+    pairs = [(key(prefecture_label(s.prefecture, "zh")), key(s.name("zh"))) for s in rows]
+    assert pairs == sorted(pairs)
+    # 安顺 (Anshun, pinyin "an") comes first, 遵义 (Zunyi) last.
+    assert rows[0].prefecture == "Anshun" and rows[-1].prefecture == "Zunyi"
+    assert prefecture_label("Liuzhou", "zh") == "柳州"
 
 
 def test_list_selection_highlights_marker_and_click_selects_row(qtbot, window):

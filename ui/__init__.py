@@ -17,6 +17,9 @@ def create_main_window(path=None):
     from ui.main_window import MainWindow
 
     window = MainWindow()
+    # After a crash or kill the autosaved trip is offered first (ui.recovery.ask_restore).
+    if window.offer_recovery():
+        path = None
     if path is not None:
         # A file that cannot be opened raises planner.errors.PlannerError (no modal dialog here:
         # scripts and tests call this without a person to click it away).

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCollator,
     QItemSelectionModel,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -81,7 +83,28 @@ PREFECTURE_ZH = {
     "Guangzhou": "广州",
     "Guilin": "桂林",
     "Kunming": "昆明",
+    "Liuzhou": "柳州",
 }
+# Guizhou's nine prefecture-level divisions; the rest of the catalog is the rail corridor
+# (Guangzhou, Guilin, Liuzhou, Kunming). The list opens on Guizhou.
+GUIZHOU_PREFECTURES = frozenset({"Guiyang", "Zunyi", "Anshun", "Liupanshui", "Bijie", "Tongren", "Qiandongnan",
+                                 "Qiannan", "Qianxinan"})
+GUIZHOU = "@guizhou"
+
+
+def collator(lang: str) -> QCollator:
+    """Sorts names as a reader of ``lang`` expects (Chinese by pinyin)."""
+    c = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang != "en"
+                  else QLocale(QLocale.Language.English))
+    c.setNumericMode(True)
+    return c
+
+
+def sort_spots(spots, lang: str) -> list:
+    """Places by prefecture (Guizhou's first), then by name, in the reader's order."""
+    key = collator(lang).sortKey
+    return sorted(spots, key=lambda s: (s.prefecture not in GUIZHOU_PREFECTURES, key(prefecture_label(s.prefecture, lang)),
+                                        key(s.name(lang)), s.id))
 
 
 def label(table: dict, key: str, lang: str) -> str:
@@ -104,12 +127,13 @@ class CatalogModel(QAbstractTableModel):
     def __init__(self, catalog: Catalog, lang: str = "zh", parent=None) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        self._spots: list[Spot] = list(catalog)
+        self._spots: list[Spot] = sort_spots(catalog, lang)
         self._lang = lang
 
     def set_language(self, lang: str) -> None:
         self.beginResetModel()
         self._lang = lang
+        self._spots = sort_spots(self._catalog, lang)
         self.endResetModel()
 
     def spot(self, row: int) -> Spot:
@@ -184,7 +208,10 @@ class CatalogFilter(QSortFilterProxyModel):
         s = model.spot(source_row)
         if self.theme and self.theme not in s.themes:
             return False
-        if self.prefecture and s.prefecture != self.prefecture:
+        if self.prefecture == GUIZHOU:
+            if s.prefecture not in GUIZHOU_PREFECTURES:
+                return False
+        elif self.prefecture and s.prefecture != self.prefecture:
             return False
         if self.level and s.level != self.level:
             return False
@@ -258,6 +285,8 @@ class CatalogPanel(QWidget):
         top.addWidget(self.view, 1)
 
         self._fill_filters()
+        self.prefectureFilter.setCurrentIndex(self.prefectureFilter.findData(GUIZHOU))  # opens on Guizhou
+        self.proxy.set_criteria(text="", theme="", prefecture=GUIZHOU, level="")
         self.searchBox.textChanged.connect(self._on_criteria_changed)
         self.themeFilter.currentIndexChanged.connect(self._on_criteria_changed)
         self.prefectureFilter.currentIndexChanged.connect(self._on_criteria_changed)
@@ -296,7 +325,7 @@ class CatalogPanel(QWidget):
         self._level_label.setText(tr("Level"))
         for combo, items in (
             (self.themeFilter, [(label(THEME_LABELS, t, self.lang), t) for t in self.catalog.themes_used()]),
-            (self.prefectureFilter, [(prefecture_label(p, self.lang), p) for p in self.catalog.prefectures()]),
+            (self.prefectureFilter, self._prefecture_items()),
             (self.levelFilter, [("5A", "5A"), ("4A", "4A"), ("3A", "3A")]),
         ):
             keep = combo.currentData()
@@ -309,6 +338,12 @@ class CatalogPanel(QWidget):
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
         self._update_count()
+
+    def _prefecture_items(self) -> list[tuple[str, str]]:
+        key = collator(self.lang).sortKey
+        prefs = sorted(self.catalog.prefectures(),
+                       key=lambda p: (p not in GUIZHOU_PREFECTURES, key(prefecture_label(p, self.lang))))
+        return [(tr("Guizhou (all)"), GUIZHOU)] + [(prefecture_label(p, self.lang), p) for p in prefs]
 
     # -- filtering ----------------------------------------------------------------------------
     def set_theme(self, theme: str) -> None:

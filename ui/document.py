@@ -10,6 +10,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.request import SCHEMA_TAG as REQUEST_TAG
+from ui.i18n import tr
+
+
+def stop_edit_text(key: str) -> str:
+    """The name of an undoable edit of a stop's ``key`` (shown in Edit ▸ Undo …)."""
+    return {"must": tr("Set must-see"), "priority": tr("Set priority"), "visit_minutes": tr("Set visit time"),
+            "after": tr("Set order constraint"), "day": tr("Pin to day")}.get(key, tr("Edit stop"))
 
 DEFAULT_REQUEST: dict[str, Any] = {
     "schema": REQUEST_TAG,
@@ -107,7 +114,7 @@ class TripDocument(QObject):
     def set_field(self, key: str, value: Any, text: str | None = None) -> None:
         req = copy.deepcopy(self.request)
         req[key] = value
-        self.apply(text or f"Set {key}", request=req, merge_key=f"field:{key}")
+        self.apply(text or tr("Edit the trip"), request=req, merge_key=f"field:{key}")
 
     def add_stops(self, ids: list[str]) -> list[str]:
         req = copy.deepcopy(self.request)
@@ -116,7 +123,7 @@ class TripDocument(QObject):
         if not added:
             return []
         req["stops"].extend({"id": i} for i in added)
-        self.apply("Add stop" if len(added) == 1 else f"Add {len(added)} stops", request=req)
+        self.apply(tr("Add stop") if len(added) == 1 else tr("Add {0} stops").format(len(added)), request=req)
         return added
 
     def remove_stops(self, ids: list[str]) -> None:
@@ -128,7 +135,7 @@ class TripDocument(QObject):
                 s["after"] = [a for a in s["after"] if a not in gone] or None
                 if s["after"] is None:
                     del s["after"]
-        self.apply("Remove stop" if len(ids) == 1 else f"Remove {len(ids)} stops", request=req)
+        self.apply(tr("Remove stop") if len(ids) == 1 else tr("Remove {0} stops").format(len(ids)), request=req)
 
     def edit_stop(self, spot_id: str, key: str, value: Any) -> None:
         req = copy.deepcopy(self.request)
@@ -138,9 +145,10 @@ class TripDocument(QObject):
                     s.pop(key, None)
                 else:
                     s[key] = value
-        self.apply(f"Edit {key} of {spot_id}", request=req, merge_key=f"stop:{spot_id}:{key}")
+        self.apply(stop_edit_text(key), request=req, merge_key=f"stop:{spot_id}:{key}")
 
-    def reorder_stops(self, ids: list[str], text: str = "Reorder stops", plan: Any = ...) -> None:
+    def reorder_stops(self, ids: list[str], text: str = "", plan: Any = ...) -> None:
+        text = text or tr("Reorder stops")
         req = copy.deepcopy(self.request)
         by_id = {s["id"]: s for s in req["stops"]}
         rest = [s for s in req["stops"] if s["id"] not in ids]
@@ -149,6 +157,54 @@ class TripDocument(QObject):
             self.apply(text, request=req)
         else:
             self.apply(text, request=req, plan=plan, plan_request=req)
+
+    def pin_stops(self, ids: list[str], day: int | None) -> None:
+        """Pin stops to ``day`` (1-based; None unpins): the request's stop ``day``."""
+        req = copy.deepcopy(self.request)
+        want = set(ids)
+        for s in req["stops"]:
+            if s["id"] in want:
+                if day is None:
+                    s.pop("day", None)
+                else:
+                    s["day"] = int(day)
+        self.apply(tr("Unpin") if day is None else tr("Pin to day {0}").format(day), request=req)
+
+    def set_day_locked(self, day: int, locked: bool) -> None:
+        """Lock (or unlock) plan day ``day`` (1-based) as one undoable command.
+
+        Locking adds the day to the request's ``locked_days`` and pins each stop the plan visits
+        that day to it, in the plan's order (as planner.request.lock_days does), so re-optimizing
+        keeps the day; unlocking removes the day and those pins."""
+        req = copy.deepcopy(self.request)
+        days = set(req.get("locked_days") or [])
+        plan_days = (self.plan or {}).get("days") or []
+        visits = [it.get("id") for it in (plan_days[day - 1].get("items") or [])
+                  if it.get("type") == "visit"] if 1 <= day <= len(plan_days) else []
+        stops = req["stops"]
+        if locked:
+            days.add(int(day))
+            by_id = {s["id"]: s for s in stops}
+            ids = [i for i in visits if i in by_id]
+            for s in stops:
+                if s.get("day") == day and s["id"] not in ids:
+                    s.pop("day", None)
+            slots = [k for k, s in enumerate(stops) if s["id"] in ids]
+            for k, sid in zip(slots, ids):
+                stops[k] = {**by_id[sid], "day": int(day)}
+        else:
+            days.discard(int(day))
+            for s in stops:
+                if s.get("day") == day:
+                    s.pop("day", None)
+        if days:
+            req["locked_days"] = sorted(days)
+        else:
+            req.pop("locked_days", None)
+        self.apply((tr("Lock day {0}") if locked else tr("Unlock day {0}")).format(day), request=req)
+
+    def locked_days(self) -> list[int]:
+        return [int(d) for d in self.request.get("locked_days") or []]
 
     def set_costing(self, key: str, value: Any, text: str | None = None) -> None:
         """Set one costing choice (``hotel_class``, ``adults`` ...) or, with ``overrides.<rate key>``,
@@ -167,7 +223,7 @@ class TripDocument(QObject):
             costing.pop(key, None)
         else:
             costing[key] = value
-        self.apply(text or f"Set {key}", costing=costing, merge_key=f"costing:{key}")
+        self.apply(text or tr("Edit the costs"), costing=costing, merge_key=f"costing:{key}")
 
     def set_tour(self, key: str, value: Any, text: str | None = None) -> None:
         """Set one tour detail (undoable): ``agency``, ``guide.phone``, ``hotels`` (the whole list) ...;
@@ -188,9 +244,10 @@ class TripDocument(QObject):
             tour.pop(head, None)
         else:
             tour[head] = value
-        self.apply(text or f"Set {key}", tour=tour, merge_key=f"tour:{key}")
+        self.apply(text or tr("Edit the tour details"), tour=tour, merge_key=f"tour:{key}")
 
-    def set_plan(self, plan: dict | None, text: str = "Optimize", request: dict | None = None) -> None:
+    def set_plan(self, plan: dict | None, text: str = "", request: dict | None = None) -> None:
+        text = text or tr("Optimize")
         req = request if request is not None else self.request
         self.apply(text, request=req, plan=plan, plan_request=req if plan is not None else None)
 
@@ -219,7 +276,8 @@ class TripDocument(QObject):
 
 def _comparable(req: dict) -> str:
     keys = ("start", "end", "start_date", "days", "day_start", "day_end", "max_drive_minutes_per_day", "mode",
-            "stops", "keep_order", "follow_history", "lunch_minutes", "budget_per_person_cny")
+            "stops", "keep_order", "follow_history", "lunch_minutes", "budget_per_person_cny", "locked_days",
+            "lunch_window")
     return json.dumps({k: req.get(k) for k in keys}, sort_keys=True, ensure_ascii=False)
 
 

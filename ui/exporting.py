@@ -130,19 +130,23 @@ class Exporter(QObject):
 
 
 def print_preview(window: QWidget, plan: dict, *, lang: str, catalog, notes: str = "", quote: dict | None = None,
-                  tour: dict | None = None, title: str | None = None) -> None:
-    """Show the printable itinerary in Qt's print preview (pages rendered from the exported PDF)."""
+                  tour: dict | None = None, title: str | None = None, pdf_path: str | None = None) -> None:
+    """Show the printable itinerary in Qt's print preview (pages rendered from the exported PDF).
+
+    With ``pdf_path`` (the PDF already exported, e.g. in a worker thread) nothing is exported here."""
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
     tmp = tempfile.TemporaryDirectory(prefix="qiantu-print-")
-    pdf_path = os.path.join(tmp.name, "itinerary.pdf")
-    try:
-        run_export("pdf", plan, pdf_path, lang=lang, catalog=catalog, notes=notes, quote=quote, tour=tour, title=title)
-    except PlannerError as exc:
-        tmp.cleanup()
-        QMessageBox.warning(window, "QianTu", exc.one_line())
-        return
+    if pdf_path is None:
+        pdf_path = os.path.join(tmp.name, "itinerary.pdf")
+        try:
+            run_export("pdf", plan, pdf_path, lang=lang, catalog=catalog, notes=notes, quote=quote,
+                       tour=tour, title=title)
+        except PlannerError as exc:
+            tmp.cleanup()
+            QMessageBox.warning(window, "QianTu", exc.one_line())
+            return
     document = QPdfDocument(window)
     document.load(pdf_path)
 

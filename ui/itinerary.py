@@ -45,6 +45,8 @@ class ItineraryView(QTreeWidget):
 
     dayActivated = Signal(int)
     itemActivated = Signal(str)
+    lockDayRequested = Signal(int, bool)  # plan day (1-based), locked
+    pinRequested = Signal(str, int)  # stop id, plan day (1-based)
 
     def __init__(self, catalog: Catalog, lang: str = "zh", parent=None) -> None:
         super().__init__(parent)
@@ -57,6 +59,9 @@ class ItineraryView(QTreeWidget):
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.currentItemChanged.connect(self._on_current_changed)
+        self.locked_days: set[int] = set()
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_menu)
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -87,6 +92,8 @@ class ItineraryView(QTreeWidget):
             start_name = place_name(day.get("start"), self.catalog, self.lang, plan)
             night = place_name(day.get("overnight"), self.catalog, self.lang, plan)
             title = tr("Day {0} · {1}").format(di + 1, day.get("date", ""))
+            if di + 1 in self.locked_days:
+                title = "🔒 " + title
             detail = tr("{0} → {1} · drive {2:.1f} h · {3:.0f} km").format(
                 start_name, night, s["drive_minutes"] / 60, s["km"])
             top = QTreeWidgetItem(["", title, detail])
@@ -105,7 +112,8 @@ class ItineraryView(QTreeWidget):
                     minutes = int(round(float(it.get("minutes") or 0)))
                     what = f"{frm} → {to}"
                     est = (tr(" (estimate)")) if it.get("estimate") else ""
-                    detail = f"{mode_label(it, self.lang)} {minutes} min · {float(it.get('km') or 0):.0f} km{est}"
+                    detail = tr("{0} {1} min · {2:.0f} km").format(mode_label(it, self.lang), minutes,
+                                                                  float(it.get("km") or 0)) + est
                     child = QTreeWidgetItem([f"{it.get('depart', '')}–{it.get('arrive', '')}", what, detail])
                 elif t == "visit":
                     stop_no += 1
@@ -148,6 +156,35 @@ class ItineraryView(QTreeWidget):
                 top.addChild(child)
             top.setExpanded(True)
         self.blockSignals(False)
+
+    def day_of(self, item: QTreeWidgetItem | None) -> int | None:
+        """The plan day (1-based) a row belongs to."""
+        while item is not None:
+            key = str(item.data(0, KEY_ROLE) or "")
+            if key.startswith("day:"):
+                return int(key[4:]) + 1
+            if ":" in key and key.split(":")[0].isdigit():
+                return int(key.split(":")[0]) + 1
+            item = item.parent()
+        return None
+
+    def _on_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        item = self.itemAt(pos)
+        day = self.day_of(item)
+        if day is None:
+            return
+        menu = QMenu(self)
+        locked = day in self.locked_days
+        a = menu.addAction(tr("Unlock day {0}").format(day) if locked else tr("Lock day {0}").format(day))
+        a.triggered.connect(lambda: self.lockDayRequested.emit(day, not locked))
+        spot = item.data(0, SPOT_ROLE) if item is not None else None
+        if spot and item.parent() is not None and str(item.parent().data(0, KEY_ROLE) or "").startswith("day:"):
+            b = menu.addAction(tr("Pin to day {0}").format(day))
+            b.triggered.connect(lambda: self.pinRequested.emit(spot, day))
+        self._menu = menu
+        menu.popup(self.viewport().mapToGlobal(pos))
 
     def select_key(self, key: str) -> bool:
         """Select the row with map key ``key`` (no signal)."""

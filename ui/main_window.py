@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,9 +25,9 @@ from ui.costs_panel import CostsPanel
 from ui.details import DetailsPane
 from ui.document import TripDocument, clean_request
 from ui.exporting import Exporter, format_label, print_preview
-from ui.i18n import install_language, tr
+from ui.i18n import count_text, install_language, tr
 from ui.itinerary import ItineraryView
-from ui.map_view import MapView
+from ui.map_view import MapView, page_parts
 from ui.settings import Settings
 from ui.timeline_panel import TimelinePanel
 from ui.tour_panel import TourPanel
@@ -81,7 +82,11 @@ class MainWindow(QMainWindow):
         self.worker: Worker | None = None
         self.picking: str | None = None  # "start"/"end" while waiting for a click on the map
         self._network = None
+        self._network_lock = threading.Lock()
         self.showing_plan = False
+        self._map_worker: Worker | None = None
+        self._print_worker: Worker | None = None
+        self._map_again = False
 
         self.tripPanel = TripPanel(self.doc, self.catalog, self.lang, self)
         self.tripPanel.reorderRequested = self._on_reorder_requested  # re-time at once when order is kept
@@ -140,6 +145,8 @@ class MainWindow(QMainWindow):
         self.tripPanel.stopsView.catalogDropped.connect(self.add_stops_from_ids)
         self.itineraryView.dayActivated.connect(self._on_day_activated)
         self.itineraryView.itemActivated.connect(self._on_item_activated)
+        self.itineraryView.lockDayRequested.connect(self.doc.set_day_locked)
+        self.itineraryView.pinRequested.connect(lambda sid, day: self.doc.pin_stops([sid], day))
         self.doc.changed.connect(self._on_doc_changed)
         self.doc.planChanged.connect(self._on_plan_changed)
         self.doc.undo_stack.cleanChanged.connect(self._update_title)
@@ -153,6 +160,34 @@ class MainWindow(QMainWindow):
         self._on_doc_changed()
         self.itineraryView.show_plan(None)
         self.reload_map()
+        from ui.recovery import Autosaver
+        from ui.workers import warm_up_imports
+
+        self.autosaver = Autosaver(self.doc, self)
+        warm_up_imports()
+        from ui.validation import ValueGuard
+
+        self.valueGuard = ValueGuard(self)
+        for panel in (self.tripPanel, self.costsPanel):
+            self.valueGuard.watch(panel)
+
+    def offer_recovery(self) -> bool:
+        """After a crash or kill: offer the autosaved trip; True when it was restored."""
+        from ui import recovery
+
+        data = recovery.read_recovery(self.autosaver.path)
+        if data is None:
+            return False
+        pid = data.get("pid")
+        if isinstance(pid, int) and pid != os.getpid() and recovery.owner_alive(pid):
+            return False  # another QianTu window is running and owns it
+        if recovery.ask_restore(self, data):
+            recovery.restore_into(self.doc, data)
+            self._update_title()
+            self.statusBar().showMessage(tr("The unsaved trip was restored."), 8000)
+            return True
+        recovery.remove_recovery(self.autosaver.path)
+        return False
 
     # -- menus --------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -199,6 +234,14 @@ class MainWindow(QMainWindow):
         self.tripPanel.stopsView.addAction(self.removeStopAction)
         self.moveUpAction = QAction(self, shortcut=QKeySequence("Ctrl+Up"), triggered=lambda: self.tripPanel._move_selected(-1))
         self.moveDownAction = QAction(self, shortcut=QKeySequence("Ctrl+Down"), triggered=lambda: self.tripPanel._move_selected(1))
+        # Pin the selected stops to day 1..9 (Alt+digit), Alt+0 unpins; also in the list's context menu.
+        self.pinActions = []
+        for d in range(0, 10):
+            a = QAction(self, shortcut=QKeySequence(f"Alt+{d}"))
+            a.triggered.connect(lambda _c=False, d=d: self.tripPanel.pin_selected(d or None))
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.tripPanel.stopsView.addAction(a)
+            self.pinActions.append(a)
         self.optimizeAction = QAction(self, shortcut=QKeySequence("F5"), triggered=self.optimize)
         self.reportAction = QAction(self, shortcut=QKeySequence("Ctrl+R"), triggered=self.open_report)
         for a in (self.addStopAction, self.removeStopAction, self.moveUpAction, self.moveDownAction, self.optimizeAction):
@@ -268,6 +311,8 @@ class MainWindow(QMainWindow):
         self.removeStopAction.setText(tr("Remove stop"))
         self.moveUpAction.setText(tr("Move stop up"))
         self.moveDownAction.setText(tr("Move stop down"))
+        for d, a in enumerate(self.pinActions):
+            a.setText(tr("Pin to day {0}").format(d) if d else tr("Unpin"))
         self.optimizeAction.setText(tr("&Optimize"))
         self.showPlanAction.setText(tr("Show the &plan on the map"))
         self.tripDock.setWindowTitle(tr("Trip"))
@@ -291,14 +336,50 @@ class MainWindow(QMainWindow):
 
     # -- map ----------------------------------------------------------------------------------
     def reload_map(self) -> None:
-        """Rebuild the map page (plan or catalog, language, tiles) and load it."""
+        """Rebuild the map page (plan or catalog, language, tiles) in a worker thread and load it.
+
+        Building the folium page is pure Python (tens to hundreds of ms for a plan), so it runs
+        off the UI thread; a request made while one is being built is remembered and built next.
+        """
+        self.mapView.ready = False  # JS calls wait for the new page; tests wait for ``ready``
+        if self._map_worker is not None and self._map_worker.running:
+            self._map_again = True
+            return
+        self._map_again = False
         if self.showing_plan and self.doc.plan:
             plan = dict(self.doc.plan)
             plan.setdefault("title", self.doc.request.get("title") or "")
-            m = plan_map(plan, self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
         else:
-            m = catalog_map(self.catalog, lang=self.lang, tiles=self.tiles, for_app=True)
-        self.mapView.show_map(m)
+            plan = None
+        catalog, lang, tiles = self.catalog, self.lang, self.tiles
+        script = self.mapView.webchannel_script()
+
+        def build(progress, cancelled):
+            if plan is not None:
+                m = plan_map(plan, catalog, lang=lang, tiles=tiles, for_app=True)
+            else:
+                m = catalog_map(catalog, lang=lang, tiles=tiles, for_app=True)
+            return page_parts(m, script)
+
+        if self._map_worker is not None:
+            self._map_worker.deleteLater()
+        self._map_worker = Worker(build, self)
+        self._map_worker.succeeded.connect(self._on_map_built)
+        self._map_worker.failed.connect(lambda msg: msg and self.statusBar().showMessage(msg, 8000))
+        self._map_worker.finished.connect(self._on_map_worker_finished)
+        self._map_worker.start()
+
+    def _on_map_built(self, parts) -> None:
+        if not self._map_again:
+            self.mapView.show_page(parts)
+
+    def _on_map_worker_finished(self) -> None:
+        if self._map_again:
+            self.reload_map()
+
+    def map_busy(self) -> bool:
+        """True while a map page is being built (the page on screen is about to change)."""
+        return self._map_worker is not None and self._map_worker.running
 
     def _on_map_ready(self) -> None:
         if self.showing_plan and self.doc.plan:
@@ -348,9 +429,9 @@ class MainWindow(QMainWindow):
             lat, lon = gcj02_to_wgs84(lat, lon)
         from ui.trip_panel import CustomPlaceDialog
 
-        dlg = CustomPlaceDialog(self.lang, self, lat=round(lat, 5), lon=round(lon, 5))
+        dlg = CustomPlaceDialog(self.lang, self, lat=round(lat, 5), lon=round(lon, 5), which=which)
         if dlg.exec() == CustomPlaceDialog.DialogCode.Accepted:
-            self.doc.set_field(which, dlg.place(), text=tr("Set the start") if which == "start" else tr("Set the end"))
+            self.tripPanel._set(which, dlg.place())
         self.statusBar().clearMessage()
 
     def _on_map_item_clicked(self, key: str) -> None:
@@ -410,27 +491,20 @@ class MainWindow(QMainWindow):
             self.add_stops_from_ids([current])
 
     def _on_reorder_requested(self, order: list[str]) -> None:
-        """A new stop order. With "keep my order" the plan is re-timed at once (no optimizing)."""
-        if not self.doc.request.get("keep_order") or self.doc.plan is None:
-            self.doc.reorder_stops(order)
-            return
-        req = copy.deepcopy(self.doc.request)
-        by_id = {s["id"]: s for s in req["stops"]}
-        req["stops"] = [by_id[i] for i in order if i in by_id] + [s for s in req["stops"] if s["id"] not in order]
-        try:
-            plan = self._run_planner(req)
-        except PlannerError as exc:
-            QMessageBox.warning(self, "QianTu", exc.one_line())
-            self.tripPanel.refresh()
-            return
-        self.doc.set_plan(plan, tr("Reorder and re-time"), request=req)
+        """A new stop order (buttons or drag): one undoable step. With "keep my order" the plan is
+        then re-timed in the worker (no optimizing)."""
+        self.doc.reorder_stops(order)
+        if self.doc.request.get("keep_order") and self.doc.plan is not None:
+            self._start_planning(copy.deepcopy(self.doc.request), tr("Re-time in the new order"))
 
     def network(self):
-        if self._network is None:
-            from planner.network import load_network
+        """The travel network, loaded once (from the worker thread: it takes a few hundred ms)."""
+        with self._network_lock:
+            if self._network is None:
+                from planner.network import load_network
 
-            self._network = load_network(self.catalog)
-        return self._network
+                self._network = load_network(self.catalog)
+            return self._network
 
     def _run_planner(self, request: dict, progress=None, cancelled=None) -> dict:
         from planner.optimize.trip import plan_trip
@@ -448,18 +522,19 @@ class MainWindow(QMainWindow):
         if not self.doc.request.get("stops"):
             QMessageBox.information(self, "QianTu", tr("Add at least one stop first."))
             return
-        request = copy.deepcopy(self.doc.request)
-        try:  # validate in the UI thread: a bad request is a message, not a crash in a thread
-            from planner.request import request_from_dict
+        self._start_planning(copy.deepcopy(self.doc.request), tr("Optimize"))
 
-            request_from_dict(clean_request(request), file=self.doc.path, catalog=self.catalog)
-            self.network()
-        except PlannerError as exc:
-            QMessageBox.warning(self, "QianTu", exc.one_line())
-            return
+    def _start_planning(self, request: dict, text: str) -> None:
+        """Check the request, load the network and plan, all in the worker thread: the window
+        never waits. A bad request comes back as a message; the request on screen is unchanged."""
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+            self.worker.wait(10000)
+        if self.worker is not None:
+            self.worker.deleteLater()
         self.worker = Worker(lambda progress, cancelled: self._run_planner(request, progress, cancelled), self)
         self.worker.progressed.connect(self.tripPanel.show_progress)
-        self.worker.succeeded.connect(lambda plan: self._on_optimized(plan, request))
+        self.worker.succeeded.connect(lambda plan: self._on_optimized(plan, request, text))
         self.worker.failed.connect(self._on_optimize_failed)
         self.worker.finished.connect(lambda: self.tripPanel.set_running(False))
         self.tripPanel.set_running(True)
@@ -471,8 +546,9 @@ class MainWindow(QMainWindow):
             self.worker.cancel()
             self.statusBar().showMessage(tr("Cancelling…"))
 
-    def _on_optimized(self, plan: dict, request: dict) -> None:
-        self.doc.set_plan(plan, tr("Optimize"), request=request)
+    def _on_optimized(self, plan: dict, request: dict, text: str = "") -> None:
+        # The plan is for ``request``; edits made while it ran stay (the plan then shows as stale).
+        self.doc.apply(text or tr("Optimize"), plan=plan, plan_request=request)
         status = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}
         self.statusBar().showMessage(tr("Plan ready: ") + status.get(plan.get("status", ""), plan.get("status", "")), 5000)
 
@@ -486,6 +562,7 @@ class MainWindow(QMainWindow):
         self._update_totals()
         self._update_title()
         stale = self.doc.plan_is_stale
+        self.itineraryView.locked_days = set(self.doc.locked_days())
         self.itineraryView.show_plan(self.doc.plan, stale=stale)
 
     def _on_plan_changed(self) -> None:
@@ -503,7 +580,8 @@ class MainWindow(QMainWindow):
         req, plan = self.doc.request, self.doc.plan
         n_req = len(req.get("stops") or [])
         if not plan:
-            self.totalsLabel.setText(tr("{0} days · {1} stops requested · not optimized yet").format(req.get("days"), n_req))
+            self.totalsLabel.setText(tr("{0} · {1} requested · not optimized yet").format(
+                count_text(int(req.get("days") or 0), tr("{0} day"), tr("{0} days")), count_text(n_req, tr("{0} stop"), tr("{0} stops"))))
             return
         days = plan.get("days") or []
         sums = [day_summary(d) for d in days]
@@ -515,8 +593,9 @@ class MainWindow(QMainWindow):
         status = plan.get("status", "")
         status_text = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}.get(status, status)
         stale = tr(" · edited since") if self.doc.plan_is_stale else ""
-        text = tr("{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
-            len(days), stops, drive, km, rail, visit, status_text) + stale
+        text = tr("{0} · {1} · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
+            count_text(len(days), tr("{0} day"), tr("{0} days")), count_text(stops, tr("{0} stop"), tr("{0} stops")),
+            drive, km, rail, visit, status_text) + stale
         # The package's price (its costing), the same as the Costs panel and every document.
         quote = getattr(self, "costsPanel", None) and self.costsPanel.quote
         cost = quote.price_per_person_cny if quote else (plan.get("totals") or {}).get("cost_per_person_cny")
@@ -634,8 +713,12 @@ class MainWindow(QMainWindow):
             a.setEnabled(False)
             return
         for route in routes:
-            a = self.presetMenu.addAction(f"{route.title}  ({route.days} d)")
-            a.setToolTip(route.notes)
+            # Preset titles are "中文 · English": the reader's half, and the notes only in English.
+            zh, _sep, en = route.title.partition(" · ")
+            title = (en or zh) if self.lang == "en" else zh
+            a = self.presetMenu.addAction(title + "  " + count_text(route.days, tr("({0} day)"), tr("({0} days)")))
+            if self.lang == "en":
+                a.setToolTip(route.notes)
             a.triggered.connect(lambda _c=False, r=route: self.new_from_preset(r.id))
 
     def new_from_preset(self, route_id: str) -> bool:
@@ -674,12 +757,34 @@ class MainWindow(QMainWindow):
         self.reportDialog.show()
 
     def _on_print_preview(self) -> None:
+        """Export the PDF in a worker thread (seconds, with the map pictures), then preview it."""
         if not self.doc.plan:
             QMessageBox.information(self, "QianTu", tr("Optimize the trip first: there is no plan to export."))
             return
+        if self._print_worker is not None and self._print_worker.running:
+            return
+        import tempfile
+
+        from ui.exporting import run_export
+
         quote = self.costsPanel.quote.to_dict() if self.costsPanel.quote else None
-        print_preview(self, self.doc.plan, lang=self.lang, catalog=self.catalog, notes=self.doc.notes, quote=quote,
-                      tour=self.doc.tour, title=self.doc.request.get("title") or None)
+        plan, lang, catalog, notes = copy.deepcopy(self.doc.plan), self.lang, self.catalog, self.doc.notes
+        tour, title = copy.deepcopy(self.doc.tour), self.doc.request.get("title") or None
+        folder = tempfile.TemporaryDirectory(prefix="qiantu-preview-")
+        pdf = os.path.join(folder.name, "itinerary.pdf")
+        self._print_worker = Worker(lambda progress, cancelled: run_export(
+            "pdf", plan, pdf, lang=lang, catalog=catalog, notes=notes, quote=quote, tour=tour, title=title,
+            progress=progress), self)
+
+        def show(_warnings) -> None:
+            print_preview(self, plan, lang=lang, catalog=catalog, notes=notes, quote=quote, tour=tour, title=title,
+                          pdf_path=pdf)
+            folder.cleanup()
+
+        self._print_worker.succeeded.connect(show)
+        self._print_worker.failed.connect(lambda msg: (folder.cleanup(), msg and QMessageBox.warning(self, "QianTu", msg)))
+        self.statusBar().showMessage(tr("Exporting {0}…").format(format_label("pdf")))
+        self._print_worker.start()
 
     def _on_about(self) -> None:
         QMessageBox.about(
@@ -696,6 +801,13 @@ class MainWindow(QMainWindow):
         if not self._maybe_save():
             event.ignore()
             return
+        self.autosaver.discard()
+        if self._map_worker is not None and self._map_worker.running:
+            self._map_again = False
+            self._map_worker.wait(30000)
+        if self._print_worker is not None and self._print_worker.running:
+            self._print_worker.wait(60000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)
+

@@ -106,6 +106,15 @@ class _Page(QWebEnginePage):
             print(f"map page: {message} ({Path(source).name}:{line})")
 
 
+def page_parts(m, webchannel_script: str) -> tuple[str, set, set, bool]:
+    """(self-contained page, spot ids, item keys, needs remote access) of folium map ``m``: the
+    bridge then accepts exactly these ids. Pure Python, so it can run in a worker thread."""
+    data = map_data(m)
+    spots, items = known_ids(m)
+    page = render_html(m, inline=True, scripts=[webchannel_script])
+    return page, set(spots), set(items), data.get("tiles", "none") != "none"
+
+
 class MapView(QWebEngineView):
     """Loads map pages from files (Qt's setHtml has a 2 MB limit) and runs the page's JS API."""
 
@@ -149,12 +158,18 @@ class MapView(QWebEngineView):
         The bridge then accepts exactly the spot ids and item keys this map shows; remote access
         is on only when the map uses online tiles.
         """
+        return self.show_page(page_parts(m, self.webchannel_script()))
+
+    def webchannel_script(self) -> str:
+        """The QWebChannel client script the pages inline (read once, on the UI thread)."""
         if self._webchannel_js is None:
             self._webchannel_js = webchannel_js()
-        data = map_data(m)
-        spots, items = known_ids(m)
-        page = render_html(m, inline=True, scripts=[self._webchannel_js])
-        return self.show_html(page, spot_ids=spots, item_keys=items, remote=data.get("tiles", "none") != "none")
+        return self._webchannel_js
+
+    def show_page(self, parts: tuple[str, set, set, bool]) -> Path:
+        """Load a page made by :func:`page_parts` (e.g. in a worker thread)."""
+        page, spots, items, remote = parts
+        return self.show_html(page, spot_ids=spots, item_keys=items, remote=remote)
 
     def show_html(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,6 +32,17 @@ from planner.catalog import Catalog
 from ui.document import TripDocument
 from ui.i18n import tr
 
+
+def set_text(key: str) -> str:
+    """The name of the undoable edit of request field ``key`` (shown in Edit ▸ Undo …)."""
+    return {"title": tr("Set title"), "start": tr("Set the start"), "end": tr("Set the end"),
+            "start_date": tr("Set start date"), "days": tr("Set days"), "day_start": tr("Set day hours"),
+            "day_end": tr("Set day hours"), "max_drive_minutes_per_day": tr("Set max drive"),
+            "mode": tr("Set travel mode"), "group_size": tr("Set group size"), "lunch_minutes": tr("Set lunch"),
+            "budget_per_person_cny": tr("Set budget"), "keep_order": tr("Keep my order"),
+            "follow_history": tr("Follow Long March history")}.get(key, tr("Edit the trip"))
+
+
 CUSTOM = "__custom__"
 PICK = "__pick__"
 SAME_AS_START = "__same__"
@@ -40,13 +52,18 @@ ANYWHERE = "anywhere"
 class CustomPlaceDialog(QDialog):
     """Name and WGS-84 position of a place that is not in the catalog (a hotel)."""
 
-    def __init__(self, lang: str, parent=None, lat: float = 26.58, lon: float = 106.71) -> None:
+    def __init__(self, lang: str, parent=None, lat: float = 26.58, lon: float = 106.71, which: str = "start") -> None:
         super().__init__(parent)
         en = lang == "en"
+        self.which = which
         self.setWindowTitle(tr("Custom place"))
         self.name = QLineEdit(self)
-        self.lat = QDoubleSpinBox(self, decimals=5, minimum=18.0, maximum=32.0, value=lat)
-        self.lon = QDoubleSpinBox(self, decimals=5, minimum=97.0, maximum=117.0, value=lon)
+        self.name.setObjectName("customPlaceName")
+        # The whole globe: a place outside the region is refused with a message, never clamped.
+        self.lat = QDoubleSpinBox(self, decimals=5, minimum=-90.0, maximum=90.0, value=lat)
+        self.lat.setObjectName("customPlaceLat")
+        self.lon = QDoubleSpinBox(self, decimals=5, minimum=-180.0, maximum=180.0, value=lon)
+        self.lon.setObjectName("customPlaceLon")
         form = QFormLayout(self)
         form.addRow(tr("Name"), self.name)
         form.addRow(tr("Latitude (WGS-84)"), self.lat)
@@ -61,16 +78,48 @@ class CustomPlaceDialog(QDialog):
         if not self.name.text().strip():
             QMessageBox.warning(self, self.windowTitle(), tr("Give the place a name."))
             return
+        problem = place_problem(self.place(), self.which)
+        if problem:
+            QMessageBox.warning(self, self.windowTitle(), problem)
+            return
         self.accept()
 
     def place(self) -> dict:
         return {"name": self.name.text().strip(), "lat": round(self.lat.value(), 6), "lon": round(self.lon.value(), 6)}
 
 
+def place_problem(place: dict, which: str) -> str:
+    """Why a custom ``place`` cannot be the trip's ``which`` ("start"/"end"), or "" when it can.
+
+    The region is the core's (planner.catalog.REGION_LAT/LON, the one the command line checks)."""
+    from planner.catalog import REGION_LAT, REGION_LON
+
+    lat, lon = float(place["lat"]), float(place["lon"])
+    if REGION_LAT[0] <= lat <= REGION_LAT[1] and REGION_LON[0] <= lon <= REGION_LON[1]:
+        return ""
+    field = tr("Start") if which == "start" else tr("End")
+    return tr("{0}: ({1}, {2}) is outside the area QianTu plans in: Guizhou and the Guangzhou–Guilin–Kunming "
+              "corridor (latitude {3}–{4}, longitude {5}–{6}).").format(
+        field, f"{lat:g}", f"{lon:g}", f"{REGION_LAT[0]:g}", f"{REGION_LAT[1]:g}", f"{REGION_LON[0]:g}",
+        f"{REGION_LON[1]:g}")
+
+
+def moved_order(order: list[str], moving: list[str], target: str | None, after: bool) -> list[str]:
+    """``order`` with the ids in ``moving`` taken out and put before (or ``after``) ``target``
+    (at the end when ``target`` is None or is itself moving)."""
+    moving = [i for i in order if i in set(moving)]
+    rest = [i for i in order if i not in set(moving)]
+    if target is None or target not in rest:
+        return rest + moving
+    at = rest.index(target) + (1 if after else 0)
+    return rest[:at] + moving + rest[at:]
+
+
 class StopsTree(QTreeWidget):
     """The stop list: reorder by dragging, and accept places dragged from the catalog list."""
 
     catalogDropped = Signal(list)
+    orderDropped = Signal(list)  # the stop ids in their new order after an internal drag
 
     def _from_catalog(self, event) -> bool:
         src = event.source()
@@ -90,7 +139,22 @@ class StopsTree(QTreeWidget):
 
     def dropEvent(self, event) -> None:  # noqa: N802
         if not self._from_catalog(event):
-            super().dropEvent(event)
+            # A move inside the list: the document changes (one undoable command) and the list is
+            # redrawn from it; Qt's own move is not done, so screen and request cannot differ.
+            ids = [self.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) for i in range(self.topLevelItemCount())]
+            moving = [i.data(0, Qt.ItemDataRole.UserRole) for i in self.selectedItems()]
+            pos = event.position().toPoint()
+            item = self.itemAt(pos)
+            target, after = None, False
+            if item is not None:
+                rect = self.visualItemRect(item)
+                target = item.data(0, Qt.ItemDataRole.UserRole)
+                after = pos.y() > rect.center().y()
+            event.setDropAction(Qt.DropAction.IgnoreAction)
+            event.accept()
+            new = moved_order(ids, moving, target, after)
+            if moving and new != ids:
+                self.orderDropped.emit(new)
             return
         view = event.source()
         ids = [i.data(Qt.ItemDataRole.UserRole + 1) for i in view.selectionModel().selectedRows(0)]
@@ -143,20 +207,28 @@ class TripPanel(QWidget):
         self.budgetSpin.setObjectName("budgetSpin")
         self.keepOrderCheck = QCheckBox(self)
         self.keepOrderCheck.setObjectName("keepOrderCheck")
+        self.followHistoryCheck = QCheckBox(self)
+        self.followHistoryCheck.setObjectName("followHistoryCheck")
 
         self.stopsView = StopsTree(self)
         self.stopsView.setObjectName("stopsView")
         self.stopsView.setAcceptDrops(True)
         self.stopsView.setRootIsDecorated(False)
-        self.stopsView.setColumnCount(5)
+        self.stopsView.setColumnCount(6)
         self.stopsView.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.stopsView.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.stopsView.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.stopsView.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.stopsView.header().setStretchLastSection(False)
-        for col in (1, 2, 3, 4):
+        for col in (1, 2, 3, 4, 5):
             self.stopsView.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.stopsView.model().rowsMoved.connect(self._on_rows_moved)
+        self.stopsView.orderDropped.connect(self._on_order_dropped)
+        self.stopsView.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.stopsView.customContextMenuRequested.connect(self._on_stops_menu)
+        # At least eight stops visible without scrolling.
+        row_h = max(self.stopsView.fontMetrics().height() + 8, 22)
+        self.stopsView.setMinimumHeight(self.stopsView.header().sizeHint().height() + 8 * row_h
+                                        + 2 * self.stopsView.frameWidth() + 4)
         self.upButton = QPushButton("▲", self)
         self.downButton = QPushButton("▼", self)
         self.removeButton = QPushButton(self)
@@ -213,6 +285,7 @@ class TripPanel(QWidget):
         layout.addWidget(self.stopsView, 1)
         layout.addLayout(stop_buttons)
         layout.addWidget(self.keepOrderCheck)
+        layout.addWidget(self.followHistoryCheck)
         layout.addLayout(run)
         layout.addWidget(self.progressBar)
         self._layout = layout
@@ -233,6 +306,7 @@ class TripPanel(QWidget):
         self.lunchSpin.valueChanged.connect(lambda v: self._set("lunch_minutes", int(v)))
         self.budgetSpin.valueChanged.connect(lambda v: self._set("budget_per_person_cny", int(v) or None))
         self.keepOrderCheck.toggled.connect(lambda v: self._set("keep_order", bool(v)))
+        self.followHistoryCheck.toggled.connect(lambda v: self._set("follow_history", bool(v)))
         self.stopsView.itemChanged.connect(self._on_stop_item_changed)
         self.stopsView.currentItemChanged.connect(self._on_stop_current)
         self.upButton.clicked.connect(lambda: self._move_selected(-1))
@@ -266,13 +340,16 @@ class TripPanel(QWidget):
         self.dateCheck.setToolTip(tr("Plan on real dates (weekly closures apply)"))
         self.driveSpin.setSpecialValueText(tr("no limit"))
         self.keepOrderCheck.setText(tr("Keep my order (re-time only)"))
+        self.followHistoryCheck.setText(tr("Follow Long March history (red sites in historical order)"))
+        self.followHistoryCheck.setToolTip(tr("Red-tourism stops are visited in the order of the events they stand for"))
         self.budgetSpin.setSpecialValueText(tr("no limit"))
         self.stopsView.setHeaderLabels(
-            [tr("Stop"), tr("Must"), tr("Prio."), tr("Min"), tr("After")]
+            [tr("Stop"), tr("Must"), tr("Prio."), tr("Min"), tr("After"), tr("Day")]
         )
         self._stops_label.setText(tr("Stops (drag to reorder; double-click a place in the list to add)"))
-        self.upButton.setToolTip(tr("Move up (Ctrl+Up)"))
-        self.downButton.setToolTip(tr("Move down (Ctrl+Down)"))
+        native = QKeySequence.SequenceFormat.NativeText
+        self.upButton.setToolTip(tr("Move up") + f" ({QKeySequence('Ctrl+Up').toString(native)})")
+        self.downButton.setToolTip(tr("Move down") + f" ({QKeySequence('Ctrl+Down').toString(native)})")
         self.removeButton.setText(tr("Remove"))
         self.afterButton.setText(tr("After previous"))
         self.afterButton.setToolTip(tr("The selected stop must come after the stop above it"))
@@ -286,8 +363,11 @@ class TripPanel(QWidget):
         self._fill_places()
 
     def _fill_places(self) -> None:
+        from ui.catalog_panel import collator
+
+        key = collator(self.lang).sortKey  # Chinese names in pinyin order, English alphabetically
         hubs = [s for s in self.catalog if s.kind in ("hub", "station") or s.overnight]
-        hubs.sort(key=lambda s: (s.kind != "hub", s.name(self.lang)))
+        hubs.sort(key=lambda s: (key(s.name(self.lang)), s.id))
         for combo, extra in ((self.startCombo, []), (self.endCombo, [(SAME_AS_START, tr("Same as start")),
                                                                       (ANYWHERE, tr("Anywhere (open end)"))])):
             combo.blockSignals(True)
@@ -313,8 +393,12 @@ class TripPanel(QWidget):
             has_date = bool(r.get("start_date"))
             self.dateCheck.setChecked(has_date)
             self.dateEdit.setEnabled(has_date)
+            plan_days = (self.doc.plan or {}).get("days") or []
             if has_date:
                 self.dateEdit.setDate(QDate.fromString(r["start_date"], "yyyy-MM-dd"))
+            elif plan_days and plan_days[0].get("date"):
+                # No date asked for: the field shows the first day the plan counts from.
+                self.dateEdit.setDate(QDate.fromString(plan_days[0]["date"], "yyyy-MM-dd"))
             elif not self.dateEdit.date().isValid() or self.dateEdit.date() <= QDate(2000, 1, 1):
                 self.dateEdit.setDate(QDate.currentDate().addDays(14))
             self.daysSpin.setValue(int(r.get("days") or 1))
@@ -326,6 +410,7 @@ class TripPanel(QWidget):
             self.groupSpin.setValue(int(r.get("group_size") or 1))
             self.lunchSpin.setValue(int(r.get("lunch_minutes") if r.get("lunch_minutes") is not None else 60))
             self.keepOrderCheck.setChecked(bool(r.get("keep_order")))
+            self.followHistoryCheck.setChecked(bool(r.get("follow_history")))
             self.budgetSpin.setValue(int(r.get("budget_per_person_cny") or 0))
             self._fill_stops()
         finally:
@@ -377,16 +462,58 @@ class TripPanel(QWidget):
                 item.setFont(3, f)
             item.setText(4, ", ".join(names.get(a, self.catalog.spots[a].name(self.lang) if a in self.catalog else a)
                                       for a in s.get("after", []) or []))
+            if s.get("day"):
+                item.setText(5, f"📌 {int(s['day'])}")
+                item.setToolTip(5, tr("Pinned to day {0}").format(int(s["day"])))
             self.stopsView.addTopLevelItem(item)
         self.stopsView.blockSignals(False)
         if current:
             self.select_stop(current)
 
     # -- widgets -> document ------------------------------------------------------------------
+    FIELD_LABELS = {"title": "title", "start": "start", "end": "end", "start_date": "date", "days": "days",
+                    "day_start": "hours", "day_end": "hours", "max_drive_minutes_per_day": "drive", "mode": "mode",
+                    "group_size": "group", "lunch_minutes": "lunch", "budget_per_person_cny": "budget"}
+
+    def field_label(self, key: str) -> str:
+        label = self._labels.get(self.FIELD_LABELS.get(key, ""))
+        if label is not None:
+            return label.text()
+        return {"keep_order": self.keepOrderCheck.text(), "follow_history": self.followHistoryCheck.text()}.get(key, key)
+
+    def problem(self, key: str, value) -> str:
+        """Why the request with ``key`` = ``value`` is not a valid trip request ("" when it is):
+        the core's own check (planner.request), reported for this field only."""
+        from planner.errors import PlannerError
+        from planner.request import request_from_dict
+        from ui.document import clean_request
+
+        req = {**self.doc.request, key: value}
+        if key == "days" and isinstance(value, int):
+            pinned = [(int(s["day"]), s["id"]) for s in req.get("stops") or [] if s.get("day")]
+            pinned += [(int(d), None) for d in req.get("locked_days") or []]
+            late = max(pinned, default=(0, None))
+            if late[0] > value:
+                sid = late[1]
+                what = (self.catalog.spots[sid].name(self.lang) if sid in self.catalog else sid) if sid else None
+                return tr("{0}: {1} is pinned to day {2}; unpin it first.").format(
+                    self.field_label(key), what or tr("Day {0}").format(late[0]), late[0])
+        try:
+            request_from_dict(clean_request(req), catalog=self.catalog)
+        except PlannerError as exc:
+            if exc.field and exc.field.split(".")[0].split("[")[0] == key:
+                return f"{self.field_label(key)}: {exc.message}"
+        return ""
+
     def _set(self, key: str, value) -> None:
         if self._updating or self.doc.request.get(key) == value:
             return
-        self.doc.set_field(key, value, text=f"Set {key.replace('_', ' ')}")
+        why = self.problem(key, value)
+        if why:
+            QMessageBox.warning(self, "QianTu", why)
+            self.refresh()  # the request (and the plan) on screen stay as they were
+            return
+        self.doc.set_field(key, value, text=set_text(key))
 
     def _pick_place(self, combo: QComboBox):
         data = combo.currentData()
@@ -395,7 +522,7 @@ class TripPanel(QWidget):
             self.refresh()
             return None
         if data == CUSTOM:
-            dlg = CustomPlaceDialog(self.lang, self)
+            dlg = CustomPlaceDialog(self.lang, self, which="start" if combo is self.startCombo else "end")
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 self.refresh()
                 return None
@@ -474,12 +601,43 @@ class TripPanel(QWidget):
         return [self.stopsView.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
                 for i in range(self.stopsView.topLevelItemCount())]
 
-    def _on_rows_moved(self, *_args) -> None:
-        if self._updating:
-            return
-        order = self.view_order()
+    def _on_order_dropped(self, order: list[str]) -> None:
         if order != self.doc.stop_ids():
             self.reorderRequested(order)
+        self._fill_stops()
+
+    # -- pins -----------------------------------------------------------------------------------
+    def pin_selected(self, day: int | None) -> None:
+        """Pin the selected stops to ``day`` (1-based; None unpins): one undoable command."""
+        ids = self.selected_stops() or ([self.current_stop()] if self.current_stop() else [])
+        if not ids:
+            return
+        days = int(self.doc.request.get("days") or 1)
+        if day is not None and not 1 <= day <= days:
+            QMessageBox.warning(self, "QianTu", tr("Day: the trip has {0} days; a stop cannot be pinned to day {1}.")
+                                .format(days, day))
+            return
+        self.doc.pin_stops(ids, day)
+
+    def _on_stops_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        item = self.stopsView.itemAt(pos)
+        if item is None:
+            return
+        if not item.isSelected():
+            self.stopsView.setCurrentItem(item)
+        menu = QMenu(self)
+        pin = menu.addMenu(tr("Pin to day"))
+        for d in range(1, int(self.doc.request.get("days") or 1) + 1):
+            a = pin.addAction(tr("Day {0}").format(d))
+            a.triggered.connect(lambda _c=False, d=d: self.pin_selected(d))
+        unpin = menu.addAction(tr("Unpin"))
+        unpin.triggered.connect(lambda: self.pin_selected(None))
+        menu.addSeparator()
+        menu.addAction(tr("Remove"), self._remove_selected)
+        self._menu = menu
+        menu.popup(self.stopsView.viewport().mapToGlobal(pos))
 
     def reorderRequested(self, order: list[str]) -> None:
         """Overridden by the main window (re-time at once when the order is kept)."""

@@ -32,6 +32,10 @@
       <translation>全部</translation>
     </message>
     <message>
+      <source>Guizhou (all)</source>
+      <translation>贵州（全部）</translation>
+    </message>
+    <message>
       <source>{0} / {1} places</source>
       <translation>显示 {0} / {1} 处</translation>
     </message>
@@ -248,6 +252,82 @@
       <translation>在列表或地图上选择一个地点。</translation>
     </message>
     <message>
+      <source>Edit stop</source>
+      <translation>修改站点</translation>
+    </message>
+    <message>
+      <source>Reorder stops</source>
+      <translation>调整站点顺序</translation>
+    </message>
+    <message>
+      <source>Optimize</source>
+      <translation>优化行程</translation>
+    </message>
+    <message>
+      <source>Set must-see</source>
+      <translation>设为必去</translation>
+    </message>
+    <message>
+      <source>Set priority</source>
+      <translation>修改优先级</translation>
+    </message>
+    <message>
+      <source>Set visit time</source>
+      <translation>修改游览时长</translation>
+    </message>
+    <message>
+      <source>Set order constraint</source>
+      <translation>修改先后约束</translation>
+    </message>
+    <message>
+      <source>Pin to day</source>
+      <translation>固定到某天</translation>
+    </message>
+    <message>
+      <source>Edit the trip</source>
+      <translation>修改行程</translation>
+    </message>
+    <message>
+      <source>Add stop</source>
+      <translation>添加站点</translation>
+    </message>
+    <message>
+      <source>Remove stop</source>
+      <translation>移除站点</translation>
+    </message>
+    <message>
+      <source>Unpin</source>
+      <translation>取消固定</translation>
+    </message>
+    <message>
+      <source>Edit the costs</source>
+      <translation>修改费用</translation>
+    </message>
+    <message>
+      <source>Edit the tour details</source>
+      <translation>修改团队信息</translation>
+    </message>
+    <message>
+      <source>Add {0} stops</source>
+      <translation>添加 {0} 个站点</translation>
+    </message>
+    <message>
+      <source>Remove {0} stops</source>
+      <translation>删除 {0} 个站点</translation>
+    </message>
+    <message>
+      <source>Pin to day {0}</source>
+      <translation>固定到第 {0} 天</translation>
+    </message>
+    <message>
+      <source>Lock day {0}</source>
+      <translation>锁定第 {0} 天</translation>
+    </message>
+    <message>
+      <source>Unlock day {0}</source>
+      <translation>解锁第 {0} 天</translation>
+    </message>
+    <message>
       <source>Print preview</source>
       <translation>打印预览</translation>
     </message>
@@ -356,6 +436,10 @@
       <translation>未安排（{0}）</translation>
     </message>
     <message>
+      <source>{0} {1} min · {2:.0f} km</source>
+      <translation>{0} {1} 分钟 · {2:.0f} 公里</translation>
+    </message>
+    <message>
       <source>Lunch</source>
       <translation>午餐</translation>
     </message>
@@ -418,10 +502,6 @@
     <message>
       <source>Add selected place to trip</source>
       <translation>将所选地点加入行程</translation>
-    </message>
-    <message>
-      <source>Remove stop</source>
-      <translation>移除站点</translation>
     </message>
     <message>
       <source>Move stop up</source>
@@ -500,16 +580,8 @@
       <translation>详情</translation>
     </message>
     <message>
-      <source>Reorder and re-time</source>
-      <translation>调整顺序并重新计时</translation>
-    </message>
-    <message>
       <source>Optimizing…</source>
       <translation>正在优化…</translation>
-    </message>
-    <message>
-      <source>Optimize</source>
-      <translation>优化行程</translation>
     </message>
     <message>
       <source>optimal</source>
@@ -550,6 +622,10 @@ Data: see the Details pane for each place's sources.</source>
 数据来源见每个地点的详情。</translation>
     </message>
     <message>
+      <source>The unsaved trip was restored.</source>
+      <translation>已恢复未保存的行程。</translation>
+    </message>
+    <message>
       <source>Map: </source>
       <translation>底图：</translation>
     </message>
@@ -564,6 +640,10 @@ Data: see the Details pane for each place's sources.</source>
     <message>
       <source>Only attractions can be stops.</source>
       <translation>只有景点可以加入行程。</translation>
+    </message>
+    <message>
+      <source>Re-time in the new order</source>
+      <translation>按新顺序重新排时</translation>
     </message>
     <message>
       <source>Add at least one stop first.</source>
@@ -594,24 +674,44 @@ Data: see the Details pane for each place's sources.</source>
       <translation>已加入：</translation>
     </message>
     <message>
-      <source>{0} days · {1} stops · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}</source>
-      <translation>{0} 天 · {1} 个站点 · 驾车 {2:.1f} 小时 {3:.0f} 公里 · 高铁 {4:.1f} 小时 · 游览 {5:.1f} 小时 · {6}</translation>
+      <source>{0} · {1} · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}</source>
+      <translation>{0} · {1} · 驾车 {2:.1f} 小时 {3:.0f} 公里 · 高铁 {4:.1f} 小时 · 游览 {5:.1f} 小时 · {6}</translation>
+    </message>
+    <message>
+      <source>{0} day</source>
+      <translation>{0} 天</translation>
+    </message>
+    <message>
+      <source>{0} days</source>
+      <translation>{0} 天</translation>
+    </message>
+    <message>
+      <source>{0} stop</source>
+      <translation>{0} 个站点</translation>
+    </message>
+    <message>
+      <source>{0} stops</source>
+      <translation>{0} 个站点</translation>
     </message>
     <message>
       <source> · ¥{0:,.0f} per person</source>
       <translation> · ¥{0:,.0f}/人</translation>
     </message>
     <message>
-      <source>Set the start</source>
-      <translation>设置出发地</translation>
+      <source>{0} · {1} requested · not optimized yet</source>
+      <translation>{0} · 已选 {1} · 尚未优化</translation>
     </message>
     <message>
-      <source>Set the end</source>
-      <translation>设置结束地</translation>
+      <source>({0} day)</source>
+      <translation>（{0} 天）</translation>
     </message>
     <message>
-      <source>{0} days · {1} stops requested · not optimized yet</source>
-      <translation>{0} 天 · 已选 {1} 个站点 · 尚未优化</translation>
+      <source>({0} days)</source>
+      <translation>（{0} 天）</translation>
+    </message>
+    <message>
+      <source>QianTu was not closed properly. Restore the unsaved trip “{0}” from {1}?</source>
+      <translation>黔途上次没有正常关闭。要恢复 {1} 自动保存的未保存行程“{0}”吗？</translation>
     </message>
     <message>
       <source>Preparing the route report…</source>
@@ -738,6 +838,14 @@ Data: see the Details pane for each place's sources.</source>
       <translation>第 {0} 天</translation>
     </message>
     <message>
+      <source>Start</source>
+      <translation>出发地</translation>
+    </message>
+    <message>
+      <source>End</source>
+      <translation>结束地</translation>
+    </message>
+    <message>
       <source>Custom place</source>
       <translation>自定义地点</translation>
     </message>
@@ -750,16 +858,12 @@ Data: see the Details pane for each place's sources.</source>
       <translation>经度（WGS-84）</translation>
     </message>
     <message>
+      <source>{0}: ({1}, {2}) is outside the area QianTu plans in: Guizhou and the Guangzhou–Guilin–Kunming corridor (latitude {3}–{4}, longitude {5}–{6}).</source>
+      <translation>{0}：({1}, {2}) 不在黔途的规划范围内：贵州及广州—桂林—昆明沿线（纬度 {3}–{4}，经度 {5}–{6}）。</translation>
+    </message>
+    <message>
       <source>Title</source>
       <translation>标题</translation>
-    </message>
-    <message>
-      <source>Start</source>
-      <translation>出发地</translation>
-    </message>
-    <message>
-      <source>End</source>
-      <translation>结束地</translation>
     </message>
     <message>
       <source>Start date</source>
@@ -806,16 +910,16 @@ Data: see the Details pane for each place's sources.</source>
       <translation>保持我的顺序（仅重新计算时间）</translation>
     </message>
     <message>
+      <source>Follow Long March history (red sites in historical order)</source>
+      <translation>按长征历史顺序（红色景点按史实先后）</translation>
+    </message>
+    <message>
+      <source>Red-tourism stops are visited in the order of the events they stand for</source>
+      <translation>红色景点按其所代表事件的时间先后游览</translation>
+    </message>
+    <message>
       <source>Stops (drag to reorder; double-click a place in the list to add)</source>
       <translation>站点（拖动排序；双击左侧地点加入）</translation>
-    </message>
-    <message>
-      <source>Move up (Ctrl+Up)</source>
-      <translation>上移 (Ctrl+Up)</translation>
-    </message>
-    <message>
-      <source>Move down (Ctrl+Down)</source>
-      <translation>下移 (Ctrl+Down)</translation>
     </message>
     <message>
       <source>Remove</source>
@@ -842,6 +946,58 @@ Data: see the Details pane for each place's sources.</source>
       <translation>公路 + 高铁</translation>
     </message>
     <message>
+      <source>Set title</source>
+      <translation>修改标题</translation>
+    </message>
+    <message>
+      <source>Set the start</source>
+      <translation>设置起点</translation>
+    </message>
+    <message>
+      <source>Set the end</source>
+      <translation>设置终点</translation>
+    </message>
+    <message>
+      <source>Set start date</source>
+      <translation>修改出发日期</translation>
+    </message>
+    <message>
+      <source>Set days</source>
+      <translation>修改天数</translation>
+    </message>
+    <message>
+      <source>Set day hours</source>
+      <translation>修改每日时间</translation>
+    </message>
+    <message>
+      <source>Set max drive</source>
+      <translation>修改每日最长驾车</translation>
+    </message>
+    <message>
+      <source>Set travel mode</source>
+      <translation>修改交通方式</translation>
+    </message>
+    <message>
+      <source>Set group size</source>
+      <translation>修改团队人数</translation>
+    </message>
+    <message>
+      <source>Set lunch</source>
+      <translation>修改午餐时长</translation>
+    </message>
+    <message>
+      <source>Set budget</source>
+      <translation>修改预算</translation>
+    </message>
+    <message>
+      <source>Keep my order</source>
+      <translation>保持我的顺序</translation>
+    </message>
+    <message>
+      <source>Follow Long March history</source>
+      <translation>按长征历史顺序</translation>
+    </message>
+    <message>
       <source>Give the place a name.</source>
       <translation>请填写地点名称。</translation>
     </message>
@@ -866,6 +1022,18 @@ Data: see the Details pane for each place's sources.</source>
       <translation>之后</translation>
     </message>
     <message>
+      <source>Day</source>
+      <translation>固定日</translation>
+    </message>
+    <message>
+      <source>Move up</source>
+      <translation>上移</translation>
+    </message>
+    <message>
+      <source>Move down</source>
+      <translation>下移</translation>
+    </message>
+    <message>
       <source>Custom place…</source>
       <translation>自定义地点…</translation>
     </message>
@@ -882,12 +1050,44 @@ Data: see the Details pane for each place's sources.</source>
       <translation>任意（不返回）</translation>
     </message>
     <message>
+      <source>{0}: {1} is pinned to day {2}; unpin it first.</source>
+      <translation>{0}：{1} 已固定到第 {2} 天，请先取消固定。</translation>
+    </message>
+    <message>
+      <source>Day: the trip has {0} days; a stop cannot be pinned to day {1}.</source>
+      <translation>固定日：行程共 {0} 天，站点不能固定到第 {1} 天。</translation>
+    </message>
+    <message>
+      <source>Pinned to day {0}</source>
+      <translation>已固定到第 {0} 天</translation>
+    </message>
+    <message>
       <source>Priority must be a number ≥ 0.</source>
       <translation>优先级必须是不小于 0 的数字。</translation>
     </message>
     <message>
       <source>Visit time is a whole number of minutes (1–1440).</source>
       <translation>游览时长须为 1–1440 的整数分钟。</translation>
+    </message>
+    <message>
+      <source>a valid value</source>
+      <translation>有效的值</translation>
+    </message>
+    <message>
+      <source>a whole number from {0} to {1}</source>
+      <translation>{0} 到 {1} 之间的整数</translation>
+    </message>
+    <message>
+      <source>a number from {0} to {1}</source>
+      <translation>{0} 到 {1} 之间的数</translation>
+    </message>
+    <message>
+      <source>a real date or time as {0}</source>
+      <translation>格式为 {0} 的有效日期或时间</translation>
+    </message>
+    <message>
+      <source>{0}: “{1}” is not {2}.</source>
+      <translation>{0}：“{1}”不是{2}。</translation>
     </message>
   </context>
 </TS>
