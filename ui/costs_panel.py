@@ -37,6 +37,7 @@ class CostsPanel(QWidget):
         self.setObjectName("costsPanel")
         self.doc = doc
         self.catalog = catalog
+        self.lang = getattr(parent, "lang", "zh")
         self._updating = False
         self._rates = None
         self.quote = None
@@ -141,7 +142,7 @@ class CostsPanel(QWidget):
         self.focSpin.setSuffix(tr(" paying"))
         self.currencyEdit.setPlaceholderText(tr("e.g. USD=7.10 (CNY per unit)"))
         self.linesView.setHorizontalHeaderLabels([tr("Item"), tr("Qty"), tr("Unit CNY"), tr("Amount CNY"),
-                                                  tr("Per person"), tr("Rate")])
+                                                  tr("Per person"), tr("Rate basis")])
         self.breaksView.setHorizontalHeaderLabels([tr("Group"), tr("Vehicles"), tr("Price per person")])
         self.hotelCombo.blockSignals(True)
         self.hotelCombo.clear()
@@ -154,14 +155,46 @@ class CostsPanel(QWidget):
         self.vehicleCombo.addItem(tr("Automatic (by group size)"), "")
         try:
             for v in self.rates().vehicles_by_size():
-                self.vehicleCombo.addItem(f"{v.id} ({v.passenger_seats})", v.id)
+                self.vehicleCombo.addItem(tr("{0} ({1} seats)").format(self._vehicle_name(v.id), v.passenger_seats), v.id)
         except PlannerError:
             pass
         self.vehicleCombo.blockSignals(False)
         self.refresh()
 
-    def set_language(self, _lang: str) -> None:
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
         self.retranslate()
+
+    def _vehicle_name(self, vid: str) -> str:
+        v = self.rates().vehicles.get(vid)
+        if v is None:
+            return vid
+        return v.name_en if getattr(self, "lang", "zh") == "en" else v.name_zh
+
+    def _unit(self, unit: str) -> str:
+        return {"ticket": tr("ticket"), "seat": tr("seat"), "room-night": tr("room-night"),
+                "vehicle-day": tr("vehicle-day"), "km": "km", "driver-day": tr("driver-day"),
+                "vehicle-km": tr("vehicle-km"), "guide-day": tr("guide-day"), "person-day": tr("person-day"),
+                "night": tr("night"), "meal": tr("meal")}.get(unit, unit)
+
+    def _basis(self, d: dict) -> str:
+        """Where a line's rate comes from, and its season, in words (the rate id stays in the data)."""
+        table = str(d.get("ref") or "").partition(":")[0]
+        basis = {"catalog": tr("attraction catalog"), "vehicles.csv": tr("vehicle rates"),
+                 "hotel_tiers.csv": tr("hotel rates"), "guides.csv": tr("guide rates"),
+                 "rail_fares.csv": tr("rail fares"), "rail_rates.csv": tr("rail rate per km"),
+                 "settings.csv": tr("rate settings"), "override": tr("changed for this package")}.get(table, tr("rates"))
+        if d.get("source") == "override":
+            basis = tr("changed for this package")
+        season = d.get("season") or "standard"
+        if season != "standard":
+            try:
+                seasons = self.rates().seasons.ranges
+            except PlannerError:
+                seasons = ()
+            names = {x.id: (x.name_en if getattr(self, "lang", "zh") == "en" else x.name_zh) for x in seasons}
+            basis += " · " + names.get(season, season)
+        return basis
 
     # -- document -> widgets ------------------------------------------------------------------
     def group_and_rates(self):
@@ -220,13 +253,14 @@ class CostsPanel(QWidget):
         self.linesView.setRowCount(len(q.lines))
         for r, line in enumerate(q.lines):
             d = line.to_dict()
+            lang = getattr(self, "lang", "zh")
             cells = [
-                d.get("what", ""),
-                f"{d.get('quantity', 0):g} {d.get('unit', '')}",
+                d.get(f"what_{lang}") or d.get("what", ""),
+                f"{d.get('quantity', 0):g} {self._unit(d.get('unit', ''))}",
                 f"{d.get('unit_price_cny', 0):,.2f}",
                 f"{d.get('amount_cny', 0):,.2f}",
                 f"{d.get('per_person_cny', 0):,.2f}",
-                d.get("ref", ""),
+                self._basis(d),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
@@ -250,7 +284,9 @@ class CostsPanel(QWidget):
         self.totalLabel.setText(text + ("\n" + " · ".join(extra) if extra else ""))
         self.breaksView.setRowCount(len(breaks))
         for r, b in enumerate(breaks):
-            for col, text in enumerate((str(b.size), b.vehicles, f"{b.price_per_person_cny:,.0f}")):
+            fleet = " + ".join(
+                (f"{c} × " if c > 1 else "") + self._vehicle_name(v) for v, c in b.fleet) if b.fleet else b.vehicles
+            for col, text in enumerate((str(b.size), fleet, f"{b.price_per_person_cny:,.0f}")):
                 self.breaksView.setItem(r, col, QTableWidgetItem(text))
 
     # -- widgets -> document ------------------------------------------------------------------

@@ -21,6 +21,7 @@ class PriceBreak:
     vehicles: str
     net_cost_per_person_cny: float
     price_per_person_cny: float
+    fleet: tuple[tuple[str, int], ...] = ()  # (vehicle id, how many), for labels in any language
 
     def to_dict(self) -> dict:
         return {
@@ -51,5 +52,6 @@ def price_breaks(
         group = Group(adults=int(size), hotel_class=hotel_class, vehicle=vehicle, foc_per=foc_per)
         q = quote_summary(summary, group, rates, catalog)
         label = " + ".join(f"{c}x {v}" if c > 1 else v for v, c in q.vehicles)
-        out.append(PriceBreak(int(size), label, q.net_cost_cny / size, q.price_per_person_cny))
+        out.append(PriceBreak(int(size), label, q.net_cost_cny / size, q.price_per_person_cny,
+                              tuple((v, c) for v, c in q.vehicles)))
     return out

@@ -34,11 +34,19 @@ class LineItem:
     estimate: bool = False
     shared: bool = True  # split equally (True) or charged per traveller by category (False)
     season: str = STANDARD
+    what_zh: str = ""  # the label in one language each (``what`` carries both, for the office)
+    what_en: str = ""
+
+    def label(self, lang: str) -> str:
+        """The line's label in ``lang`` (zh or en)."""
+        return (self.what_en if lang == "en" else self.what_zh) or self.what
 
     def to_dict(self) -> dict:
         return {
             "kind": self.kind,
             "what": self.what,
+            "what_zh": self.what_zh or self.what,
+            "what_en": self.what_en or self.what,
             "unit": self.unit,
             "quantity": round(self.quantity, 3),
             "unit_price_cny": round(self.unit_price_cny, 2),
@@ -83,11 +91,11 @@ def choose_vehicles(rates: Rates, people: int, fixed: str | None = None) -> list
     return out
 
 
-def place_name(catalog, pid: str) -> str:
-    if catalog is not None and pid in catalog:
-        s = catalog.spots[pid]
-        return f"{s.name_zh} {s.name_en.replace(' Railway Station', '')}"
-    return pid
+def place_name(catalog, pid: str, lang: str) -> str:
+    """A place's name in ``lang`` for a quote line (stations without "Railway Station")."""
+    from planner.domain import place_name as name
+
+    return name(pid, catalog, lang).replace(" Railway Station", "")
 
 
 def _season_note(factor: float, season: str) -> str:
@@ -110,16 +118,18 @@ class LineBuilder:
     def include_guide(self) -> bool:
         return bool(self.rates.setting("include_guide"))
 
-    def add(self, kind: str, what: str, unit: str, qty: float, price: float, src: Sourced | None = None, *,
-            source: str = "", ref: str = "", note: str = "", estimate: bool | None = None, shared: bool = True,
+    def add(self, kind: str, what: tuple[str, str], unit: str, qty: float, price: float, src: Sourced | None = None,
+            *, source: str = "", ref: str = "", note: str = "", estimate: bool | None = None, shared: bool = True,
             season: str = STANDARD) -> None:
+        """One line; ``what`` is its label as (zh, en)."""
+        what_zh, what_en = what
         amount = qty * price
         s_source = src.source if src is not None else source
         s_ref = src.ref if src is not None else ref
         s_note = note or (src.note if src is not None else "")
         est = estimate if estimate is not None else ("estimate" in s_note.lower())
-        self.lines.append(LineItem(kind, what, unit, qty, price, amount, amount / self.group.size, s_source, s_ref,
-                                   s_note, est, shared, season))
+        self.lines.append(LineItem(kind, f"{what_zh} {what_en}", unit, qty, price, amount, amount / self.group.size,
+                                   s_source, s_ref, s_note, est, shared, season, what_zh, what_en))
 
     def equivalents(self, col: str) -> float:
         """Full-fare equivalents of the group for a concession column (children at their ratio ...)."""
@@ -161,7 +171,7 @@ class LineBuilder:
         for sid in self.summary.visits:
             spot = self.catalog.spots.get(sid) if self.catalog is not None else None
             if spot is None:
-                self.add("tickets", f"门票 ticket {sid}", "ticket", t_eq, 0.0, source="catalog", ref="catalog",
+                self.add("tickets", (f"门票 {sid}", f"ticket {sid}"), "ticket", t_eq, 0.0, source="catalog", ref="catalog",
                          note=f"'{sid}' is not in the catalog: no ticket price; estimate 0", estimate=True,
                          shared=False)
                 self.warnings.append(f"no ticket price for '{sid}' (not in the catalog)")
@@ -171,7 +181,7 @@ class LineBuilder:
             if price is None:
                 note = "no ticket price in the catalog; estimate 0" + (f"; {note}" if note else "")
                 self.warnings.append(f"no ticket price for {spot.name_en} in the catalog")
-            self.add("tickets", f"门票 {spot.name_zh} {spot.name_en}", "ticket", t_eq, float(price or 0.0),
+            self.add("tickets", (f"门票 {spot.name_zh}", f"ticket {spot.name_en}"), "ticket", t_eq, float(price or 0.0),
                      source=spot.source.split(";")[0].strip(), ref=f"catalog:{sid}", note=note,
                      estimate=price is None, shared=False)
 
@@ -181,8 +191,9 @@ class LineBuilder:
         fallback_cls = rates.setting("rail_fallback_class")
         for ride in self.summary.rail_rides:
             fare = rates.fare(ride.from_id, ride.to_id)
-            what = (f"高铁 HSR 2nd class {place_name(self.catalog, ride.from_id)} – "
-                    f"{place_name(self.catalog, ride.to_id)}")
+            a, b = ride.from_id, ride.to_id
+            what = (f"高铁二等座 {place_name(self.catalog, a, 'zh')} – {place_name(self.catalog, b, 'zh')}",
+                    f"HSR 2nd class {place_name(self.catalog, a, 'en')} – {place_name(self.catalog, b, 'en')}")
             extra = self.ratio_note("rail_ratio")
             if fare is not None:
                 price = fare.fare_cny
@@ -200,7 +211,7 @@ class LineBuilder:
                 self.warnings.append(note)
             if self.include_guide:
                 est = fare is None or "estimate" in fare.note.lower()
-                self.add("rail", f"{what} (guide)", "seat", 1, price, source="guide travels with the group",
+                self.add("rail", (f"{what[0]}（导游）", f"{what[1]} (guide)"), "seat", 1, price, source="guide travels with the group",
                          ref="settings.csv:include_guide", note="the guide's own seat, shared by the group",
                          estimate=est)
 
@@ -224,7 +235,8 @@ class LineBuilder:
             rate = rates.hotel_tiers[(tier, group.hotel_class)]
             price = rate.value * factor
             parts = (note, f"tier {tier} {group.hotel_class}; {rooms} rooms", _season_note(factor, season), rate.note)
-            self.add("hotel", f"住宿 hotel {place_name(self.catalog, place)}", "room-night", rooms * n_nights, price,
+            self.add("hotel", (f"住宿 {place_name(self.catalog, place, 'zh')}", f"hotel {place_name(self.catalog, place, 'en')}"),
+                     "room-night", rooms * n_nights, price,
                      source=rate.source, ref=rate.ref, note="; ".join(x for x in parts if x),
                      estimate=bool(note) or rate.estimate, season=season)
             self.single_supplement_net += n_nights * price / 2
@@ -237,22 +249,24 @@ class LineBuilder:
         road_days = [k for k, km in enumerate(s.drive_km_per_day) if km > 0]
         share = rates.setting("expressway_share")
         for v, count in fleet:
-            label = f"{v.name_zh} {v.name_en}" + (f" x{count}" if count > 1 else "")
+            times = f" ×{count}" if count > 1 else ""
+            label_zh, label_en = f"{v.name_zh}{times}", f"{v.name_en}{times}"
             vsrc = Sourced(None, v.source, v.note, f"vehicles.csv:{v.id}")
             for season, factor, n in self.seasonal_days(road_days, "vehicle"):
                 note = "; ".join(x for x in (_season_note(factor, season), v.note) if x)
-                self.add("vehicle", f"用车 {label}", "vehicle-day", n * count, v.per_day_cny * factor, vsrc,
+                self.add("vehicle", (f"用车 {label_zh}", f"vehicle {label_en}"), "vehicle-day", n * count, v.per_day_cny * factor, vsrc,
                          note=note, season=season)
             extra_km = sum(max(0.0, km - v.km_included_per_day) for km in s.drive_km_per_day)
             if extra_km > 0:
-                self.add("vehicle", f"超公里 km beyond {v.km_included_per_day:g} km/day, {label}", "km",
+                self.add("vehicle", (f"超公里（每天含 {v.km_included_per_day:g} km）{label_zh}",
+                                    f"km beyond {v.km_included_per_day:g} km/day, {label_en}"), "km",
                          extra_km * count, v.per_km_cny, vsrc)
             for season, factor, n in self.seasonal_days(road_days, "vehicle"):
                 note = "; ".join(x for x in (_season_note(factor, season), v.note) if x)
-                self.add("vehicle", f"司机补助 driver's allowance, {label}", "driver-day", n * count,
+                self.add("vehicle", (f"司机补助 {label_zh}", f"driver's allowance, {label_en}"), "driver-day", n * count,
                          v.driver_allowance_per_day_cny * factor, vsrc, note=note, season=season)
             toll_note = f"{s.drive_km:.1f} road km x {share:g} on expressways; class {v.toll_class}; " + v.note
-            self.add("tolls", f"过路费 expressway tolls, {label}", "vehicle-km", s.drive_km * share * count,
+            self.add("tolls", (f"过路费 {label_zh}", f"expressway tolls, {label_en}"), "vehicle-km", s.drive_km * share * count,
                      v.toll_per_km_cny, source=v.source, ref=f"vehicles.csv:{v.id}", note=toll_note)
         return fleet
 
@@ -265,18 +279,19 @@ class LineBuilder:
         gsrc = Sourced(None, tier.source, tier.note, f"guides.csv:{tier.min_group}-{tier.max_group}")
         for season, factor, days in self.seasonal_days(list(range(self.summary.days)), "guide"):
             note = "; ".join(x for x in (_season_note(factor, season), tier.note) if x)
-            self.add("guide", f"导游 guide (groups of {tier.min_group}-{tier.max_group})", "guide-day", days,
+            self.add("guide", (f"导游（{tier.min_group}–{tier.max_group} 人团）",
+                                  f"guide (groups of {tier.min_group}-{tier.max_group})"), "guide-day", days,
                      fee * factor, gsrc, note=note, season=season)
         allowance = rates.settings["guide_allowance_per_day_cny"]
-        self.add("guide", "导游补助 guide's board and lodging", "guide-day", self.summary.days, allowance.value,
+        self.add("guide", ("导游食宿补助", "guide's board and lodging"), "guide-day", self.summary.days, allowance.value,
                  allowance)
 
     def meals_and_insurance(self) -> None:
         rates, days = self.rates, self.summary.days
         meals = rates.settings["meals_per_person_day_cny"]
         extra = self.ratio_note("meal_ratio")
-        self.add("meals", "团餐 group meals (lunch and dinner)", "person-day", days * self.equivalents("meal_ratio"),
+        self.add("meals", ("团餐（午餐、晚餐）", "group meals (lunch and dinner)"), "person-day", days * self.equivalents("meal_ratio"),
                  meals.value, meals, note=meals.note + (f"; {extra}" if extra else ""), shared=False)
         ins = rates.settings["insurance_per_person_day_cny"]
-        self.add("insurance", "旅游意外险 travel accident insurance", "person-day", days * self.group.size, ins.value,
+        self.add("insurance", ("旅游意外险", "travel accident insurance"), "person-day", days * self.group.size, ins.value,
                  ins, shared=False)

@@ -712,7 +712,7 @@ def _quotation(q: dict, st, lang: str, width: float) -> list:
             label("q_per_person", lang), "季节 / 来源" if lang == "zh" else "Season / rate"]
     rows = [[_p(h, st["cell_head"]) for h in head]]
     for line in q.get("lines", []):
-        what = str(line.get("what", "")) + (" *" if line.get("estimate") else "")
+        what = str(line.get(f"what_{lang}") or line.get("what", "")) + (" *" if line.get("estimate") else "")
         qty = f"{float(line.get('quantity', 0)):g} {line.get('unit', '')}"
         season = line.get("season") or "standard"
         src = (season + "\n" if season != "standard" else "") + str(line.get("ref") or line.get("source") or "")

@@ -125,7 +125,7 @@ def _costs_sheet(ws, q: dict, lang: str) -> None:
     _append(ws, [label("q_item", lang), "unit", label("q_qty", lang), label("q_unit_price", lang),
                label("q_amount", lang), label("q_per_person", lang), "estimate", "rate", "season"])
     for line in q.get("lines", []):
-        _append(ws, [line.get("what", ""), line.get("unit", ""), float(line.get("quantity", 0)),
+        _append(ws, [line.get(f"what_{lang}") or line.get("what", ""), line.get("unit", ""), float(line.get("quantity", 0)),
                    float(line.get("unit_price_cny", 0)), float(line.get("amount_cny", 0)),
                    float(line.get("per_person_cny", 0)), bool(line.get("estimate")), line.get("ref", ""),
                    line.get("season", "")])

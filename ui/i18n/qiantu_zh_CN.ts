@@ -80,6 +80,14 @@
       <translation>自动（按人数）</translation>
     </message>
     <message>
+      <source>rates</source>
+      <translation>费率表</translation>
+    </message>
+    <message>
+      <source>changed for this package</source>
+      <translation>本团改价</translation>
+    </message>
+    <message>
       <source>Change a rate</source>
       <translation>修改费率</translation>
     </message>
@@ -140,8 +148,8 @@
       <translation>人均</translation>
     </message>
     <message>
-      <source>Rate</source>
-      <translation>费率来源</translation>
+      <source>Rate basis</source>
+      <translation>价格依据</translation>
     </message>
     <message>
       <source>Group</source>
@@ -180,6 +188,74 @@
       <translation>修改报价设置</translation>
     </message>
     <message>
+      <source>ticket</source>
+      <translation>张</translation>
+    </message>
+    <message>
+      <source>seat</source>
+      <translation>座</translation>
+    </message>
+    <message>
+      <source>room-night</source>
+      <translation>间夜</translation>
+    </message>
+    <message>
+      <source>vehicle-day</source>
+      <translation>车·天</translation>
+    </message>
+    <message>
+      <source>driver-day</source>
+      <translation>司机·天</translation>
+    </message>
+    <message>
+      <source>vehicle-km</source>
+      <translation>车·公里</translation>
+    </message>
+    <message>
+      <source>guide-day</source>
+      <translation>导游·天</translation>
+    </message>
+    <message>
+      <source>person-day</source>
+      <translation>人·天</translation>
+    </message>
+    <message>
+      <source>night</source>
+      <translation>晚</translation>
+    </message>
+    <message>
+      <source>meal</source>
+      <translation>餐</translation>
+    </message>
+    <message>
+      <source>attraction catalog</source>
+      <translation>景点目录</translation>
+    </message>
+    <message>
+      <source>vehicle rates</source>
+      <translation>车辆费率表</translation>
+    </message>
+    <message>
+      <source>hotel rates</source>
+      <translation>酒店费率表</translation>
+    </message>
+    <message>
+      <source>guide rates</source>
+      <translation>导游费率表</translation>
+    </message>
+    <message>
+      <source>rail fares</source>
+      <translation>高铁票价表</translation>
+    </message>
+    <message>
+      <source>rail rate per km</source>
+      <translation>高铁每公里票价</translation>
+    </message>
+    <message>
+      <source>rate settings</source>
+      <translation>费率设置</translation>
+    </message>
+    <message>
       <source>New value for {0}</source>
       <translation>{0} 的新值</translation>
     </message>
@@ -190,6 +266,10 @@
     <message>
       <source>single supplement {0:,.0f} CNY</source>
       <translation>单房差 {0:,.0f} 元</translation>
+    </message>
+    <message>
+      <source>{0} ({1} seats)</source>
+      <translation>{0}（{1} 座）</translation>
     </message>
     <message>
       <source>Kind</source>
