@@ -501,6 +501,12 @@ def note_text(note: dict, catalog: Catalog | None = None, lang: str = "zh") -> s
 
     est = (" (estimate)" if en else "（估计）") if p.get("estimate") else ""
     code = note.get("code")
+
+    def side(text: object) -> str:
+        """A "zh / en" data text (best_season) in the note's language."""
+        zh, sep, en_text = str(text or "").partition(" / ")
+        return (en_text if en else zh).strip() if sep else str(text or "")
+
     if code == "holiday":
         return (f"Public holiday: {p.get('name_en')}{est}" if en else f"法定节假日：{p.get('name_zh')}{est}")
     if code == "makeup_workday":
@@ -509,15 +515,17 @@ def note_text(note: dict, catalog: Catalog | None = None, lang: str = "zh") -> s
         return (f"{name(p.get('id'))}: expect large crowds on {p.get('name_en')}; book tickets ahead"
                 if en else f"{name(p.get('id'))}：{p.get('name_zh')}期间游客极多，请提前预约购票")
     if code == "season_best":
-        return f"{name(p.get('id'))}: in season — {p.get('text')}" if en else f"{name(p.get('id'))}：正值最佳季节（{p.get('text')}）"
+        return f"{name(p.get('id'))}: in season — {side(p.get('text'))}" if en else f"{name(p.get('id'))}：正值最佳季节（{side(p.get('text'))}）"
     if code == "season_closure":
-        return (f"{name(p.get('id'))}: may be closed in this season — {p.get('text')}"
-                if en else f"{name(p.get('id'))}：此季节可能封闭（{p.get('text')}）")
+        return (f"{name(p.get('id'))}: may be closed in this season — {side(p.get('text'))}"
+                if en else f"{name(p.get('id'))}：此季节可能封闭（{side(p.get('text'))}）")
     if code == "hotel_none":
         return f"No hotel listed at {name(p.get('place'))}" if en else f"{name(p.get('place'))}没有可选酒店"
     if code == "hotel_other_class":
-        return (f"No {p.get('asked')} hotel at {name(p.get('place'))}: {p.get('chosen')} chosen"
-                if en else f"{name(p.get('place'))}没有{p.get('asked')}级酒店，改选{p.get('chosen')}级")
+        cls = {"economy": "经济型", "comfort": "舒适型", "premium": "高档"}
+        asked, chosen = str(p.get("asked")), str(p.get("chosen"))
+        return (f"No {asked} hotel at {name(p.get('place'))}: {chosen} chosen"
+                if en else f"{name(p.get('place'))}没有{cls.get(asked, asked)}酒店，改选{cls.get(chosen, chosen)}酒店")
     if code == "no_lunch_place":
         return (f"No restaurant serving lunch within {p.get('radius_km'):.0f} km at {p.get('start')}"
                 if en else f"{p.get('start')} 午餐：{p.get('radius_km'):.0f} 公里内没有供应午餐的餐厅")

@@ -130,16 +130,30 @@ class ItineraryView(QTreeWidget):
                     if spot:
                         child.setToolTip(1, spot.name("zh" if self.lang == "en" else "en"))
                 else:
-                    child = QTreeWidgetItem([f"{it.get('start', '')}–{it.get('end', '')}", tr("Lunch"), ""])
+                    where = place_name(it["place"], self.catalog, self.lang, plan) if it.get("place") else ""
+                    child = QTreeWidgetItem([f"{it.get('start', '')}–{it.get('end', '')}", tr("Lunch"), where])
                     child.setForeground(1, QBrush(QColor("#666")))
                 child.setData(0, KEY_ROLE, f"{di}:{ii}")
                 top.addChild(child)
+            for e in day.get("evening") or []:  # dinner and the evening show (planner.stay)
+                what = tr("Dinner: {0}") if e.get("type") == "meal" else tr("Evening show: {0}")
+                ev = QTreeWidgetItem([f"{e.get('start', '')}–{e.get('end', '')}",
+                                      what.format(place_name(e.get("id"), self.catalog, self.lang, plan)), ""])
+                ev.setData(0, SPOT_ROLE, e.get("id"))
+                top.addChild(ev)
             if di == len(plan.get("days") or []) - 1:  # the last day ends at the end place, not a hotel
                 night_item = QTreeWidgetItem(["", f"{end_label('end_of_trip', self.lang)}: {night}", ""])
             else:
-                night_item = QTreeWidgetItem(["", (tr("Overnight: ")) + night, ""])
+                hotel = place_name(day["hotel"], self.catalog, self.lang, plan) if day.get("hotel") else ""
+                night_item = QTreeWidgetItem(["", (tr("Overnight: ")) + night + (f" · {hotel}" if hotel else ""), ""])
             night_item.setForeground(1, QBrush(QColor("#444")))
             top.addChild(night_item)
+            for n in day.get("notes") or []:  # holidays, crowds, seasons, a show that did not fit
+                from planner.stay import note_text
+
+                note = QTreeWidgetItem(["", "ℹ " + note_text(n, self.catalog, self.lang), ""])
+                note.setForeground(1, QBrush(QColor("#6a5a00")))
+                top.addChild(note)
             top.setExpanded(True)
         dropped = plan.get("dropped") or []
         if dropped:

@@ -252,6 +252,15 @@ def _place_name(ref, catalog, lang: str, plan: dict | None = None) -> str:
     return place_name(ref, catalog, lang, (plan or {}).get("places"))
 
 
+_STATUS = {"optimal": ("最优", "optimal"), "feasible": ("可行", "feasible"), "infeasible": ("不可行", "infeasible")}
+
+
+def _status_text(status: str, lang: str) -> str:
+    """The plan's status as the legend shows it, in ``lang``."""
+    zh, en = _STATUS.get(status, (status, status))
+    return en if lang == "en" else zh
+
+
 def day_summary(day: dict) -> dict:
     """Drive, rail and visit minutes, km and stop count of one plan day."""
     drive = rail = visit = 0.0
@@ -441,7 +450,7 @@ def plan_map(
         legend={
             "position": "topright",
             "title": str(title),
-            "status": str(plan.get("status") or ""),
+            "status": _status_text(str(plan.get("status") or ""), lang),
             "rows": legend_rows,
             "rowsAsDivs": True,
         },

@@ -504,12 +504,16 @@
       <translation>{0} → {1} · 驾车 {2:.1f} 小时 · {3:.0f} 公里</translation>
     </message>
     <message>
-      <source> (estimate)</source>
-      <translation>（估算）</translation>
+      <source>Dinner: {0}</source>
+      <translation>晚餐：{0}</translation>
     </message>
     <message>
-      <source>Overnight: </source>
-      <translation>住宿：</translation>
+      <source>Evening show: {0}</source>
+      <translation>晚间演出：{0}</translation>
+    </message>
+    <message>
+      <source> (estimate)</source>
+      <translation>（估算）</translation>
     </message>
     <message>
       <source>Left out ({0})</source>
@@ -522,6 +526,10 @@
     <message>
       <source>Lunch</source>
       <translation>午餐</translation>
+    </message>
+    <message>
+      <source>Overnight: </source>
+      <translation>住宿：</translation>
     </message>
     <message>
       <source>open </source>
