@@ -427,6 +427,13 @@ def read_spot_table(path: Path | str) -> list[Spot]:
     return spots
 
 
+# Longest text a catalog cell may hold: names and short fields are one line, sources and notes
+# may cite at length. A longer cell is refused rather than carried into maps and PDFs.
+_SHORT_TEXT_LIMIT = 500
+_LONG_TEXT_COLUMNS = {"summary_zh": 2_000, "summary_en": 2_000, "source": 5_000, "note": 20_000,
+                      "season_note": 2_000, "best_season": 2_000, "address": 1_000}
+
+
 def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
     def err(fld: str, msg: str) -> DataError:
         return DataError(msg, file=fname, row=row, field=fld)
@@ -434,6 +441,10 @@ def _spot_from_row(r: dict[str, str], fname: str, row: int) -> Spot:
     for col in REQUIRED_NON_EMPTY:
         if not r[col]:
             raise err(col, "is empty")
+    for col, value in r.items():
+        limit = _LONG_TEXT_COLUMNS.get(str(col), _SHORT_TEXT_LIMIT)
+        if isinstance(value, str) and len(value) > limit:
+            raise err(str(col), f"is {len(value):,} characters long; the limit is {limit:,}")
     sid = r["id"]
     if not _ID_RE.match(sid):
         raise err("id", f"'{sid}' is not a lowercase-hyphen slug")

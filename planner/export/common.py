@@ -301,7 +301,10 @@ class Itinerary:
         return [(d, d.overnight) for d in self.days if not d.last]
 
     def title_or_default(self, lang: str) -> str:
-        return self.title or label("itinerary", lang)
+        """The trip's title as documents print it: at most 120 characters (a longer one is cut
+        with "…", so a page can always hold it)."""
+        title = self.title or label("itinerary", lang)
+        return title if len(title) <= 120 else title[:119] + "…"
 
 
 def plan_dict(plan: Any) -> dict:

@@ -464,7 +464,16 @@ def build(path, story: list, *, title: str, subject: str, lang: str, font: str, 
             title=title, author="QianTu 黔途", subject=subject, creator="QianTu 黔途",
             lang="zh-CN" if lang == "zh" else "en", initialFontName=font,
         )
-        doc.build(story, canvasmaker=numbered_canvas(running_title or title, lang, font))
+        from reportlab.platypus.doctemplate import LayoutError
+
+        try:
+            doc.build(story, canvasmaker=numbered_canvas(running_title or title, lang, font))
+        except LayoutError:
+            # A text from a file too long to fit a page (a title or note with no place to break).
+            from planner.errors import ExportError
+
+            raise ExportError("a text of the plan (its title, a name or a note) is too long to fit on a page; "
+                              "shorten it") from None
 
     write_atomic(Path(path), write, what="PDF")
 

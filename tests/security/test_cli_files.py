@@ -274,3 +274,24 @@ def test_sigterm_during_an_export_leaves_no_temporary_file(plan_copy, tmp_path):
     assert temps(tmp_path) == []
     if proc.returncode != 0:  # stopped in time: nothing new, all or nothing
         assert not out.exists() and not (tmp_path / "t.gpx").exists()
+
+
+def test_an_over_long_catalog_cell_is_refused_with_its_line_and_field(tmp_path):
+    src = (ROOT / "tests" / "data" / "mini_catalog.csv").read_text(encoding="utf-8").splitlines()
+    cells = src[1].split(",")
+    cells[1] = "长" * 100_000
+    p = tmp_path / "long.csv"
+    p.write_text(src[0] + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    one_clear_line(qiantu("check", p), f"{p}:2", "name_zh", "limit")
+    one_clear_line(qiantu("spots", "--data", p), "name_zh")
+
+
+def test_the_longest_allowed_title_still_prints(plan_copy, tmp_path):
+    """A title at the 500-character limit (with no space to break at) still makes a PDF."""
+    d = json.loads(plan_copy.read_text(encoding="utf-8"))
+    d["title"] = "黔" * 500
+    plan_copy.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "long.pdf"
+    res = qiantu("export", plan_copy, "--pdf", out, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert out.read_bytes().startswith(b"%PDF")
