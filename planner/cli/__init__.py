@@ -112,9 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qiantu: interrupted", file=sys.stderr)
         return 130
-    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         # A file no check anticipated: still one line and no traceback. Reported as bad input,
-        # because these only come from what a file contains; the type name helps a bug report.
+        # because such failures come from what a file contains; the type name helps a bug report.
+        # (PlannerError, OSError and KeyboardInterrupt are handled above.)
         src = next((a for a in argv[1:] if not a.startswith("-") and os.path.exists(a)), None)
         where = f"{src}: " if src else ""
         print(f"qiantu: {where}could not be processed ({type(exc).__name__}: {str(exc)[:160]})", file=sys.stderr)
