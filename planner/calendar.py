@@ -99,24 +99,9 @@ def load_holiday_table(path: Path | str | None = None) -> list[CalendarDay]:
     fname = str(p)
     from planner import io as _io
 
-    rows, _enc = _io.read_csv(p, DataError)
-    if not rows:
-        raise DataError("the file is empty", file=fname)
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in TABLE_COLUMNS if c not in header]
-    if missing:
-        raise DataError(f"missing column(s): {', '.join(missing)}", file=fname, field=missing[0])
-    unknown = [c for c in header if c not in TABLE_COLUMNS]
-    if unknown:
-        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=fname, field=unknown[0])
     out: list[CalendarDay] = []
     seen: dict[_dt.date, int] = {}
-    for line, raw in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in raw):
-            continue
-        if len(raw) != len(header):
-            raise DataError(f"has {len(raw)} cells, the header has {len(header)}", file=fname, row=line)
-        r = {h: c.strip() for h, c in zip(header, raw)}
+    for line, r in _io.read_table(p, TABLE_COLUMNS, DataError):
 
         def err(fld: str, msg: str, line: int = line) -> DataError:
             return DataError(msg, file=fname, row=line, field=fld)

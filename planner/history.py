@@ -103,24 +103,9 @@ def load_events(path: Path | str | None = None, *, catalog=None) -> list[Event]:
         return list(cached)
     from planner import io as _io
 
-    rows, _enc = _io.read_csv(p, DataError)
-    if not rows:
-        raise DataError("the file is empty", file=fname)
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in EVENT_COLUMNS if c not in header]
-    if missing:
-        raise DataError(f"missing column(s): {', '.join(missing)}", file=fname, row=1, field=missing[0])
-    unknown = [c for c in header if c not in EVENT_COLUMNS]
-    if unknown:
-        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=fname, row=1, field=unknown[0])
     events: list[Event] = []
     seen: dict[str, int] = {}
-    for i, values in enumerate(rows[1:], start=2):
-        if not any(v.strip() for v in values):
-            continue  # a blank line
-        if len(values) != len(header):
-            raise DataError(f"has {len(values)} values for {len(header)} columns", file=fname, row=i)
-        r = {h: v.strip() for h, v in zip(header, values)}
+    for i, r in _io.read_table(p, EVENT_COLUMNS, DataError):
         ev = _event_from_row(r, fname, i, catalog)
         if ev.id in seen:
             raise DataError(f"duplicate id '{ev.id}' (also on line {seen[ev.id]})", file=fname, row=i, field="id")

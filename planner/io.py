@@ -256,6 +256,41 @@ def read_csv(path: PathLike, error_class: type[PlannerError] = PlannerError) -> 
     return rows, enc
 
 
+def read_table(
+    path: PathLike,
+    columns: Iterable[str],
+    error_class: type[PlannerError] = PlannerError,
+    *,
+    allow_extra: bool = False,
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV table with a fixed header, as ``(line number, {column: stripped text})``.
+
+    The one place that checks what every data table shares: a header with each of ``columns``
+    (and no other, unless ``allow_extra``), the same number of cells on every line; blank lines
+    are skipped. Problems name the file, the line and the column.
+    """
+    rows, _enc = read_csv(path, error_class)
+    fname = str(path)
+    if not rows:
+        raise error_class("the file is empty", file=fname)
+    want = list(columns)
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in want if c not in header]
+    if missing:
+        raise error_class(f"missing column(s): {', '.join(missing)}", file=fname, row=1, field=missing[0])
+    unknown = [c for c in header if c not in want]
+    if unknown and not allow_extra:
+        raise error_class(f"unknown column(s): {', '.join(unknown)}", file=fname, row=1, field=unknown[0])
+    out = []
+    for i, raw in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        if len(raw) != len(header):
+            raise error_class(f"has {len(raw)} cells, the header has {len(header)}", file=fname, row=i)
+        out.append((i, {h: v.strip() for h, v in zip(header, raw)}))
+    return out
+
+
 def dumps_json(doc: Any) -> str:
     """The JSON QianTu writes: UTF-8 text, indented, and never NaN (refused, not written)."""
     try:

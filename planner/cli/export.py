@@ -55,43 +55,24 @@ def add_parser(subparsers) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the exports (default zh)")
 
 
-def load_plan_and_package(path: str):
-    """(plan, group size or None, notes) from a plan file or a package file; PlannerError otherwise."""
+def load_source(path: str):
+    """(plan, package or None) from a plan file or a package file with a plan; PlannerError
+    naming the file otherwise (the file is read once, with the guarded reader)."""
     from planner.package import package_from_dict
-    from planner.plan import SCHEMA_TAG as PLAN_TAG
     from planner.plan import plan_from_dict
     from planner.request import SCHEMA_TAG as REQUEST_TAG
     from planner.request import read_json
 
-    if not os.path.exists(path):
-        raise PlannerError("file not found", file=path)
     doc = read_json(path, PlannerError)
     tag = doc.get("schema") if isinstance(doc, dict) else None
-    if tag == PLAN_TAG or (isinstance(tag, str) and tag.startswith("qiantu/plan@")):
-        return plan_from_dict(doc, file=path), None, ""
+    if isinstance(tag, str) and tag.startswith("qiantu/plan@"):
+        return plan_from_dict(doc, file=path), None
     if tag == REQUEST_TAG:
         raise PlannerError("is a trip request, not a plan: run `qiantu plan` on it first", file=path, field="schema")
     pkg = package_from_dict(doc, file=path)
     if pkg.plan is None:
         raise PlannerError("the package has no plan yet: optimize it first", file=path, field="plan")
-    return pkg.plan, pkg.request.group_size, pkg.notes
-
-
-def load_source(path: str):
-    """(plan, package or None) from a plan file or a package file; PlannerError otherwise."""
-    from planner.package import package_from_dict
-    from planner.plan import SCHEMA_TAG as PLAN_TAG
-    from planner.plan import plan_from_dict
-    from planner.request import read_json
-
-    if not os.path.exists(path):
-        raise PlannerError("file not found", file=path)
-    doc = read_json(path, PlannerError)
-    tag = doc.get("schema") if isinstance(doc, dict) else None
-    if tag == PLAN_TAG or (isinstance(tag, str) and tag.startswith("qiantu/plan@")):
-        return plan_from_dict(doc, file=path), None
-    plan, _size, _notes = load_plan_and_package(path)
-    return plan, package_from_dict(doc, file=path)
+    return pkg.plan, pkg
 
 
 def source_quote(plan, pkg, catalog, currency: str | None) -> dict | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -15,30 +14,10 @@ def read_table(path: Path, want: tuple[str, ...]) -> list[tuple[int, dict[str, s
     fname = str(path)
     if not path.is_file():
         raise DataError("rates table not found", file=fname)
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            rows = list(reader)
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", file=fname) from None
-    except csv.Error as exc:
-        raise DataError(f"not a valid CSV table ({exc})", file=fname) from None
-    if not rows:
-        raise DataError("the file is empty", file=fname)
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in want if c not in header]
-    if missing:
-        raise DataError(f"missing column(s): {', '.join(missing)}", file=fname, row=1, field=missing[0])
-    unknown = [c for c in header if c not in want]
-    if unknown:
-        raise DataError(f"unknown column(s): {', '.join(unknown)}", file=fname, row=1, field=unknown[0])
+    from planner import io as _io
+
     out = []
-    for i, raw in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in raw):
-            continue
-        if len(raw) != len(header):
-            raise DataError(f"has {len(raw)} fields, the header has {len(header)}", file=fname, row=i)
-        rec = {h: v.strip() for h, v in zip(header, raw)}
+    for i, rec in _io.read_table(path, want, DataError):
         if not rec["source"]:
             raise DataError("is empty (every rate needs a source)", file=fname, row=i, field="source")
         out.append((i, rec))
