@@ -36,6 +36,18 @@ DEFAULTS: dict[str, Any] = {
     "seed": 0,
 }
 
+# What a new trip starts with in the app (the one set of defaults above, plus a first choice of
+# place, length, driving limit and group a planner then changes).
+NEW_TRIP: dict[str, Any] = {
+    **{k: v for k, v in DEFAULTS.items() if k not in ("lunch_window", "locked_days")},  # written only when set
+    "start": "guiyang",
+    "end": None,
+    "days": 3,
+    "max_drive_minutes_per_day": 360,
+    "group_size": 10,
+    "stops": [],
+}
+
 
 @dataclass(frozen=True)
 class CustomPlace:

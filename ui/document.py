@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from planner.request import NEW_TRIP
 from planner.request import SCHEMA_TAG as REQUEST_TAG
 from ui.i18n import tr
 
@@ -18,26 +19,8 @@ def stop_edit_text(key: str) -> str:
     return {"must": tr("Set must-see"), "priority": tr("Set priority"), "visit_minutes": tr("Set visit time"),
             "after": tr("Set order constraint"), "day": tr("Pin to day")}.get(key, tr("Edit stop"))
 
-DEFAULT_REQUEST: dict[str, Any] = {
-    "schema": REQUEST_TAG,
-    "title": "",
-    "start": "guiyang",
-    "end": None,
-    "start_date": None,
-    "days": 3,
-    "day_start": "08:30",
-    "day_end": "18:30",
-    "max_drive_minutes_per_day": 360,
-    "mode": "drive",
-    "stops": [],
-    "keep_order": False,
-    "follow_history": False,
-    "lunch_minutes": 60,
-    "group_size": 10,
-    "budget_per_person_cny": None,
-    "time_limit_s": 5,
-    "seed": 0,
-}
+# A new trip: the request format's own defaults (planner.request), one set for the app and the files.
+DEFAULT_REQUEST: dict[str, Any] = {"schema": REQUEST_TAG, **NEW_TRIP}
 
 
 def clean_request(req: dict) -> dict:

@@ -17,16 +17,10 @@ SPOT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def place_name(ref, catalog: Catalog, lang: str, plan: dict | None = None) -> str:
-    if isinstance(ref, dict):
-        return str(ref.get("name") or "")
-    places = (plan or {}).get("places") or {}
-    if isinstance(places, dict) and isinstance(places.get(ref), dict) and places[ref].get("name"):
-        return str(places[ref]["name"])
-    if ref in catalog:
-        return catalog.spots[ref].name(lang)
-    if isinstance(ref, str) and ref.startswith("custom:"):
-        return ref[7:]
-    return str(ref or "")
+    """A plan place's name in ``lang`` (the core's one resolver, with the plan's own places)."""
+    from planner.domain import place_name as resolve
+
+    return resolve(ref, catalog, lang, (plan or {}).get("places"))
 
 
 def mode_label(item: dict, lang: str) -> str:
