@@ -1,0 +1,783 @@
+"""The shared search core: path moves that are correct on asymmetric matrices, and a multi-day
+orienteering search with hotel selection (days of visits, a night place between days).
+
+Path moves work on a list ``P`` whose first and last entries are fixed (a day's start and end
+place). Reversal costs are taken from prefix sums of the forward and the backward edge costs,
+so a 2-opt or a reversed Or-opt move is priced exactly on an asymmetric matrix in O(1).
+
+:func:`solve_days` is the orienteering problem with hotel selection (OPHS) of Divsalar,
+Vansteenwegen and Cattrysse (2013): D days, day d no longer than ``limits[d]``, day 1 leaves
+``start``, the last day ends at ``end``, each night at one of ``hotels``, every scored place
+counted once, the total score maximised. The search follows the iterated local search for the
+orienteering problem of Vansteenwegen et al. (2009) (greedy insertion by score²/extra length,
+shake = remove a run of consecutive visits from every day) with the hotel moves of the skewed
+VNS of Divsalar et al. (2013) (candidate hotel sequences ranked by the places they can reach,
+swap of one night's hotel, restarts from the next sequence) and an exact dynamic programme
+that re-chooses every night (and where the days split) for the current visiting order, as in
+the GRASP with DP hotel selection of Sohrabi et al. (2020).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.errors import PlannerError
+
+__all__ = [
+    "DaysResult",
+    "EngineInputError",
+    "check_matrix",
+    "or_opt_path",
+    "path_length",
+    "solve_days",
+    "two_opt_path",
+]
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+
+class EngineInputError(PlannerError, ValueError):
+    """A travel matrix, score vector or limit given to the search core is invalid."""
+
+
+def check_matrix(matrix, what: str = "travel matrix", error=EngineInputError) -> np.ndarray:
+    """The matrix as a float array; ``error`` when it is not square, or holds NaN, inf or a negative value.
+
+    The diagonal is ignored (set to 0).
+    """
+    try:
+        d = np.array(matrix, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise error(f"the {what} must be a square table of numbers ({exc})") from None
+    if d.ndim != 2 or d.shape[0] != d.shape[1]:
+        raise error(f"the {what} must be square, got shape {d.shape}")
+    n = d.shape[0]
+    if n == 0:
+        raise error(f"the {what} is empty")
+    off = ~np.eye(n, dtype=bool)
+    if np.isnan(d).any():
+        i, j = np.argwhere(np.isnan(d))[0]
+        raise error(f"the {what} has NaN at row {i}, column {j}")
+    if np.isinf(d[off]).any():
+        i, j = np.argwhere(np.isinf(d) & off)[0]
+        raise error(f"the {what} has an infinite value at row {i}, column {j}")
+    if (d[off] < 0).any():
+        i, j = np.argwhere((d < 0) & off)[0]
+        raise error(f"the {what} has a negative value {d[i, j]:g} at row {i}, column {j}")
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+# --------------------------------------------------------------------------------------------
+# path moves (first and last place fixed); D is a list of lists
+
+
+def path_length(D: Sequence[Sequence[float]], P: Sequence[int]) -> float:
+    """Sum of D[P[k]][P[k+1]]."""
+    return sum(D[P[k]][P[k + 1]] for k in range(len(P) - 1))
+
+
+def _prefix(D, P):
+    fwd = [0.0] * len(P)
+    bwd = [0.0] * len(P)
+    f = b = 0.0
+    for k in range(1, len(P)):
+        a, c = P[k - 1], P[k]
+        f += D[a][c]
+        b += D[c][a]
+        fwd[k] = f
+        bwd[k] = b
+    return fwd, bwd
+
+
+def two_opt_path(D, P: list[int], eps: float = 1e-9) -> float:
+    """Improve P in place by reversing inner segments (first improvement); return the total gain.
+
+    Reversing P[i..j] replaces the edges P[i-1]→P[i], P[j]→P[j+1] and the forward cost of the
+    segment by P[i-1]→P[j], P[i]→P[j+1] and its backward cost: exact on asymmetric matrices.
+    """
+    total = 0.0
+    n = len(P)
+    if n < 4:
+        return 0.0
+    improved = True
+    while improved:
+        improved = False
+        fwd, bwd = _prefix(D, P)
+        for i in range(1, n - 2):
+            a = P[i - 1]
+            pi = P[i]
+            Da = D[a]
+            base_i = Da[pi]
+            fi = fwd[i]
+            bi = bwd[i]
+            for j in range(i + 1, n - 1):
+                pj = P[j]
+                b = P[j + 1]
+                old = base_i + (fwd[j] - fi) + D[pj][b]
+                new = Da[pj] + (bwd[j] - bi) + D[pi][b]
+                if new < old - eps:
+                    P[i : j + 1] = P[i : j + 1][::-1]
+                    total += old - new
+                    improved = True
+                    break
+            if improved:
+                break
+    return total
+
+
+def or_opt_path(D, P: list[int], max_seg: int = 3, eps: float = 1e-9) -> float:
+    """Improve P in place by moving a run of 1..max_seg inner places elsewhere, possibly reversed.
+
+    Returns the total gain. The reversed run is priced with its backward cost (asymmetric-correct).
+    """
+    total = 0.0
+    improved = True
+    while improved:
+        improved = False
+        n = len(P)
+        fwd, bwd = _prefix(D, P)
+        for L in range(1, max_seg + 1):
+            for i in range(1, n - L):
+                j = i + L - 1  # run P[i..j]
+                if j >= n - 1:
+                    break
+                p, s, e, q = P[i - 1], P[i], P[j], P[j + 1]
+                inner_f = fwd[j] - fwd[i]
+                inner_b = bwd[j] - bwd[i]
+                remove_gain = D[p][s] + D[e][q] - D[p][q]
+                if remove_gain <= eps:
+                    continue
+                best = eps
+                best_move = None
+                for k in range(n - 1):  # insert between P[k] and P[k+1] (outside the run)
+                    if i - 1 <= k <= j:
+                        continue
+                    x, y = P[k], P[k + 1]
+                    dxy = D[x][y]
+                    g = remove_gain - (D[x][s] + D[e][y] - dxy)
+                    if g > best:
+                        best, best_move = g, (k, False)
+                    g = remove_gain - (D[x][e] + D[s][y] - dxy) - (inner_b - inner_f)
+                    if g > best:
+                        best, best_move = g, (k, True)
+                if best_move is not None:
+                    k, rev = best_move
+                    run = P[i : j + 1]
+                    if rev:
+                        run.reverse()
+                    rest = P[:i] + P[j + 1 :]
+                    pos = k + 1 if k < i else k + 1 - L
+                    P[:] = rest[:pos] + run + rest[pos:]
+                    total += best
+                    improved = True
+                    break
+            if improved:
+                break
+    return total
+
+
+# --------------------------------------------------------------------------------------------
+# multi-day orienteering with hotel selection
+
+
+@dataclass(frozen=True)
+class DaysResult:
+    """What :func:`solve_days` found.
+
+    Attributes
+    ----------
+    score : float
+        Total score of the places visited.
+    nights : list[int]
+        The D+1 places where the days begin and end: ``start``, the D-1 night places, ``end``.
+    days : list[list[int]]
+        The places visited on each day, in order (without the night places).
+    lengths : list[float]
+        The length of each day (night place to night place).
+    iterations : int
+        Perturbation iterations performed.
+    seconds : float
+        Wall time spent.
+    cancelled : bool
+        True when ``cancelled()`` stopped the search (the result is the best found so far).
+    """
+
+    score: float
+    nights: list[int]
+    days: list[list[int]]
+    lengths: list[float]
+    iterations: int
+    seconds: float
+    cancelled: bool = False
+
+
+class _State:
+    """Nights, day routes, day lengths and the visited flags of one solution."""
+
+    __slots__ = ("H", "R", "L", "vis", "score")
+
+    def __init__(self, H, R, L, vis, score):
+        self.H = H
+        self.R = R
+        self.L = L
+        self.vis = vis
+        self.score = score
+
+    def copy(self) -> _State:
+        return _State(list(self.H), [list(r) for r in self.R], list(self.L), list(self.vis), self.score)
+
+    def key(self):
+        return (round(self.score, 9), -round(sum(self.L), 9))
+
+
+def solve_days(
+    matrix,
+    score,
+    limits: Sequence[float],
+    *,
+    start: int,
+    end: int,
+    hotels: Sequence[int],
+    tolerance: float = 0.0,
+    time_limit_s: float | None = 5.0,
+    seed: int = 0,
+    max_iterations: int | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> DaysResult:
+    """Choose the night places and the places of each day to maximise the total score.
+
+    Parameters
+    ----------
+    matrix : array_like, shape (n, n)
+        Travel cost (finite, non-negative; may be asymmetric).
+    score : array_like, shape (n,)
+        Score of each place (non-negative); the night places' scores are not counted.
+    limits : sequence of float
+        The longest each day may be, one per day.
+    start, end : int
+        Where day 1 begins and the last day ends.
+    hotels : sequence of int
+        The places a night may be spent at (``start`` and ``end`` may be among them). They are
+        never visited as scored places.
+    tolerance : float
+        A day of length up to ``limit + tolerance`` is accepted.
+    time_limit_s : float or None
+        Wall-time budget; the search also ends after a long run without a better solution, or at
+        ``max_iterations``.
+    seed : int
+        Seed of the random choices; the result is the same for a seed whenever the time limit is
+        not what stopped the search.
+    progress, cancelled : callable, optional
+        ``progress(fraction, message)``; ``cancelled() -> bool`` polled between iterations.
+
+    Raises
+    ------
+    EngineInputError
+        For a bad matrix (NaN, inf, negative), scores or limits, or when no sequence of nights
+        lets even the empty days fit.
+    """
+    t0 = time.perf_counter()
+    Dn = check_matrix(matrix)
+    n = Dn.shape[0]
+    try:
+        sc = np.asarray(score, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise EngineInputError("scores must be numbers") from None
+    if sc.shape != (n,) or not np.isfinite(sc).all() or (sc < 0).any():
+        raise EngineInputError(f"scores must be {n} finite non-negative numbers")
+    lim = [float(x) for x in limits]
+    if not lim or any(not math.isfinite(x) or x < 0 for x in lim):
+        raise EngineInputError("day limits must be one or more finite non-negative numbers")
+    for name, v in (("start", start), ("end", end)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 0 <= v < n:
+            raise EngineInputError(f"{name} = {v!r} is not a place index below {n}")
+    hotel_set = sorted({int(h) for h in hotels} | {int(start), int(end)})
+    if any(not 0 <= h < n for h in hotel_set):
+        raise EngineInputError("a hotel index is out of range")
+    if time_limit_s is not None and not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
+        raise EngineInputError(f"time_limit_s must be a positive number or None, got {time_limit_s!r}")
+    search = _DaysSearch(Dn, sc, lim, int(start), int(end), hotel_set, float(tolerance), seed)
+    deadline = math.inf if time_limit_s is None else t0 + time_limit_s
+    return search.run(deadline, max_iterations, progress, cancelled, t0)
+
+
+class _DaysSearch:
+    def __init__(self, Dn, sc, lim, start, end, hotels, tol, seed):
+        self.Dn = Dn
+        self.D = Dn.tolist()
+        n = Dn.shape[0]
+        self.n = n
+        self.nd = len(lim)
+        self.lim = lim
+        self.cap = [x + tol for x in lim]
+        self.start = start
+        self.end = end
+        self.hotels = hotels
+        hs = set(hotels)
+        self.places = np.array([v for v in range(n) if v not in hs and sc[v] > 0], dtype=int)
+        self.sc = [0.0 if v in hs else float(sc[v]) for v in range(n)]
+        self.scn = np.array(self.sc)
+        self.rng = random.Random(seed)
+        self.eps = 1e-9 * max(1.0, float(Dn.max()))
+        self.cands = self._hotel_sequences()
+        if not self.cands:
+            raise EngineInputError("no choice of night places lets the days fit their limits, even with no visits")
+
+    # ------------------------------------------------------------ hotel sequences
+    def _hotel_sequences(self, keep: int = 60) -> list[tuple[int, ...]]:
+        """Feasible night sequences, best first by the score their days' ellipses can reach."""
+        nd, D, Dn, cap = self.nd, self.D, self.Dn, self.cap
+        hs = self.hotels
+        places = self.places
+        if nd == 1:
+            return [(self.start, self.end)] if D[self.start][self.end] <= cap[0] else []
+        # reach[d][(a, b)]: places with D[a][v] + D[v][b] <= cap[d]
+        reach: dict[tuple[int, int, int], np.ndarray] = {}
+
+        def ell(d, a, b):
+            k = (d, a, b)
+            if k not in reach:
+                reach[k] = (Dn[a, places] + Dn[places, b]) <= cap[d]
+            return reach[k]
+
+        # Which hotels can be the night after day d and still reach the end (backwards).
+        ok_after = [set() for _ in range(nd + 1)]
+        ok_after[nd] = {self.end}
+        for d in range(nd - 1, 0, -1):
+            ok_after[d] = {a for a in hs if any(D[a][b] <= cap[d] for b in ok_after[d + 1])}
+        seqs: list[tuple[int, ...]] = []
+        total = len(hs) ** (nd - 1)
+        if total <= 20000:
+            for mid in itertools.product(hs, repeat=nd - 1):
+                s = (self.start, *mid, self.end)
+                if all(D[s[d]][s[d + 1]] <= cap[d] for d in range(nd)):
+                    seqs.append(s)
+        else:  # beam over prefixes, ranked by the union of reachable places
+            beam = [(self.start,)]
+            for d in range(nd - 1):
+                nxt = []
+                for s in beam:
+                    for h in ok_after[d + 1]:
+                        if D[s[-1]][h] <= cap[d]:
+                            nxt.append((*s, h))
+                nxt.sort(key=lambda s: -self._union_score(s, ell))
+                beam = nxt[:200]
+            seqs = [(*s, self.end) for s in beam if D[s[-1]][self.end] <= cap[nd - 1]]
+        seqs.sort(key=lambda s: (-self._union_score(s, ell), -self._sum_score(s, ell), s))
+        return seqs[:keep]
+
+    def _union_score(self, s, ell) -> float:
+        m = np.zeros(len(self.places), dtype=bool)
+        for d in range(len(s) - 1):
+            m |= ell(d, s[d], s[d + 1])
+        return float(self.scn[self.places][m].sum())
+
+    def _sum_score(self, s, ell) -> float:
+        return float(sum(self.scn[self.places][ell(d, s[d], s[d + 1])].sum() for d in range(len(s) - 1)))
+
+    # ------------------------------------------------------------ basic state handling
+    def empty(self, H) -> _State:
+        D = self.D
+        L = [D[H[d]][H[d + 1]] for d in range(self.nd)]
+        vis = [False] * self.n
+        return _State(list(H), [[] for _ in range(self.nd)], L, vis, 0.0)
+
+    def path(self, st: _State, d: int) -> list[int]:
+        return [st.H[d], *st.R[d], st.H[d + 1]]
+
+    def set_path(self, st: _State, d: int, P: list[int]) -> None:
+        st.R[d] = P[1:-1]
+        st.L[d] = path_length(self.D, P)
+
+    # ------------------------------------------------------------ insertion
+    def insert_greedy(self, st: _State, noise: float = 0.0, banned=()) -> None:
+        """Insert unvisited places by score² / extra length, best first, while any fits."""
+        Dn = self.Dn
+        free = np.array([v for v in self.places if not st.vis[v] and v not in banned], dtype=int)
+        if free.size == 0:
+            return
+        nd = self.nd
+        sc2 = self.scn[free] ** 2
+        if noise > 0:
+            sc2 = sc2 * np.array([1.0 + noise * self.rng.random() for _ in range(free.size)])
+        best_ratio = np.full((nd, free.size), -1.0)
+        best_pos = np.zeros((nd, free.size), dtype=int)
+        best_delta = np.zeros((nd, free.size))
+        alive = np.ones(free.size, dtype=bool)
+
+        def refresh(d):
+            P = np.array(self.path(st, d))
+            a, b = P[:-1], P[1:]
+            delta = Dn[a][:, free] + Dn[free][:, b].T - Dn[a, b][:, None]  # (positions, free)
+            slack = self.cap[d] - st.L[d]
+            delta = np.where(delta <= slack, delta, np.inf)
+            pos = np.argmin(delta, axis=0)
+            dl = delta[pos, np.arange(free.size)]
+            ok = np.isfinite(dl) & alive
+            best_ratio[d] = np.where(ok, sc2 / np.maximum(dl, 1e-9), -1.0)
+            best_pos[d] = pos
+            best_delta[d] = dl
+
+        for d in range(nd):
+            refresh(d)
+        while True:
+            flat = int(np.argmax(best_ratio))
+            d, j = divmod(flat, free.size)
+            if best_ratio[d, j] < 0:
+                return
+            v = int(free[j])
+            p = int(best_pos[d, j])
+            st.R[d].insert(p, v)
+            st.L[d] += float(best_delta[d, j])
+            st.vis[v] = True
+            st.score += self.sc[v]
+            alive[j] = False
+            best_ratio[:, j] = -1.0
+            refresh(d)
+
+    # ------------------------------------------------------------ length reduction
+    def shorten_day(self, st: _State, d: int) -> bool:
+        P = self.path(st, d)
+        if len(P) < 4:
+            return False
+        g = two_opt_path(self.D, P, self.eps) + or_opt_path(self.D, P, 3, self.eps)
+        if g > self.eps:
+            self.set_path(st, d, P)
+            return True
+        return False
+
+    def relocate_between(self, st: _State) -> bool:
+        """Move one visit to another day when that shortens the total (first improvement)."""
+        D = self.D
+        improved = False
+        for a in range(self.nd):
+            i = 0
+            while i < len(st.R[a]):
+                Pa = self.path(st, a)
+                v = Pa[i + 1]
+                p, q = Pa[i], Pa[i + 2]
+                gain = D[p][v] + D[v][q] - D[p][q]
+                best = self.eps
+                mv = None
+                for b in range(self.nd):
+                    if b == a:
+                        continue
+                    Pb = self.path(st, b)
+                    slack = self.cap[b] - st.L[b]
+                    for k in range(len(Pb) - 1):
+                        x, y = Pb[k], Pb[k + 1]
+                        c = D[x][v] + D[v][y] - D[x][y]
+                        if c <= slack and gain - c > best:
+                            best, mv = gain - c, (b, k)
+                if mv is not None:
+                    b, k = mv
+                    Pb = self.path(st, b)
+                    del st.R[a][i]
+                    st.L[a] -= gain
+                    cb = D[Pb[k]][v] + D[v][Pb[k + 1]] - D[Pb[k]][Pb[k + 1]]
+                    st.R[b].insert(k, v)
+                    st.L[b] += cb
+                    improved = True
+                else:
+                    i += 1
+        return improved
+
+    def hotel_swap(self, st: _State) -> bool:
+        """Replace one night's place when both days it joins get shorter in total and still fit."""
+        D = self.D
+        improved = False
+        for b in range(1, self.nd):
+            h = st.H[b]
+            last = st.R[b - 1][-1] if st.R[b - 1] else st.H[b - 1]
+            first = st.R[b][0] if st.R[b] else st.H[b + 1]
+            base = D[last][h] + D[h][first]
+            best, pick = base - self.eps, None
+            for g in self.hotels:
+                if g == h:
+                    continue
+                la = st.L[b - 1] - D[last][h] + D[last][g]
+                lb = st.L[b] - D[h][first] + D[g][first]
+                if la <= self.cap[b - 1] and lb <= self.cap[b] and D[last][g] + D[g][first] < best:
+                    best, pick = D[last][g] + D[g][first], g
+            if pick is not None:
+                st.L[b - 1] += D[last][pick] - D[last][h]
+                st.L[b] += D[pick][first] - D[h][first]
+                st.H[b] = pick
+                improved = True
+        return improved
+
+    def replace(self, st: _State) -> bool:
+        """Swap a visited place for an unvisited one of higher score (same day, best position)."""
+        D = self.D
+        sc = self.sc
+        free = [v for v in self.places if not st.vis[v]]
+        if not free:
+            return False
+        free.sort(key=lambda v: -sc[v])
+        for d in range(self.nd):
+            P = self.path(st, d)
+            if len(P) < 3:
+                continue
+            slack = self.cap[d] - st.L[d]
+            # removal gains of each inner place
+            rem = [D[P[i - 1]][P[i]] + D[P[i]][P[i + 1]] - D[P[i - 1]][P[i + 1]] for i in range(1, len(P) - 1)]
+            minsc = min(sc[v] for v in P[1:-1])
+            for u in free[:25]:
+                su = sc[u]
+                if su <= minsc:
+                    break
+                Du = D[u]
+                ins = [D[P[k]][u] + Du[P[k + 1]] - D[P[k]][P[k + 1]] for k in range(len(P) - 1)]
+                order = sorted(range(len(ins)), key=ins.__getitem__)[:4]
+                best = None
+                for i in range(1, len(P) - 1):
+                    v = P[i]
+                    if sc[v] >= su:
+                        continue
+                    # u in v's place
+                    c = D[P[i - 1]][u] + Du[P[i + 1]] - D[P[i - 1]][P[i + 1]]
+                    cost, where = c, ("at", i)
+                    for k in order:  # u between P[k], P[k+1], edges not touching v
+                        if k == i - 1 or k == i:
+                            continue
+                        if ins[k] < cost:
+                            cost, where = ins[k], ("ins", k)
+                        break
+                    net = cost - rem[i - 1]
+                    if net <= slack:
+                        key = (su - sc[v], -net)
+                        if best is None or key > best[0]:
+                            best = (key, i, where, net)
+                if best is not None:
+                    _, i, where, net = best
+                    v = P[i]
+                    if where[0] == "at":
+                        P[i] = u
+                    else:
+                        k = where[1]
+                        P.insert(k + 1, u)
+                        P.remove(v)
+                    st.R[d] = P[1:-1]
+                    st.L[d] = path_length(D, P)
+                    st.vis[v] = False
+                    st.vis[u] = True
+                    st.score += sc[u] - sc[v]
+                    return True
+        return False
+
+    def local_search(self, st: _State, deadline: float) -> None:
+        for _ in range(100):
+            before = st.key()
+            for d in range(self.nd):
+                self.shorten_day(st, d)
+            self.hotel_swap(st)
+            self.relocate_between(st)
+            self.insert_greedy(st)
+            while self.replace(st):
+                self.insert_greedy(st)
+            if st.key() <= before or time.perf_counter() > deadline:
+                break
+
+    # ------------------------------------------------------------ exact re-choice of nights
+    def resplit(self, st: _State) -> _State | None:
+        """Best split of the visiting sequence into days and nights (a DP), keeping every visit.
+
+        Only splits that keep the sequence's order and visit every place are considered; the
+        result is the one with the most slack in total (shortest sum of lengths).
+        """
+        D = self.D
+        seq = [v for r in st.R for v in r]
+        m = len(seq)
+        nd = self.nd
+        hs = self.hotels
+        cum = [0.0] * (m + 1)
+        for k in range(1, m):
+            cum[k] = cum[k - 1] + D[seq[k - 1]][seq[k]]
+        # best[d][(i, h)]: shortest total length of days 0..d-1 covering seq[:i], night d at h
+        INF = math.inf
+        best = {(0, self.start): 0.0}
+        back: list[dict] = []
+        for d in range(nd):
+            nxt: dict = {}
+            arg: dict = {}
+            last_day = d == nd - 1
+            targets = [self.end] if last_day else hs
+            for (i, h), c0 in best.items():
+                Dh = D[h]
+                js = [m] if last_day else range(i, m + 1)
+                for j in js:  # this day covers seq[i:j]
+                    if j > i:
+                        inner = Dh[seq[i]] + cum[j - 1] - cum[i]
+                        tail = seq[j - 1]
+                    else:
+                        inner = 0.0
+                        tail = h
+                    if inner > self.cap[d]:
+                        break
+                    Dt = D[tail]
+                    for g in targets:
+                        length = inner + Dt[g]
+                        if length <= self.cap[d]:
+                            c = c0 + length
+                            if c < nxt.get((j, g), INF):
+                                nxt[(j, g)] = c
+                                arg[(j, g)] = (i, h)
+            back.append(arg)
+            best = nxt
+        if (m, self.end) not in best:
+            return None
+        H = [0] * (nd + 1)
+        cuts = [0] * (nd + 1)
+        state = (m, self.end)
+        for d in range(nd - 1, -1, -1):
+            H[d + 1] = state[1]
+            cuts[d + 1] = state[0]
+            state = back[d][state]
+        H[0] = self.start
+        new = self.empty(H)
+        for d in range(nd):
+            new.R[d] = seq[cuts[d] : cuts[d + 1]]
+            new.L[d] = path_length(D, self.path(new, d))
+        new.vis = list(st.vis)
+        new.score = st.score
+        return new
+
+    # ------------------------------------------------------------ perturbation
+    def shake(self, st: _State, size: int, pos: int) -> None:
+        """Remove ``size`` consecutive visits from every day, starting at ``pos`` (Vansteenwegen 2009)."""
+        D = self.D
+        for d in range(self.nd):
+            r = st.R[d]
+            if not r:
+                continue
+            p = pos % len(r)
+            gone = r[p : p + size]
+            del r[p : p + size]
+            for v in gone:
+                st.vis[v] = False
+                st.score -= self.sc[v]
+            st.L[d] = path_length(D, self.path(st, d))
+
+    def change_night(self, st: _State) -> None:
+        """Move one night to another hotel, dropping the worst visits of its two days until they fit."""
+        if self.nd < 2:
+            return
+        b = self.rng.randrange(1, self.nd)
+        D = self.D
+        a, c = st.H[b - 1], st.H[b + 1]
+        options = [g for g in self.hotels if g != st.H[b] and D[a][g] <= self.cap[b - 1] and D[g][c] <= self.cap[b]]
+        if not options:
+            return
+        st.H[b] = self.rng.choice(options)
+        for d in (b - 1, b):
+            P = self.path(st, d)
+            two_opt_path(D, P, self.eps)
+            L = path_length(D, P)
+            while L > self.cap[d] and len(P) > 2:
+                # drop the visit with the worst score per length saved
+                i = min(
+                    range(1, len(P) - 1),
+                    key=lambda i: self.sc[P[i]] / max(1e-9, D[P[i - 1]][P[i]] + D[P[i]][P[i + 1]] - D[P[i - 1]][P[i + 1]]),
+                )
+                v = P.pop(i)
+                st.vis[v] = False
+                st.score -= self.sc[v]
+                L = path_length(D, P)
+            self.set_path(st, d, P)
+
+    # ------------------------------------------------------------ main loop
+    def run(self, deadline, max_iterations, progress, cancelled, t0) -> DaysResult:
+        nd = self.nd
+        rng = self.rng
+        total_score = float(self.scn[self.places].sum())
+        max_it = math.inf if max_iterations is None else max_iterations
+        n_places = len(self.places)
+        patience = max(300, 8 * n_places)
+
+        best: _State | None = None
+        iterations = 0
+        stopped = False
+        next_report = time.perf_counter() + 0.1
+        # a few starts from the best-ranked night sequences, then ILS from the best
+        starts = []
+        for H in self.cands[: min(len(self.cands), 8)]:
+            st = self.empty(H)
+            if any(st.L[d] > self.cap[d] for d in range(nd)):
+                continue
+            self.insert_greedy(st)
+            self.local_search(st, deadline)
+            starts.append(st)
+            if best is None or st.key() > best.key():
+                best = st.copy()
+            if time.perf_counter() > deadline or (cancelled is not None and cancelled()):
+                break
+        assert best is not None
+        starts.sort(key=lambda s: s.key(), reverse=True)
+        cur = best.copy()
+        next_start = 1
+        size, pos = 1, 0
+        last_gain = 0
+        while iterations < max_it and best.score < total_score - 1e-9:
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+            if cancelled is not None and cancelled():
+                stopped = True
+                break
+            if progress is not None and now >= next_report:
+                next_report = now + 0.1
+                span = deadline - t0
+                frac = (now - t0) / span if math.isfinite(span) else iterations / max(1, max_it)
+                progress(min(0.99, frac), f"searching (iteration {iterations}, score {best.score:g})")
+            iterations += 1
+            stall = iterations - last_gain
+            if stall > patience:
+                break
+            r = rng.random()
+            if stall and stall % 60 == 0 and next_start < len(starts):
+                cur = starts[next_start].copy()  # another night sequence
+                next_start += 1
+            elif r < 0.1:
+                self.change_night(cur)
+            else:
+                biggest = max(len(x) for x in cur.R) if any(cur.R) else 1
+                self.shake(cur, size, pos)
+                pos += size
+                size += 1
+                if size > max(1, (biggest + 1) // 2 + 1):
+                    size = 1
+            self.insert_greedy(cur, noise=0.3)
+            self.local_search(cur, deadline)
+            if iterations % 10 == 0:
+                alt = self.resplit(cur)
+                if alt is not None and sum(alt.L) < sum(cur.L) - self.eps:
+                    cur = alt
+                    self.local_search(cur, deadline)
+            if cur.key() > best.key():
+                if cur.score > best.score + 1e-9:
+                    last_gain = iterations
+                best = cur.copy()
+                size = 1
+            elif stall % 25 == 24:
+                cur = best.copy()
+        if progress is not None:
+            progress(1.0, "done")
+        return DaysResult(
+            score=best.score,
+            nights=list(best.H),
+            days=[list(r) for r in best.R],
+            lengths=list(best.L),
+            iterations=iterations,
+            seconds=time.perf_counter() - t0,
+            cancelled=stopped,
+        )
