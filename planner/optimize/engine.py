@@ -517,63 +517,70 @@ class _DaysSearch:
         return improved
 
     def replace(self, st: _State) -> bool:
-        """Swap a visited place for an unvisited one of higher score (same day, best position)."""
-        D = self.D
-        sc = self.sc
-        free = [v for v in self.places if not st.vis[v]]
-        if not free:
+        """Swap a visited place for an unvisited one of higher score (same day, best position).
+
+        For each day, every pair (visited v, unvisited u) is priced at once: u takes v's place,
+        or goes to u's cheapest insertion edge that does not touch v, v leaves. The pair with the
+        largest score gain that fits is applied (then the one with the least extra length).
+        """
+        Dn = self.Dn
+        scn = self.scn
+        free = np.array([v for v in self.places if not st.vis[v]], dtype=int)
+        if free.size == 0:
             return False
-        free.sort(key=lambda v: -sc[v])
+        top = free[np.argsort(-scn[free], kind="stable")[:30]]
+        best = None
         for d in range(self.nd):
-            P = self.path(st, d)
-            if len(P) < 3:
+            P = np.array(self.path(st, d))
+            m = len(P)
+            if m < 3:
+                continue
+            inner = P[1:-1]
+            su = scn[top]
+            gain_sc = su[None, :] - scn[inner][:, None]  # (inner, cands)
+            if not (gain_sc > 1e-9).any():
                 continue
             slack = self.cap[d] - st.L[d]
-            # removal gains of each inner place
-            rem = [D[P[i - 1]][P[i]] + D[P[i]][P[i + 1]] - D[P[i - 1]][P[i + 1]] for i in range(1, len(P) - 1)]
-            minsc = min(sc[v] for v in P[1:-1])
-            for u in free[:25]:
-                su = sc[u]
-                if su <= minsc:
-                    break
-                Du = D[u]
-                ins = [D[P[k]][u] + Du[P[k + 1]] - D[P[k]][P[k + 1]] for k in range(len(P) - 1)]
-                order = sorted(range(len(ins)), key=ins.__getitem__)[:4]
-                best = None
-                for i in range(1, len(P) - 1):
-                    v = P[i]
-                    if sc[v] >= su:
-                        continue
-                    # u in v's place
-                    c = D[P[i - 1]][u] + Du[P[i + 1]] - D[P[i - 1]][P[i + 1]]
-                    cost, where = c, ("at", i)
-                    for k in order:  # u between P[k], P[k+1], edges not touching v
-                        if k == i - 1 or k == i:
-                            continue
-                        if ins[k] < cost:
-                            cost, where = ins[k], ("ins", k)
-                        break
-                    net = cost - rem[i - 1]
-                    if net <= slack:
-                        key = (su - sc[v], -net)
-                        if best is None or key > best[0]:
-                            best = (key, i, where, net)
-                if best is not None:
-                    _, i, where, net = best
-                    v = P[i]
-                    if where[0] == "at":
-                        P[i] = u
-                    else:
-                        k = where[1]
-                        P.insert(k + 1, u)
-                        P.remove(v)
-                    st.R[d] = P[1:-1]
-                    st.L[d] = path_length(D, P)
-                    st.vis[v] = False
-                    st.vis[u] = True
-                    st.score += sc[u] - sc[v]
-                    return True
-        return False
+            prev, nxt = P[:-2], P[2:]
+            rem = Dn[prev, inner] + Dn[inner, nxt] - Dn[prev, nxt]  # (inner,)
+            at = Dn[prev][:, top] + Dn[top][:, nxt].T - Dn[prev, nxt][:, None]  # (inner, cands)
+            ins = Dn[P[:-1]][:, top] + Dn[top][:, P[1:]].T - Dn[P[:-1], P[1:]][:, None]  # (edges, cands)
+            order = np.argsort(ins, axis=0, kind="stable")[:3]  # (<=3, cands) cheapest edges
+            rows = np.arange(1, m - 1)[:, None]  # P index of each inner place
+            nonadj = np.full(at.shape, np.inf)
+            nonadj_edge = np.full(at.shape, -1)
+            for t in range(order.shape[0] - 1, -1, -1):
+                e = order[t][None, :]
+                okk = (e != rows - 1) & (e != rows)
+                val = ins[order[t], np.arange(top.size)][None, :]
+                nonadj = np.where(okk, val, nonadj)
+                nonadj_edge = np.where(okk, e, nonadj_edge)
+            use_ins = nonadj < at
+            cost = np.where(use_ins, nonadj, at)
+            net = cost - rem[:, None]
+            ok = (gain_sc > 1e-9) & (net <= slack)
+            if not ok.any():
+                continue
+            key = np.where(ok, gain_sc * 1e6 - net, -np.inf)
+            i, j = np.unravel_index(int(np.argmax(key)), key.shape)
+            k = (float(gain_sc[i, j]), -float(net[i, j]))
+            if best is None or k > best[0]:
+                best = (k, d, int(i) + 1, int(top[j]), bool(use_ins[i, j]), int(nonadj_edge[i, j]))
+        if best is None:
+            return False
+        _, d, i, u, by_edge, e = best
+        P = self.path(st, d)
+        v = P[i]
+        if by_edge:
+            P.insert(e + 1, u)
+            P.remove(v)
+        else:
+            P[i] = u
+        self.set_path(st, d, P)
+        st.vis[v] = False
+        st.vis[u] = True
+        st.score += self.sc[u] - self.sc[v]
+        return True
 
     def local_search(self, st: _State, deadline: float) -> None:
         for _ in range(100):
@@ -653,9 +660,10 @@ class _DaysSearch:
         return new
 
     # ------------------------------------------------------------ perturbation
-    def shake(self, st: _State, size: int, pos: int) -> None:
+    def shake(self, st: _State, size: int, pos: int) -> set[int]:
         """Remove ``size`` consecutive visits from every day, starting at ``pos`` (Vansteenwegen 2009)."""
         D = self.D
+        removed: set[int] = set()
         for d in range(self.nd):
             r = st.R[d]
             if not r:
@@ -666,7 +674,9 @@ class _DaysSearch:
             for v in gone:
                 st.vis[v] = False
                 st.score -= self.sc[v]
+            removed.update(gone)
             st.L[d] = path_length(D, self.path(st, d))
+        return removed
 
     def change_night(self, st: _State) -> None:
         """Move one night to another hotel, dropping the worst visits of its two days until they fit."""
@@ -696,80 +706,105 @@ class _DaysSearch:
             self.set_path(st, d, P)
 
     # ------------------------------------------------------------ main loop
-    def run(self, deadline, max_iterations, progress, cancelled, t0) -> DaysResult:
-        nd = self.nd
+    def ils(self, cur: _State, ctl: dict, budget: int, patience: int, nights: bool) -> _State:
+        """Iterated local search from ``cur`` for at most ``budget`` iterations; the best state found."""
         rng = self.rng
-        total_score = float(self.scn[self.places].sum())
-        max_it = math.inf if max_iterations is None else max_iterations
-        n_places = len(self.places)
-        patience = max(300, 8 * n_places)
-
-        best: _State | None = None
-        iterations = 0
-        stopped = False
-        next_report = time.perf_counter() + 0.1
-        # a few starts from the best-ranked night sequences, then ILS from the best
-        starts = []
-        for H in self.cands[: min(len(self.cands), 8)]:
-            st = self.empty(H)
-            if any(st.L[d] > self.cap[d] for d in range(nd)):
-                continue
-            self.insert_greedy(st)
-            self.local_search(st, deadline)
-            starts.append(st)
-            if best is None or st.key() > best.key():
-                best = st.copy()
-            if time.perf_counter() > deadline or (cancelled is not None and cancelled()):
-                break
-        assert best is not None
-        starts.sort(key=lambda s: s.key(), reverse=True)
-        cur = best.copy()
-        next_start = 1
+        best = cur.copy()
         size, pos = 1, 0
-        last_gain = 0
-        while iterations < max_it and best.score < total_score - 1e-9:
+        last_gain = ctl["it"]
+        first = ctl["it"]
+        while ctl["it"] < ctl["max_it"] and ctl["it"] - first < budget and best.score < self.total - 1e-9:
             now = time.perf_counter()
-            if now >= deadline:
+            if now >= ctl["deadline"]:
                 break
-            if cancelled is not None and cancelled():
-                stopped = True
+            if ctl["cancelled"] is not None and ctl["cancelled"]():
+                ctl["stopped"] = True
                 break
-            if progress is not None and now >= next_report:
-                next_report = now + 0.1
-                span = deadline - t0
-                frac = (now - t0) / span if math.isfinite(span) else iterations / max(1, max_it)
-                progress(min(0.99, frac), f"searching (iteration {iterations}, score {best.score:g})")
-            iterations += 1
-            stall = iterations - last_gain
+            if ctl["progress"] is not None and now >= ctl["next_report"]:
+                ctl["next_report"] = now + 0.1
+                span = ctl["deadline"] - ctl["t0"]
+                frac = (now - ctl["t0"]) / span if math.isfinite(span) else ctl["it"] / max(1, ctl["budget_all"])
+                ctl["progress"](min(0.99, frac), f"searching (iteration {ctl['it']}, score {ctl['best']:g})")
+            ctl["it"] += 1
+            stall = ctl["it"] - last_gain
             if stall > patience:
                 break
-            r = rng.random()
-            if stall and stall % 60 == 0 and next_start < len(starts):
-                cur = starts[next_start].copy()  # another night sequence
-                next_start += 1
-            elif r < 0.1:
+            removed: set[int] = set()
+            if nights and rng.random() < 0.1:
                 self.change_night(cur)
             else:
                 biggest = max(len(x) for x in cur.R) if any(cur.R) else 1
-                self.shake(cur, size, pos)
+                removed = self.shake(cur, size, pos)
                 pos += size
                 size += 1
                 if size > max(1, (biggest + 1) // 2 + 1):
                     size = 1
+            # the places just removed come back only after the others had their chance
+            self.insert_greedy(cur, noise=0.3, banned=removed)
             self.insert_greedy(cur, noise=0.3)
-            self.local_search(cur, deadline)
-            if iterations % 10 == 0:
+            self.local_search(cur, ctl["deadline"])
+            if ctl["it"] % 10 == 0:
                 alt = self.resplit(cur)
                 if alt is not None and sum(alt.L) < sum(cur.L) - self.eps:
                     cur = alt
-                    self.local_search(cur, deadline)
+                    self.local_search(cur, ctl["deadline"])
             if cur.key() > best.key():
                 if cur.score > best.score + 1e-9:
-                    last_gain = iterations
+                    last_gain = ctl["it"]
                 best = cur.copy()
+                ctl["best"] = max(ctl["best"], best.score)
                 size = 1
             elif stall % 25 == 24:
                 cur = best.copy()
+        return best
+
+    def run(self, deadline, max_iterations, progress, cancelled, t0) -> DaysResult:
+        self.total = float(self.scn[self.places].sum())
+        n_places = len(self.places)
+        ctl = {
+            "it": 0, "max_it": math.inf if max_iterations is None else max_iterations, "deadline": deadline,
+            "cancelled": cancelled, "progress": progress, "next_report": time.perf_counter() + 0.1, "t0": t0,
+            "stopped": False, "best": 0.0, "budget_all": max_iterations or 1,
+        }
+        # 1. greedy + local search on every candidate night sequence (best-ranked first, at most
+        #    a third of the time); the six best results are the starts
+        starts = []
+        screen_until = t0 + (deadline - t0) / 3 if math.isfinite(deadline) else math.inf
+        for H in self.cands:
+            st = self.empty(H)
+            self.insert_greedy(st)
+            self.local_search(st, deadline)
+            starts.append(st)
+            if time.perf_counter() > screen_until or (cancelled is not None and cancelled()):
+                break
+        starts.sort(key=lambda s: s.key(), reverse=True)
+        starts = starts[:6]
+        best = starts[0].copy()
+        # 2. a short search from each start, so a sequence that starts badly still gets its chance
+        per_start = max(60, 2 * n_places)
+        elite = []
+        for st in starts:
+            if ctl["stopped"] or time.perf_counter() >= deadline:
+                break
+            r = self.ils(st, ctl, per_start, per_start, nights=False)
+            elite.append(r)
+            if r.key() > best.key():
+                best = r.copy()
+        # 3. the long search from the best, now also moving nights
+        elite.sort(key=lambda s: s.key(), reverse=True)
+        patience = max(1500, 15 * n_places)
+        round_ = 0
+        while not ctl["stopped"] and time.perf_counter() < deadline and ctl["it"] < ctl["max_it"]:
+            if best.score >= self.total - 1e-9:
+                break
+            src = best if round_ % 3 == 0 or len(elite) < 2 else elite[min(len(elite) - 1, 1 + round_ % 2)]
+            before = best.key()
+            r = self.ils(src.copy(), ctl, patience, patience // 2, nights=True)
+            if r.key() > best.key():
+                best = r.copy()
+            round_ += 1
+            if best.key() <= before and round_ >= 3:
+                break
         if progress is not None:
             progress(1.0, "done")
         return DaysResult(
@@ -777,7 +812,7 @@ class _DaysSearch:
             nights=list(best.H),
             days=[list(r) for r in best.R],
             lengths=list(best.L),
-            iterations=iterations,
+            iterations=ctl["it"],
             seconds=time.perf_counter() - t0,
-            cancelled=stopped,
+            cancelled=ctl["stopped"],
         )
