@@ -199,8 +199,10 @@ def main(argv=None) -> int:
         inst = read_ophs(args.file)
         res = solve_ophs(inst, time_limit_s=args.time_limit, seed=args.seed)
     except PlannerError as exc:
-        print(f"error: {exc.one_line() if hasattr(exc, 'one_line') else exc} (file {args.file})"
-              if args.file not in str(exc) else f"error: {exc}", file=sys.stderr)
+        msg = exc.one_line()
+        if args.file not in msg:
+            msg = f"{args.file}: {msg}"
+        print(f"error: {msg}", file=sys.stderr)
         return 2
     print(json.dumps(answer_json(res)))
     return 0
