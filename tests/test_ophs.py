@@ -55,7 +55,7 @@ def brute_force(path: Path) -> float:
     def dist(a, b):
         return math.hypot(*(xy[a] - xy[b]))
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def shortest(a, b, subset):
         if not subset:
             return dist(a, b)
