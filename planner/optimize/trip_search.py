@@ -218,7 +218,7 @@ class Search:
             if not fits:
                 break
             # most constrained first, then the largest regret, then the cheapest
-            def urgency(s):
+            def urgency(s, options=options):
                 o = options[s]
                 regret = (o[1][0] - o[0][0]) if len(o) > 1 else 10**9
                 return (len(o), -regret, o[0][0], s)
