@@ -55,3 +55,25 @@ def test_plan_trip_keeps_every_must_stop_of_request_20(request20):
     must_ids = {st.id for st in req.stops if st.must}
     assert must_ids <= set(plan.order)
     assert validate_plan(plan, req, network, catalog) == []  # an independent check of the plan
+
+
+def test_infeasible_only_with_a_proof(request20):
+    from planner.optimize.trip_search import NOT_FOUND_REASON, must_stops_verdict
+
+    req, catalog, network = request20
+    m = TripModel(req, catalog, network)
+    empty = make_solution(m, [()] * m.D)
+    # every must stop fits on its own: leaving them out proves nothing
+    assert must_stops_verdict(m, empty, proven=False) == ("incomplete", NOT_FOUND_REASON)
+    assert must_stops_verdict(m, empty, proven=True)[0] == "infeasible"
+    full = Search(m).construct(Search(m).construct_must(empty))
+    assert must_stops_verdict(m, full, proven=False) is None
+    # Caohai (Weining, ~5 h from Guiyang) cannot be reached and seen in a 09:00-11:00 day
+    far = request_from_dict(
+        {"schema": "qiantu/request@1", "start": "guiyang", "days": 1, "day_start": "09:00", "day_end": "11:00",
+         "stops": [{"id": "caohai-lake", "must": True}, {"id": "qianlingshan-park", "must": True}]},
+        catalog=catalog,
+    )
+    mf = TripModel(far, catalog, network)
+    status, why = must_stops_verdict(mf, make_solution(mf, [()] * mf.D), proven=False)
+    assert status == "infeasible" and "草海" in why

@@ -535,3 +535,33 @@ def ils(
             if cand is not None and cand.obj < best.obj:
                 best = cand
     return best, it
+
+
+#: The reason a plan gives when must stops are missing but no proof says they cannot all fit.
+NOT_FOUND_REASON = "no plan found in the time"
+
+
+def must_stops_verdict(m: TripModel, sol: Solution | None, proven: bool) -> tuple[str, str] | None:
+    """Status and reason for a plan that leaves must stops out; None when none is missing.
+
+    ``("infeasible", why)`` only with a proof: the exact search finished (``proven``), or a
+    relaxation shows it — a must stop that fits no day even alone (the nights chosen freely),
+    which no other stop could change. Otherwise ``("incomplete", NOT_FOUND_REASON)``: a longer
+    search may still find a plan holding every must stop.
+    """
+    missing = [s for s in range(m.n) if m.must[s] and (sol is None or s not in sol.visited())]
+    if not missing:
+        return None
+    if proven:
+        return "infeasible", "the exact search shows the must stops cannot all fit"
+    for s in missing:
+        alone = False
+        for k in range(m.D):
+            days = [()] * m.D
+            days[k] = (s,)
+            if make_solution(m, days) is not None:
+                alone = True
+                break
+        if not alone:
+            return "infeasible", f"{m.names[s]} fits no day of the trip even on its own"
+    return "incomplete", NOT_FOUND_REASON
