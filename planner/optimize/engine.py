@@ -329,6 +329,8 @@ class _DaysSearch:
         self.scn = np.array(self.sc)
         self.rng = random.Random(seed)
         self.eps = 1e-9 * max(1.0, float(Dn.max()))
+        self._opt: dict[tuple, tuple] = {}
+        self._no_relocate: set = set()
         self.cands = self._hotel_sequences()
         if not self.cands:
             raise EngineInputError("no choice of night places lets the days fit their limits, even with no visits")
@@ -447,17 +449,39 @@ class _DaysSearch:
 
     # ------------------------------------------------------------ length reduction
     def shorten_day(self, st: _State, d: int) -> bool:
+        """2-opt and Or-opt on one day until neither helps (results cached by the day's path)."""
         P = self.path(st, d)
         if len(P) < 4:
             return False
-        g = two_opt_path(self.D, P, self.eps) + or_opt_path(self.D, P, 3, self.eps)
-        if g > self.eps:
-            self.set_path(st, d, P)
+        key = tuple(P)
+        hit = self._opt.get(key)
+        if hit is None:
+            Q = list(P)
+            while two_opt_path(self.D, Q, self.eps) + or_opt_path(self.D, Q, 3, self.eps) > self.eps:
+                pass
+            hit = tuple(Q)
+            if len(self._opt) > 50000:
+                self._opt.clear()
+            self._opt[key] = hit
+            self._opt[hit] = hit
+        if hit != key and path_length(self.D, hit) < st.L[d] - self.eps:
+            self.set_path(st, d, list(hit))
             return True
         return False
 
     def relocate_between(self, st: _State) -> bool:
         """Move one visit to another day when that shortens the total (first improvement)."""
+        sig = (tuple(st.H), tuple(tuple(r) for r in st.R))
+        if sig in self._no_relocate:
+            return False
+        improved = self._relocate_between(st)
+        if not improved:
+            if len(self._no_relocate) > 50000:
+                self._no_relocate.clear()
+            self._no_relocate.add(sig)
+        return improved
+
+    def _relocate_between(self, st: _State) -> bool:
         D = self.D
         improved = False
         for a in range(self.nd):
@@ -678,6 +702,23 @@ class _DaysSearch:
             st.L[d] = path_length(D, self.path(st, d))
         return removed
 
+    def shake_random(self, st: _State) -> set[int]:
+        """Remove a random 10-30 % of the visits, anywhere in the trip."""
+        D = self.D
+        visits = [(d, v) for d in range(self.nd) for v in st.R[d]]
+        if not visits:
+            return set()
+        k = max(1, int(len(visits) * self.rng.uniform(0.1, 0.3)))
+        gone = {v for _, v in self.rng.sample(visits, k)}
+        for d in range(self.nd):
+            if any(v in gone for v in st.R[d]):
+                st.R[d] = [v for v in st.R[d] if v not in gone]
+                st.L[d] = path_length(D, self.path(st, d))
+        for v in gone:
+            st.vis[v] = False
+            st.score -= self.sc[v]
+        return gone
+
     def change_night(self, st: _State) -> None:
         """Move one night to another hotel, dropping the worst visits of its two days until they fit."""
         if self.nd < 2:
@@ -730,8 +771,11 @@ class _DaysSearch:
             if stall > patience:
                 break
             removed: set[int] = set()
-            if nights and rng.random() < 0.1:
+            r = rng.random()
+            if nights and r < 0.1:
                 self.change_night(cur)
+            elif r > 0.8:
+                removed = self.shake_random(cur)
             else:
                 biggest = max(len(x) for x in cur.R) if any(cur.R) else 1
                 removed = self.shake(cur, size, pos)

@@ -31,9 +31,11 @@ from planner.optimize.engine import DaysResult, solve_days
 
 __all__ = ["OphsInstance", "TOLERANCE", "read_ophs", "solve_ophs", "main"]
 
-#: A day may exceed its limit by this much: the rule of the reference solver (README of the
-#: benchmark); the published optima were computed with it.
-TOLERANCE = 1e-4
+#: A day may exceed its limit by this much: the feasibility tolerance the benchmark's README
+#: asks checkers to use. The reference solver's rule is 0.0001, but some published optimal
+#: solutions exceed a day limit by up to 0.0005 (e.g. SET_3-4 66-40 and 66-50 reach their proven
+#: optimum only with more than 0.0001), so answers are held to the checker's 0.001.
+TOLERANCE = 1e-3
 
 
 class OphsFileError(PlannerError):
