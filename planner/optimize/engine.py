@@ -482,38 +482,40 @@ class _DaysSearch:
         return improved
 
     def _relocate_between(self, st: _State) -> bool:
-        D = self.D
+        """Apply the best single-visit move to another day while one shortens the total."""
+        Dn = self.Dn
         improved = False
-        for a in range(self.nd):
-            i = 0
-            while i < len(st.R[a]):
-                Pa = self.path(st, a)
-                v = Pa[i + 1]
-                p, q = Pa[i], Pa[i + 2]
-                gain = D[p][v] + D[v][q] - D[p][q]
-                best = self.eps
-                mv = None
+        for _ in range(10 * self.n):
+            paths = [np.array(self.path(st, d)) for d in range(self.nd)]
+            best = self.eps
+            mv = None
+            for a in range(self.nd):
+                Pa = paths[a]
+                if len(Pa) < 3:
+                    continue
+                V = Pa[1:-1]
+                gain = Dn[Pa[:-2], V] + Dn[V, Pa[2:]] - Dn[Pa[:-2], Pa[2:]]  # saved by taking v out
                 for b in range(self.nd):
                     if b == a:
                         continue
-                    Pb = self.path(st, b)
-                    slack = self.cap[b] - st.L[b]
-                    for k in range(len(Pb) - 1):
-                        x, y = Pb[k], Pb[k + 1]
-                        c = D[x][v] + D[v][y] - D[x][y]
-                        if c <= slack and gain - c > best:
-                            best, mv = gain - c, (b, k)
-                if mv is not None:
-                    b, k = mv
-                    Pb = self.path(st, b)
-                    del st.R[a][i]
-                    st.L[a] -= gain
-                    cb = D[Pb[k]][v] + D[v][Pb[k + 1]] - D[Pb[k]][Pb[k + 1]]
-                    st.R[b].insert(k, v)
-                    st.L[b] += cb
-                    improved = True
-                else:
-                    i += 1
+                    Pb = paths[b]
+                    X, Y = Pb[:-1], Pb[1:]
+                    C = Dn[X][:, V] + Dn[V][:, Y].T - Dn[X, Y][:, None]  # (edges of b, visits of a)
+                    C = np.where(C <= self.cap[b] - st.L[b], C, np.inf)
+                    k = np.argmin(C, axis=0)
+                    net = gain - C[k, np.arange(V.size)]
+                    i = int(np.argmax(net))
+                    if net[i] > best:
+                        best = float(net[i])
+                        mv = (a, i, b, int(k[i]), float(gain[i]), float(C[k[i], i]))
+            if mv is None:
+                return improved
+            a, i, b, k, g, c = mv
+            v = st.R[a].pop(i)
+            st.L[a] -= g
+            st.R[b].insert(k, v)
+            st.L[b] += c
+            improved = True
         return improved
 
     def hotel_swap(self, st: _State) -> bool:
