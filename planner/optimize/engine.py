@@ -36,6 +36,7 @@ __all__ = [
     "check_matrix",
     "or_opt_path",
     "path_length",
+    "polish_path",
     "solve_days",
     "two_opt_path",
 ]
@@ -98,7 +99,7 @@ def _prefix(D, P):
     return fwd, bwd
 
 
-def two_opt_path(D, P: list[int], eps: float = 1e-9) -> float:
+def two_opt_path(D, P: list[int], eps: float = 1e-9, deadline: float = math.inf) -> float:
     """Improve P in place by reversing inner segments (first improvement); return the total gain.
 
     Reversing P[i..j] replaces the edges P[i-1]→P[i], P[j]→P[j+1] and the forward cost of the
@@ -109,7 +110,7 @@ def two_opt_path(D, P: list[int], eps: float = 1e-9) -> float:
     if n < 4:
         return 0.0
     improved = True
-    while improved:
+    while improved and time.perf_counter() < deadline:
         improved = False
         fwd, bwd = _prefix(D, P)
         for i in range(1, n - 2):
@@ -134,14 +135,14 @@ def two_opt_path(D, P: list[int], eps: float = 1e-9) -> float:
     return total
 
 
-def or_opt_path(D, P: list[int], max_seg: int = 3, eps: float = 1e-9) -> float:
+def or_opt_path(D, P: list[int], max_seg: int = 3, eps: float = 1e-9, deadline: float = math.inf) -> float:
     """Improve P in place by moving a run of 1..max_seg inner places elsewhere, possibly reversed.
 
     Returns the total gain. The reversed run is priced with its backward cost (asymmetric-correct).
     """
     total = 0.0
     improved = True
-    while improved:
+    while improved and time.perf_counter() < deadline:
         improved = False
         n = len(P)
         fwd, bwd = _prefix(D, P)
@@ -182,6 +183,17 @@ def or_opt_path(D, P: list[int], max_seg: int = 3, eps: float = 1e-9) -> float:
                     break
             if improved:
                 break
+    return total
+
+
+def polish_path(D, P: list[int], deadline: float = math.inf, eps: float = 1e-9) -> float:
+    """2-opt and Or-opt (asymmetric-correct) on P until neither helps or the deadline; the gain."""
+    total = 0.0
+    while time.perf_counter() < deadline:
+        g = two_opt_path(D, P, eps, deadline) + or_opt_path(D, P, 3, eps, deadline)
+        total += g
+        if g <= eps:
+            break
     return total
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.errors import PlannerError
+from planner.optimize.engine import check_matrix, path_length, polish_path
 
 __all__ = ["EXACT_MAX_N", "TourInputError", "TourResult", "solve_tour", "solve_tour_result", "tour_length"]
 
@@ -27,6 +28,9 @@ _STALL_FACTOR = 4
 #: The search ends after max(_PATIENCE_MIN, _PATIENCE_FACTOR * nodes) kicks without a better tour.
 _PATIENCE_MIN = 5000
 _PATIENCE_FACTOR = 100
+
+#: Share of the time limit kept, on asymmetric matrices, for the engine's exact asymmetric polish.
+_POLISH_SHARE = 0.1
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -200,7 +204,14 @@ def solve_tour_result(
     if method == "exact" or (method == "auto" and n <= EXACT_MAX_N) or n < 6:
         return done(_held_karp(d, start, end), True, "exact")
 
-    order, iterations, stopped = _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, cancelled)
+    symmetric = bool(np.array_equal(d, d.T))
+    budget = time_limit_s
+    if not symmetric and time_limit_s is not None:
+        budget = time_limit_s * (1.0 - _POLISH_SHARE)  # the rest for the exact asymmetric polish
+    order, iterations, stopped = _heuristic(d, start, end, budget, seed, max_iterations, progress, cancelled)
+    if not symmetric and not stopped:
+        deadline = math.inf if time_limit_s is None else t0 + time_limit_s
+        order = _polish_asymmetric(d, order, end, deadline)
     return done(order, False, "ils", iterations, stopped)
 
 
@@ -235,26 +246,8 @@ def tour_length(matrix, order: Sequence[int], end: int | None = 0) -> float:
 
 
 def _validate(matrix, start, end) -> tuple[np.ndarray, int, int | None]:
-    try:
-        d = np.array(matrix, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TourInputError(f"the travel matrix must be a square table of numbers ({exc})") from None
-    if d.ndim != 2 or d.shape[0] != d.shape[1]:
-        raise TourInputError(f"the travel matrix must be square, got shape {d.shape}")
+    d = check_matrix(matrix, "travel matrix", TourInputError)
     n = d.shape[0]
-    if n == 0:
-        raise TourInputError("the travel matrix is empty")
-    off = ~np.eye(n, dtype=bool)
-    if np.isnan(d).any():
-        i, j = np.argwhere(np.isnan(d))[0]
-        raise TourInputError(f"the travel matrix has NaN at row {i}, column {j}")
-    if np.isinf(d[off]).any():
-        i, j = np.argwhere(np.isinf(d) & off)[0]
-        raise TourInputError(f"the travel matrix has an infinite value at row {i}, column {j}")
-    if (d[off] < 0).any():
-        i, j = np.argwhere((d < 0) & off)[0]
-        raise TourInputError(f"the travel matrix has a negative value {d[i, j]:g} at row {i}, column {j}")
-    np.fill_diagonal(d, 0.0)
     start = _index(start, n, "start")
     if end is not None:
         end = _index(end, n, "end")
@@ -390,6 +383,37 @@ def _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, canc
     if end is None:
         cyc = [v for v in cyc if v != n]
     return cyc, iterations, stopped
+
+
+def _polish_asymmetric(d: np.ndarray, order: list[int], end: int | None, deadline: float) -> list[int]:
+    """2-opt and Or-opt of the shared engine on the original matrix (reversals priced backwards).
+
+    The Jonker–Volgenant search moves places only in ways its doubled symmetric matrix allows;
+    this pass prices every segment move and reversal on the directed matrix itself.
+    """
+    n = d.shape[0]
+    start = order[0]
+    if end is None:
+        # an open path: a dummy last place reached from anywhere at no cost
+        e = np.zeros((n + 1, n + 1))
+        e[:n, :n] = d
+        P = [*order, n]
+    elif end == start:
+        e = d
+        P = [*order, start]
+    else:
+        e = d
+        P = list(order)
+    D = e.tolist()
+    before = path_length(D, P)
+    polish_path(D, P, deadline)
+    if path_length(D, P) >= before - 1e-9:
+        return order
+    if end is None:
+        return P[:-1]
+    if end == start:
+        return P[:-1]
+    return P
 
 
 def _nearest_neighbour_directed(a: np.ndarray, fixed: tuple[int, int] | None) -> list[int]:
