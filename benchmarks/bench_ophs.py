@@ -116,6 +116,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", nargs="*", default=None, help="set folders (default: all)")
     ap.add_argument("--every", type=int, default=1, help="take every k-th instance of each set (default 1)")
     ap.add_argument("--instances", nargs="*", default=None, help="instance names to run")
+    ap.add_argument("-v", "--verbose", action="store_true", help="one line per instance")
     args = ap.parse_args(argv)
     base = shared_dir() / "benchmarks" / "ophs"
     if not (base / "optima.csv").exists():
@@ -156,6 +157,9 @@ def main(argv=None) -> int:
                 bad += 1
                 print(f"  FAILED CHECK {name}/{r['instance']}: {exc}")
                 continue
+            if args.verbose:
+                print(f"  {name}/{r['instance']}: {score:g} (best {r['best_score'] or '?'}, "
+                      f"{'proven' if r['proven_optimal'] == '1' else 'not proven'}) {secs:.2f} s", flush=True)
             if r["proven_optimal"] == "1":
                 opt = float(r["best_score"])
                 gap = 100.0 * (opt - score) / opt if opt else 0.0
