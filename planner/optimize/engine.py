@@ -620,6 +620,43 @@ class _DaysSearch:
         st.score += self.sc[u] - self.sc[v]
         return True
 
+    def insert_reopt(self, st: _State, tries: int = 3) -> bool:
+        """Insert a place that does not fit by cheapest insertion, when re-ordering its day makes it fit."""
+        Dn = self.Dn
+        free = np.array([v for v in self.places if not st.vis[v]], dtype=int)
+        if free.size == 0:
+            return False
+        for d in sorted(range(self.nd), key=lambda d: st.L[d] - self.cap[d], reverse=True):
+            P = self.path(st, d)
+            Pa = np.array(P)
+            a, b = Pa[:-1], Pa[1:]
+            delta = Dn[a][:, free] + Dn[free][:, b].T - Dn[a, b][:, None]
+            pos = np.argmin(delta, axis=0)
+            excess = st.L[d] + delta[pos, np.arange(free.size)] - self.cap[d]
+            near = np.nonzero((excess > 0) & (excess < 0.05 * max(self.cap[d], 1e-9)))[0]
+            if near.size == 0:
+                continue
+            order = sorted(near.tolist(), key=lambda j: (-self.sc[int(free[j])], excess[j]))[:tries]
+            for j in order:
+                v = int(free[j])
+                Q = P[: pos[j] + 1] + [v] + P[pos[j] + 1 :]
+                key = tuple(Q)
+                hit = self._opt.get(key)
+                if hit is None:
+                    R = list(Q)
+                    polish_path(self.D, R, eps=self.eps)
+                    hit = tuple(R)
+                    self._opt[key] = hit
+                    self._opt[hit] = hit
+                length = path_length(self.D, hit)
+                if length <= self.cap[d]:
+                    st.R[d] = list(hit[1:-1])
+                    st.L[d] = length
+                    st.vis[v] = True
+                    st.score += self.sc[v]
+                    return True
+        return False
+
     def local_search(self, st: _State, deadline: float) -> None:
         for _ in range(100):
             before = st.key()
@@ -629,6 +666,8 @@ class _DaysSearch:
             self.relocate_between(st)
             self.insert_greedy(st)
             while self.replace(st):
+                self.insert_greedy(st)
+            while self.insert_reopt(st):
                 self.insert_greedy(st)
             if st.key() <= before or time.perf_counter() > deadline:
                 break
@@ -848,21 +887,30 @@ class _DaysSearch:
             elite.append(r)
             if r.key() > best.key():
                 best = r.copy()
-        # 3. the long search from the best, now also moving nights
+        # 3. rounds of search, now also moving nights: from the best, from a fresh randomised
+        #    construction on the best nights (GRASP-like restart), from the other elite starts
         elite.sort(key=lambda s: s.key(), reverse=True)
-        patience = max(1500, 15 * n_places)
+        budget = max(300, 5 * n_places)
         round_ = 0
+        idle = 0
         while not ctl["stopped"] and time.perf_counter() < deadline and ctl["it"] < ctl["max_it"]:
-            if best.score >= self.total - 1e-9:
+            if best.score >= self.total - 1e-9 or idle >= 8:
                 break
-            src = best if round_ % 3 == 0 or len(elite) < 2 else elite[min(len(elite) - 1, 1 + round_ % 2)]
+            kind = round_ % 4
+            if kind == 0 or not elite:
+                src = best.copy()
+            elif kind == 2 and len(elite) > 1:
+                src = elite[1 + (round_ // 4) % (len(elite) - 1)].copy()
+            else:
+                src = self.empty(best.H if kind == 1 else elite[(round_ // 4) % len(elite)].H)
+                self.insert_greedy(src, noise=1.0)
+                self.local_search(src, deadline)
             before = best.key()
-            r = self.ils(src.copy(), ctl, patience, patience // 2, nights=True)
+            r = self.ils(src, ctl, budget, budget // 2, nights=True)
             if r.key() > best.key():
                 best = r.copy()
             round_ += 1
-            if best.key() <= before and round_ >= 3:
-                break
+            idle = 0 if best.key() > before else idle + 1
         if progress is not None:
             progress(1.0, "done")
         return DaysResult(
