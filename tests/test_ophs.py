@@ -214,3 +214,31 @@ def test_a_published_instance_gives_a_feasible_answer():
     score = _checker()(path, out)
     assert score == out["score"] > 0
     assert score <= 260  # the proven optimum (optima.csv)
+
+
+def test_cancel_returns_the_best_so_far_and_progress_reaches_one(tmp_path):
+    rng = random.Random(9)
+    verts = [(rng.uniform(0, 20), rng.uniform(0, 20), rng.randint(1, 9)) for _ in range(25)]
+    path = write_instance(tmp_path / "c.ophs", [(0, 0), (20, 20), (10, 10)], verts, [30, 30])
+    calls = {"n": 0}
+    seen = []
+
+    def cancelled():
+        calls["n"] += 1
+        return calls["n"] > 3
+
+    res = solve_ophs(read_ophs(path), time_limit_s=None, cancelled=cancelled,
+                     progress=lambda f, msg: seen.append(f))
+    assert res.cancelled
+    assert _checker()(path, answer_json(res)) == res.score > 0
+    assert seen and seen[-1] == 1.0
+
+
+def test_same_seed_same_answer_when_iterations_cap_the_search(tmp_path):
+    rng = random.Random(4)
+    verts = [(rng.uniform(0, 20), rng.uniform(0, 20), rng.randint(1, 9)) for _ in range(30)]
+    path = write_instance(tmp_path / "s.ophs", [(0, 0), (20, 20), (10, 10), (5, 15)], verts, [25, 25, 25])
+    inst = read_ophs(path)
+    a = answer_json(solve_ophs(inst, time_limit_s=None, seed=3, max_iterations=120))
+    b = answer_json(solve_ophs(inst, time_limit_s=None, seed=3, max_iterations=120))
+    assert a == b
