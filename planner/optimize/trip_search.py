@@ -212,7 +212,7 @@ class Search:
                     return sol
         seq: list[int] = []
         pending = list(must)
-        while pending and not (self.cancelled is not None and self.cancelled()):
+        while pending and not self.out_of_time():
             options = {s: self._seq_options(seq, s) for s in pending}
             fits = [s for s in pending if options[s]]
             if not fits:
