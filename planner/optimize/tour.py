@@ -101,10 +101,13 @@ def solve_tour(
         the order); ``None``: an open path that may end anywhere; another index: a path from
         ``start`` to ``end`` (``end`` is the last place of the order).
     time_limit_s : float or None
-        Wall-time budget of the heuristic search (n > ``EXACT_MAX_N``). The search may end
-        sooner: after ``max(5000, 100 * n)`` kicks in a row that found no shorter tour, or at
-        ``max_iterations``. ``None`` means no time limit (then ``max_iterations`` defaults to
-        ``200 * n``).
+        Wall-time budget of the heuristic search (n > ``EXACT_MAX_N``). With a time limit (and
+        no ``max_iterations``) the search uses it: after a long run of kicks without a shorter
+        tour it restarts — from the best tour shaken by many kicks, and on asymmetric matrices
+        also from a random tour — keeping the best. Without a time limit, or with
+        ``max_iterations``, it ends after ``max(5000, 100 * n)`` kicks in a row that found no
+        shorter tour, or at ``max_iterations``. ``None`` means no time limit (then
+        ``max_iterations`` defaults to ``200 * n``).
     seed : int
         Seed of the random perturbations. The result is deterministic for a given seed whenever
         the time limit is not what stops the search (set ``max_iterations`` and
@@ -136,7 +139,9 @@ def solve_tour(
     Or-opt moves on 10-nearest candidate lists with a work queue ("don't-look bits"), then by
     iterated local search: a local double-bridge (segment swap) kick followed by the same local
     search, keeping the result when it is no longer than the current tour. An asymmetric matrix
-    is solved through the Jonker–Volgenant transformation to a symmetric one of twice the size.
+    is solved through the Jonker–Volgenant transformation to a symmetric one of twice the size,
+    then polished on the directed matrix itself by the engine's asymmetric-correct 2-opt and
+    Or-opt (:func:`planner.optimize.engine.polish_path`, the last 10 % of the time limit).
     """
     return solve_tour_result(
         matrix,
@@ -364,7 +369,19 @@ def _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, canc
 
     # Or-opt moves 1-3 places; in the doubled (Jonker–Volgenant) matrix a place is two nodes
     seg_lengths = (1, 2, 3) if symmetric else (2, 4, 6)
-    tour = _ils(c, tour0, -big / 2, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled)
+    random_tour = None
+    if not symmetric:
+        places = [v for v in range(m) if fixed is None or v not in fixed]
+
+        def random_tour(rng):
+            """A random directed cycle through the fixed edge, doubled as Jonker–Volgenant nodes."""
+            rest = places[:]
+            rng.shuffle(rest)
+            directed = [fixed[1], *rest, fixed[0]] if fixed is not None else rest
+            return [x for v in directed for x in (v, m + v)]
+
+    tour = _ils(c, tour0, -big / 2, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled,
+                random_tour)
     order_nodes, iterations, stopped = tour
 
     # map back to an order over the m places of `a`
@@ -497,7 +514,8 @@ def _greedy_tour(c: np.ndarray, neigh: list[list[int]]) -> list[int]:
         cur = int(np.argmin(row))
 
 
-def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled):
+def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled,
+         random_tour=None):
     """Iterated local search (2-opt + Or-opt, local double bridge) on a symmetric cost matrix.
 
     Returns (tour, iterations, cancelled). Edges costing less than ``fixed_below`` are fixed:
@@ -730,6 +748,8 @@ def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations,
     last_best = 0
     patience = max(_PATIENCE_MIN, _PATIENCE_FACTOR * n)
     iterations = 0
+    restarts = 0
+    restart_patience = max(1500, 30 * n)
     stopped = False
     next_report = time.perf_counter() + 0.1
     while iterations < max_it:
@@ -756,8 +776,36 @@ def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations,
             last_best = iterations
         else:
             stall += 1
-            if iterations - last_best >= patience:
-                break
+            can_restart = time_limit_s is not None and max_iterations is None
+            if not can_restart:
+                if iterations - last_best >= patience:
+                    break
+            elif iterations - last_best >= (patience if random_tour is None and not restarts else restart_patience):
+                # time is left: restart, alternately from a random tour and from the best tour
+                # shaken by many kicks at once (the best is kept either way)
+                if restarts % 2 == 0 and random_tour is not None:
+                    t[:] = random_tour(rng)
+                else:
+                    t[:] = best_t
+                for i, v in enumerate(t):
+                    pos[v] = i
+                queue.clear()
+                inq[:] = [False] * n
+                if restarts % 2 == 1 or random_tour is None:
+                    for _ in range(max(8, n // 8)):
+                        kick()
+                push(*t)
+                local_search()
+                cur = length_of(t)
+                saved_t[:] = t
+                saved_pos[:] = pos
+                last_best = iterations
+                stall = 0
+                restarts += 1
+                if cur < best - eps:
+                    best = cur
+                    best_t[:] = t
+                continue
         # Accept "no worse than the current tour"; after a long stall accept one worse tour,
         # a random-walk step that lets the search leave a deep local optimum.
         if new <= cur + eps or stall >= stall_limit:
