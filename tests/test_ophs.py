@@ -242,3 +242,52 @@ def test_same_seed_same_answer_when_iterations_cap_the_search(tmp_path):
     a = answer_json(solve_ophs(inst, time_limit_s=None, seed=3, max_iterations=120))
     b = answer_json(solve_ophs(inst, time_limit_s=None, seed=3, max_iterations=120))
     assert a == b
+
+
+def _brute_days(d, score, limits, start, end, hotels):
+    """Optimum of solve_days' problem by enumeration (directed matrix)."""
+    n = len(d)
+    verts = [v for v in range(n) if v not in set(hotels) | {start, end}]
+    hs = sorted(set(hotels) | {start, end})
+
+    @functools.cache
+    def shortest(a, b, subset):
+        best = math.inf
+        for p in itertools.permutations(subset):
+            path = (a, *p, b)
+            best = min(best, sum(d[path[i]][path[i + 1]] for i in range(len(path) - 1)))
+        return best
+
+    D = len(limits)
+    best = 0.0
+    for mid in itertools.product(hs, repeat=D - 1):
+        seq = (start, *mid, end)
+        for assign in itertools.product(range(D + 1), repeat=len(verts)):
+            total = 0.0
+            for k in range(D):
+                sub = tuple(v for v, a in zip(verts, assign) if a == k)
+                if shortest(seq[k], seq[k + 1], sub) > limits[k] + 1e-9:
+                    break
+                total += sum(score[v] for v in sub)
+            else:
+                best = max(best, total)
+    return best
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_solve_days_reaches_the_optimum_on_one_way_costs(seed):
+    """Directed costs (uphill slower than downhill): the engine's answer equals enumeration."""
+    rng = np.random.default_rng(seed)
+    n = 9  # 0 start, 1 end, 2 a hotel, 3..8 places
+    xy = rng.uniform(0, 10, (n, 2))
+    z = rng.uniform(0, 6, n)
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) + np.maximum(z[None, :] - z[:, None], 0)
+    np.fill_diagonal(d, 0)
+    score = [0, 0, 0, *rng.integers(1, 10, n - 3).tolist()]
+    limits = [14.0, 14.0]
+    want = _brute_days(d.tolist(), score, limits, 0, 1, [0, 1, 2])
+    res = solve_days(d, score, limits, start=0, end=1, hotels=[0, 1, 2], time_limit_s=None, max_iterations=300)
+    assert res.score == pytest.approx(want)
+    for k, r in enumerate(res.days):  # every day re-measured on the directed matrix
+        path = [res.nights[k], *r, res.nights[k + 1]]
+        assert sum(d[path[i], path[i + 1]] for i in range(len(path) - 1)) <= limits[k] + 1e-9
