@@ -772,6 +772,19 @@ class _DaysSearch:
             st.score -= self.sc[v]
         return gone
 
+    def shake_days(self, st: _State) -> set[int]:
+        """Empty two neighbouring days (their places go back to the pool, the nights stay)."""
+        b = self.rng.randrange(self.nd - 1)
+        gone: set[int] = set()
+        for d in (b, b + 1):
+            for v in st.R[d]:
+                st.vis[v] = False
+                st.score -= self.sc[v]
+                gone.add(v)
+            st.R[d] = []
+            st.L[d] = self.D[st.H[d]][st.H[d + 1]]
+        return gone
+
     def change_night(self, st: _State) -> None:
         """Move one night to another hotel, dropping the worst visits of its two days until they fit."""
         if self.nd < 2:
@@ -827,6 +840,8 @@ class _DaysSearch:
             r = rng.random()
             if nights and r < 0.1:
                 self.change_night(cur)
+            elif r > 0.95 and self.nd > 1:
+                removed = self.shake_days(cur)
             elif r > 0.8:
                 removed = self.shake_random(cur)
             else:
