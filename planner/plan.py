@@ -11,7 +11,7 @@ from planner.errors import RequestError
 from planner.request import read_json, schema_check
 
 SCHEMA_TAG = "qiantu/plan@1"
-STATUSES = ("optimal", "feasible", "infeasible")
+STATUSES = ("optimal", "feasible", "infeasible", "incomplete")
 
 
 def hhmm_minutes(text: str) -> int:

@@ -90,11 +90,11 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     def pid(ref) -> str:
         return ref.id if isinstance(ref, CustomPlace) else ref
 
-    if plan.status not in ("optimal", "feasible", "infeasible"):
-        say(f"status '{plan.status}' is not optimal, feasible or infeasible")
+    if plan.status not in ("optimal", "feasible", "infeasible", "incomplete"):
+        say(f"status '{plan.status}' is not optimal, feasible, infeasible or incomplete")
     if not plan.days:
-        if plan.status != "infeasible":
-            say("a plan without days must be infeasible")
+        if plan.status not in ("infeasible", "incomplete"):
+            say("a plan without days must be infeasible or incomplete")
         return problems
     if len(plan.days) > request.days:
         say(f"{len(plan.days)} days, more than the {request.days} requested")
@@ -247,7 +247,7 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
             say(f"{s.id} is neither visited nor in dropped")
         if s.id in seen and s.id in dropped:
             say(f"{s.id} is visited and dropped")
-        if s.must and s.id not in seen and plan.status != "infeasible":
+        if s.must and s.id not in seen and plan.status not in ("infeasible", "incomplete"):
             say(f"must stop {s.id} is missing but the status is {plan.status}")
     for d in plan.dropped:
         if not d.reason.strip():

@@ -129,6 +129,35 @@ def test_asymmetric_heuristic_beats_nothing_worse_than_nearest_neighbour():
     assert res.length <= tour_length(d, nn, 0)
 
 
+@pytest.mark.parametrize("end", [0, None, 59])
+def test_asymmetric_order_has_no_improving_segment_move_priced_on_the_directed_matrix(end):
+    """One-way costs: no run of 1-3 places moved elsewhere (forwards or reversed) shortens the order."""
+    rng = np.random.default_rng(5)
+    n = 60
+    xy = rng.uniform(0, 100, (n, 2))
+    climb = np.maximum(rng.uniform(0, 30, n)[None, :] - rng.uniform(0, 30, n)[:, None], 0)
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) + climb
+    np.fill_diagonal(d, 0)
+    res = solve_tour_result(d, 0, end, time_limit_s=None, max_iterations=20, method="heuristic")
+    order = res.order
+    assert is_valid(order, n, 0, end)
+    path = order + [0] if end == 0 else list(order)
+
+    def length(p):
+        return sum(d[p[k], p[k + 1]] for k in range(len(p) - 1))
+
+    best = length(path)
+    last = len(path) - 1 if end is not None else len(path)  # an open path's last place may move
+    for size in (1, 2, 3):
+        for i in range(1, last - size + 1):
+            run = path[i : i + size]
+            rest = path[:i] + path[i + size :]
+            for k in range(1, len(rest) + (0 if end is not None else 1)):
+                for r in (run, run[::-1]):
+                    cand = rest[:k] + r + rest[k:]
+                    assert length(cand) >= best - 1e-6
+
+
 @pytest.mark.parametrize(
     ("matrix", "start", "end", "words"),
     [

@@ -549,7 +549,8 @@ class MainWindow(QMainWindow):
     def _on_optimized(self, plan: dict, request: dict, text: str = "") -> None:
         # The plan is for ``request``; edits made while it ran stay (the plan then shows as stale).
         self.doc.apply(text or tr("Optimize"), plan=plan, plan_request=request)
-        status = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}
+        status = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible"),
+                   "incomplete": tr("no complete plan found in the time")}
         self.statusBar().showMessage(tr("Plan ready: ") + status.get(plan.get("status", ""), plan.get("status", "")), 5000)
 
     def _on_optimize_failed(self, message: str) -> None:
@@ -591,7 +592,8 @@ class MainWindow(QMainWindow):
         km = sum(s["km"] for s in sums)
         stops = sum(s["stops"] for s in sums)
         status = plan.get("status", "")
-        status_text = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible")}.get(status, status)
+        status_text = {"optimal": tr("optimal"), "feasible": tr("feasible"), "infeasible": tr("infeasible"),
+                   "incomplete": tr("no complete plan found in the time")}.get(status, status)
         stale = tr(" · edited since") if self.doc.plan_is_stale else ""
         text = tr("{0} · {1} · drive {2:.1f} h, {3:.0f} km · rail {4:.1f} h · visits {5:.1f} h · {6}").format(
             count_text(len(days), tr("{0} day"), tr("{0} days")), count_text(stops, tr("{0} stop"), tr("{0} stops")),

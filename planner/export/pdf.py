@@ -428,7 +428,7 @@ def _cover(job: PdfJob, overview: MapImage | None, width: float) -> list:
     it, lang, st = job.it, job.lang, job.st
     story: list = [_band(job, width), Spacer(1, 5 * mm), _facts_grid(_facts(job), st, width), Spacer(1, 2.5 * mm)]
     story.append(_p(f"{label('route', lang)}{'：' if lang == 'zh' else ': '}{_route_text(it, lang)}", st["sub"]))
-    if it.status == "infeasible" and job.internal:
+    if it.status in ("infeasible", "incomplete") and job.internal:
         story.append(_p(label("status_infeasible", lang), st["sub"]))
     story += [Spacer(1, 2 * mm), *_inclusions_block(job, width)]
     story += [Spacer(1, 3 * mm), *_map_block(overview, width, st, lang)]

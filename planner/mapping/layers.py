@@ -252,7 +252,8 @@ def _place_name(ref, catalog, lang: str, plan: dict | None = None) -> str:
     return place_name(ref, catalog, lang, (plan or {}).get("places"))
 
 
-_STATUS = {"optimal": ("最优", "optimal"), "feasible": ("可行", "feasible"), "infeasible": ("不可行", "infeasible")}
+_STATUS = {"optimal": ("最优", "optimal"), "feasible": ("可行", "feasible"), "infeasible": ("不可行", "infeasible"),
+           "incomplete": ("时限内未找到完整方案", "no complete plan found in the time")}
 
 
 def _status_text(status: str, lang: str) -> str:

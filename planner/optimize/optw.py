@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.optimize.engine import check_matrix, polish_path
 from planner.optimize.tour import TourInputError
 
 __all__ = ["OptwResult", "optw_schedule", "solve_optw"]
@@ -295,6 +296,19 @@ def solve_optw(
                 break
         return route
 
+    def polish(route: list[int]) -> list[int] | None:
+        """The route reordered by the engine's path moves, when it still keeps every window and ends sooner."""
+        if len(route) < 4:
+            return None
+        P = list(route)
+        polish_path(Tl, P, deadline=min(deadline, time.perf_counter() + 0.05))
+        if P == route:
+            return None
+        st_new = _schedule(Tl, svcl, opl, cll, P, day_start, horizon)
+        if st_new is None or st_new[-1] >= end_time(route) - _EPS:
+            return None
+        return P
+
     base = [start, end]
     if _schedule(Tl, svcl, opl, cll, base, day_start, horizon) is None:
         raise TourInputError("the route cannot even go from start to end within the horizon")
@@ -339,6 +353,11 @@ def solve_optw(
         cur = local_opt(cur, visited)
         key = (route_score(cur), -route_travel(cur))
         if key[0] > best_key[0] + _EPS or (key[0] > best_key[0] - _EPS and key[1] > best_key[1] + _EPS):
+            # a new best: the engine's 2-opt/Or-opt may free time for one more place
+            polished = polish(cur)
+            if polished is not None:
+                cur = local_opt(polished, visited)
+                key = (route_score(cur), -route_travel(cur))
             best, best_key, stall = list(cur), key, 0
         else:
             stall += 1
@@ -349,13 +368,8 @@ def solve_optw(
 
 
 def _square(matrix) -> np.ndarray:
-    try:
-        t = np.array(matrix, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TourInputError(f"the travel matrix must be a square table of numbers ({exc})") from None
-    if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape[0] < 1:
-        raise TourInputError(f"the travel matrix must be square and non-empty, got shape {t.shape}")
-    if not np.isfinite(t).all() or (t < 0).any():
+    t = check_matrix(matrix, "travel matrix", TourInputError)
+    if not np.isfinite(t).all():
         raise TourInputError("the travel matrix must hold finite, non-negative times")
     return t
 

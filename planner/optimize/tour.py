@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.errors import PlannerError
+from planner.optimize.engine import check_matrix, path_length, polish_path
 
 __all__ = ["EXACT_MAX_N", "TourInputError", "TourResult", "solve_tour", "solve_tour_result", "tour_length"]
 
@@ -27,6 +28,9 @@ _STALL_FACTOR = 4
 #: The search ends after max(_PATIENCE_MIN, _PATIENCE_FACTOR * nodes) kicks without a better tour.
 _PATIENCE_MIN = 5000
 _PATIENCE_FACTOR = 100
+
+#: Share of the time limit kept, on asymmetric matrices, for the engine's exact asymmetric polish.
+_POLISH_SHARE = 0.1
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -97,10 +101,13 @@ def solve_tour(
         the order); ``None``: an open path that may end anywhere; another index: a path from
         ``start`` to ``end`` (``end`` is the last place of the order).
     time_limit_s : float or None
-        Wall-time budget of the heuristic search (n > ``EXACT_MAX_N``). The search may end
-        sooner: after ``max(5000, 100 * n)`` kicks in a row that found no shorter tour, or at
-        ``max_iterations``. ``None`` means no time limit (then ``max_iterations`` defaults to
-        ``200 * n``).
+        Wall-time budget of the heuristic search (n > ``EXACT_MAX_N``). With a time limit (and
+        no ``max_iterations``) the search uses it: after a long run of kicks without a shorter
+        tour it restarts — from the best tour shaken by many kicks, and on asymmetric matrices
+        also from a random tour — keeping the best. Without a time limit, or with
+        ``max_iterations``, it ends after ``max(5000, 100 * n)`` kicks in a row that found no
+        shorter tour, or at ``max_iterations``. ``None`` means no time limit (then
+        ``max_iterations`` defaults to ``200 * n``).
     seed : int
         Seed of the random perturbations. The result is deterministic for a given seed whenever
         the time limit is not what stops the search (set ``max_iterations`` and
@@ -132,7 +139,9 @@ def solve_tour(
     Or-opt moves on 10-nearest candidate lists with a work queue ("don't-look bits"), then by
     iterated local search: a local double-bridge (segment swap) kick followed by the same local
     search, keeping the result when it is no longer than the current tour. An asymmetric matrix
-    is solved through the Jonker–Volgenant transformation to a symmetric one of twice the size.
+    is solved through the Jonker–Volgenant transformation to a symmetric one of twice the size,
+    then polished on the directed matrix itself by the engine's asymmetric-correct 2-opt and
+    Or-opt (:func:`planner.optimize.engine.polish_path`, the last 10 % of the time limit).
     """
     return solve_tour_result(
         matrix,
@@ -200,7 +209,14 @@ def solve_tour_result(
     if method == "exact" or (method == "auto" and n <= EXACT_MAX_N) or n < 6:
         return done(_held_karp(d, start, end), True, "exact")
 
-    order, iterations, stopped = _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, cancelled)
+    symmetric = bool(np.array_equal(d, d.T))
+    budget = time_limit_s
+    if not symmetric and time_limit_s is not None:
+        budget = time_limit_s * (1.0 - _POLISH_SHARE)  # the rest for the exact asymmetric polish
+    order, iterations, stopped = _heuristic(d, start, end, budget, seed, max_iterations, progress, cancelled)
+    if not symmetric and not stopped:
+        deadline = math.inf if time_limit_s is None else t0 + time_limit_s
+        order = _polish_asymmetric(d, order, end, deadline)
     return done(order, False, "ils", iterations, stopped)
 
 
@@ -235,26 +251,8 @@ def tour_length(matrix, order: Sequence[int], end: int | None = 0) -> float:
 
 
 def _validate(matrix, start, end) -> tuple[np.ndarray, int, int | None]:
-    try:
-        d = np.array(matrix, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TourInputError(f"the travel matrix must be a square table of numbers ({exc})") from None
-    if d.ndim != 2 or d.shape[0] != d.shape[1]:
-        raise TourInputError(f"the travel matrix must be square, got shape {d.shape}")
+    d = check_matrix(matrix, "travel matrix", TourInputError)
     n = d.shape[0]
-    if n == 0:
-        raise TourInputError("the travel matrix is empty")
-    off = ~np.eye(n, dtype=bool)
-    if np.isnan(d).any():
-        i, j = np.argwhere(np.isnan(d))[0]
-        raise TourInputError(f"the travel matrix has NaN at row {i}, column {j}")
-    if np.isinf(d[off]).any():
-        i, j = np.argwhere(np.isinf(d) & off)[0]
-        raise TourInputError(f"the travel matrix has an infinite value at row {i}, column {j}")
-    if (d[off] < 0).any():
-        i, j = np.argwhere((d < 0) & off)[0]
-        raise TourInputError(f"the travel matrix has a negative value {d[i, j]:g} at row {i}, column {j}")
-    np.fill_diagonal(d, 0.0)
     start = _index(start, n, "start")
     if end is not None:
         end = _index(end, n, "end")
@@ -371,7 +369,19 @@ def _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, canc
 
     # Or-opt moves 1-3 places; in the doubled (Jonker–Volgenant) matrix a place is two nodes
     seg_lengths = (1, 2, 3) if symmetric else (2, 4, 6)
-    tour = _ils(c, tour0, -big / 2, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled)
+    random_tour = None
+    if not symmetric:
+        places = [v for v in range(m) if fixed is None or v not in fixed]
+
+        def random_tour(rng):
+            """A random directed cycle through the fixed edge, doubled as Jonker–Volgenant nodes."""
+            rest = places[:]
+            rng.shuffle(rest)
+            directed = [fixed[1], *rest, fixed[0]] if fixed is not None else rest
+            return [x for v in directed for x in (v, m + v)]
+
+    tour = _ils(c, tour0, -big / 2, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled,
+                random_tour)
     order_nodes, iterations, stopped = tour
 
     # map back to an order over the m places of `a`
@@ -390,6 +400,37 @@ def _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, canc
     if end is None:
         cyc = [v for v in cyc if v != n]
     return cyc, iterations, stopped
+
+
+def _polish_asymmetric(d: np.ndarray, order: list[int], end: int | None, deadline: float) -> list[int]:
+    """2-opt and Or-opt of the shared engine on the original matrix (reversals priced backwards).
+
+    The Jonker–Volgenant search moves places only in ways its doubled symmetric matrix allows;
+    this pass prices every segment move and reversal on the directed matrix itself.
+    """
+    n = d.shape[0]
+    start = order[0]
+    if end is None:
+        # an open path: a dummy last place reached from anywhere at no cost
+        e = np.zeros((n + 1, n + 1))
+        e[:n, :n] = d
+        P = [*order, n]
+    elif end == start:
+        e = d
+        P = [*order, start]
+    else:
+        e = d
+        P = list(order)
+    D = e.tolist()
+    before = path_length(D, P)
+    polish_path(D, P, deadline)
+    if path_length(D, P) >= before - 1e-9:
+        return order
+    if end is None:
+        return P[:-1]
+    if end == start:
+        return P[:-1]
+    return P
 
 
 def _nearest_neighbour_directed(a: np.ndarray, fixed: tuple[int, int] | None) -> list[int]:
@@ -473,7 +514,8 @@ def _greedy_tour(c: np.ndarray, neigh: list[list[int]]) -> list[int]:
         cur = int(np.argmin(row))
 
 
-def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled):
+def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled,
+         random_tour=None):
     """Iterated local search (2-opt + Or-opt, local double bridge) on a symmetric cost matrix.
 
     Returns (tour, iterations, cancelled). Edges costing less than ``fixed_below`` are fixed:
@@ -706,6 +748,8 @@ def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations,
     last_best = 0
     patience = max(_PATIENCE_MIN, _PATIENCE_FACTOR * n)
     iterations = 0
+    restarts = 0
+    restart_patience = max(1500, 30 * n)
     stopped = False
     next_report = time.perf_counter() + 0.1
     while iterations < max_it:
@@ -732,8 +776,36 @@ def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations,
             last_best = iterations
         else:
             stall += 1
-            if iterations - last_best >= patience:
-                break
+            can_restart = time_limit_s is not None and max_iterations is None
+            if not can_restart:
+                if iterations - last_best >= patience:
+                    break
+            elif iterations - last_best >= (patience if random_tour is None and not restarts else restart_patience):
+                # time is left: restart, alternately from a random tour and from the best tour
+                # shaken by many kicks at once (the best is kept either way)
+                if restarts % 2 == 0 and random_tour is not None:
+                    t[:] = random_tour(rng)
+                else:
+                    t[:] = best_t
+                for i, v in enumerate(t):
+                    pos[v] = i
+                queue.clear()
+                inq[:] = [False] * n
+                if restarts % 2 == 1 or random_tour is None:
+                    for _ in range(max(8, n // 8)):
+                        kick()
+                push(*t)
+                local_search()
+                cur = length_of(t)
+                saved_t[:] = t
+                saved_pos[:] = pos
+                last_best = iterations
+                stall = 0
+                restarts += 1
+                if cur < best - eps:
+                    best = cur
+                    best_t[:] = t
+                continue
         # Accept "no worse than the current tour"; after a long stall accept one worse tour,
         # a random-walk step that lets the search leave a deep local optimum.
         if new <= cur + eps or stall >= stall_limit:

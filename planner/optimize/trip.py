@@ -229,6 +229,20 @@ def _plan_once(
     }
     if best is not None and proven and plan.status != "infeasible":
         plan.status = "optimal"
+    if best is not None:
+        # Must stops left out: "infeasible" only with a proof (the exact search, or a must stop that
+        # fits no day even alone); otherwise "incomplete": no plan holding them all was found in the
+        # time, and more time may find one.
+        from planner.optimize.trip_search import must_stops_verdict
+
+        verdict = must_stops_verdict(m, best, proven)
+        if verdict is not None and plan.status == "infeasible":
+            plan.status, why = verdict
+            plan.solver["infeasible_proof"] = why if plan.status == "infeasible" else None
+            if plan.status == "incomplete":
+                plan.warnings.append(
+                    f"no plan holding every must stop was found in {limit:g} s (not proven impossible): "
+                    "give the search more time, more days, or fewer must stops")
     plan.solver["follow_history"] = bool(request.follow_history)
     if request.follow_history:
         from planner.history import note_history

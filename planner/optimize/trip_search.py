@@ -191,6 +191,114 @@ class Search:
                 sol = c
         return sol
 
+    def construct_must(self, base: Solution, tour_limit_s: float = 0.3) -> Solution:
+        """Feasibility of the must stops first: one visiting sequence of them, split exactly into days.
+
+        The sequence starts as the shortest order of the must stops (``solve_tour`` on their
+        travel minutes, exact up to 15 stops); when the exact split (``TripModel.split``) cannot
+        fit it, the must stops are inserted one at a time, most constrained first (fewest
+        positions that split), each where the split travels least, and a stop that fits nowhere
+        is retried after taking out one placed must stop and putting it back elsewhere. Optional
+        stops already in ``base`` are dropped; ``construct`` adds them afterwards.
+        """
+        m = self.m
+        must = [s for s in range(m.n) if m.must[s]]
+        if not must:
+            return base
+        seq = self._must_tour(must, tour_limit_s)
+        if self._precedence_ok([tuple(seq)]):
+            r = m.split(seq)
+            if r is not None:
+                sol = make_solution(m, r[1])
+                if sol is not None:
+                    return sol
+        seq: list[int] = []
+        pending = list(must)
+        while pending and not self.out_of_time():
+            options = {s: self._seq_options(seq, s) for s in pending}
+            fits = [s for s in pending if options[s]]
+            if not fits:
+                break
+            # most constrained first, then the largest regret, then the cheapest
+            def urgency(s, options=options):
+                o = options[s]
+                regret = (o[1][0] - o[0][0]) if len(o) > 1 else 10**9
+                return (len(o), -regret, o[0][0], s)
+
+            s = min(fits, key=urgency)
+            seq = options[s][0][2]
+            pending.remove(s)
+        for u in list(pending):  # repair: make room by moving one placed must stop
+            done = False
+            for v in list(seq):
+                if self.out_of_time():
+                    break
+                rest = [x for x in seq if x != v]
+                for _c, _i, with_u in self._seq_options(rest, u)[:3]:
+                    back = self._seq_options(with_u, v)
+                    if back:
+                        seq = back[0][2]
+                        pending.remove(u)
+                        done = True
+                        break
+                if done:
+                    break
+        r = m.split(seq) if seq else None
+        sol = make_solution(m, r[1]) if r is not None else None
+        return sol if sol is not None else base
+
+    def _must_tour(self, must: list[int], limit_s: float) -> list[int]:
+        """The must stops in their shortest visiting order from the start (and to a fixed end)."""
+        from planner.optimize.tour import solve_tour
+
+        m = self.m
+        places = [m.start] + [m.stop_place[s] for s in must]
+        fixed_end = m.end != ANY
+        if fixed_end:
+            places.append(m.end)
+        T = m.T
+        matrix = [[T[a][b] if a != b else 0 for b in places] for a in places]
+        end = len(places) - 1 if fixed_end else None
+        if fixed_end and m.end == m.start:
+            matrix = [row[:-1] for row in matrix[:-1]]
+            end = 0
+        order = solve_tour(matrix, start=0, end=end, time_limit_s=limit_s, seed=0)
+        return [must[i - 1] for i in order if 1 <= i <= len(must)]
+
+    def _seq_options(self, seq: list[int], s: int, keep: int = 4) -> list[tuple[int, int, list[int]]]:
+        """Positions of s in the visiting sequence that the exact split can fit: (travel, i, seq), cheapest first.
+
+        Positions are screened by the travel they add (``keep`` best are split exactly; all of
+        them when none of those fits).
+        """
+        m = self.m
+        T = m.T
+        sp = m.stop_place
+        p = sp[s]
+        places = [m.start] + [sp[x] for x in seq] + ([m.end] if m.end != ANY else [])
+        cand = []
+        for i in range(len(seq) + 1):
+            a = places[i]
+            if i + 1 < len(places):
+                b = places[i + 1]
+                delta = T[a][p] + T[p][b] - T[a][b]
+            else:
+                delta = T[a][p]
+            cand.append((delta, i))
+        cand.sort()
+        out = []
+        for tried, (_d, i) in enumerate(cand):
+            if tried >= keep and out:
+                break
+            new = seq[:i] + [s] + seq[i:]
+            if not self._precedence_ok([tuple(new)]):
+                continue
+            r = m.split(new)
+            if r is not None:
+                out.append((r[0], i, new))
+        out.sort(key=lambda t: (t[0], t[1]))
+        return out
+
     # ------------------------------------------------------------ local search
     def local_search(self, sol: Solution, focus: set[int] | None = None) -> Solution:
         """Improve until no move helps. ``focus``: only move stops of these days (after a shake)."""
@@ -378,7 +486,14 @@ def ils(
     empty = make_solution(m, [()] * m.D)
     if empty is None:
         return None, 0
-    sol = start if start is not None else search.construct(empty)
+    if start is not None:
+        sol = start
+    else:
+        sol = search.construct(empty)
+        if sol.obj[0] > 0:  # must stops left out: construct for their feasibility first
+            alt = search.construct(search.construct_must(empty))
+            if alt.obj < sol.obj:
+                sol = alt
     sol = search.local_search(sol)
     best = sol.copy()
     if max_iterations is None:
@@ -422,3 +537,33 @@ def ils(
             if cand is not None and cand.obj < best.obj:
                 best = cand
     return best, it
+
+
+#: The reason a plan gives when must stops are missing but no proof says they cannot all fit.
+NOT_FOUND_REASON = "no plan found in the time"
+
+
+def must_stops_verdict(m: TripModel, sol: Solution | None, proven: bool) -> tuple[str, str] | None:
+    """Status and reason for a plan that leaves must stops out; None when none is missing.
+
+    ``("infeasible", why)`` only with a proof: the exact search finished (``proven``), or a
+    relaxation shows it — a must stop that fits no day even alone (the nights chosen freely),
+    which no other stop could change. Otherwise ``("incomplete", NOT_FOUND_REASON)``: a longer
+    search may still find a plan holding every must stop.
+    """
+    missing = [s for s in range(m.n) if m.must[s] and (sol is None or s not in sol.visited())]
+    if not missing:
+        return None
+    if proven:
+        return "infeasible", "the exact search shows the must stops cannot all fit"
+    for s in missing:
+        alone = False
+        for k in range(m.D):
+            days = [()] * m.D
+            days[k] = (s,)
+            if make_solution(m, days) is not None:
+                alone = True
+                break
+        if not alone:
+            return "infeasible", f"{m.names[s]} fits no day of the trip even on its own"
+    return "incomplete", NOT_FOUND_REASON

@@ -684,6 +684,10 @@
       <translation>不可行</translation>
     </message>
     <message>
+      <source>no complete plan found in the time</source>
+      <translation>时限内未找到完整方案</translation>
+    </message>
+    <message>
       <source> · edited since</source>
       <translation> · 已修改</translation>
     </message>
