@@ -271,6 +271,11 @@ class DayView:
         return pts
 
 
+def short_title(title: str, limit: int = 120) -> str:
+    """``title`` cut to ``limit`` characters with "…" (printed pages)."""
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
 @dataclass
 class Itinerary:
     """A validated plan with every place resolved: what the exporters draw from."""
@@ -301,10 +306,12 @@ class Itinerary:
         return [(d, d.overnight) for d in self.days if not d.last]
 
     def title_or_default(self, lang: str) -> str:
-        """The trip's title as documents print it: at most 120 characters (a longer one is cut
-        with "…", so a page can always hold it)."""
-        title = self.title or label("itinerary", lang)
-        return title if len(title) <= 120 else title[:119] + "…"
+        return self.title or label("itinerary", lang)
+
+    def print_title(self, lang: str) -> str:
+        """The title as a printed page shows it: at most 120 characters (a longer one is cut with
+        "…", so a page can always hold it); files other programs read keep it whole."""
+        return short_title(self.title_or_default(lang))
 
 
 def plan_dict(plan: Any) -> dict:

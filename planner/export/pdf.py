@@ -246,7 +246,7 @@ def finish_pdf(job: PdfJob) -> list[str]:
     story.append(PageBreak())
     story += _closing(job, width)
     subject = label("itinerary", lang) + ("" if not job.internal else (" (内部)" if lang == "zh" else " (internal)"))
-    pdfkit.build(job.path, story, title=job.it.title_or_default(lang), subject=subject, lang=lang, font=job.font)
+    pdfkit.build(job.path, story, title=job.it.print_title(lang), subject=subject, lang=lang, font=job.font)
     return job.warnings
 
 
@@ -357,7 +357,7 @@ def _band(job: PdfJob, width: float):
     code = job.tour.get("tour_code")
     if code:
         sub += f" · {ti.t('tour_code', lang)} {code}"
-    band = Table([[_p(it.title_or_default(lang), st["cover_title"])], [_p(sub, st["cover_sub"])]], colWidths=[width])
+    band = Table([[_p(it.print_title(lang), st["cover_title"])], [_p(sub, st["cover_sub"])]], colWidths=[width])
     band.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(BRAND)),
         ("LEFTPADDING", (0, 0), (-1, -1), 8 * mm),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from planner.errors import ExportError
 from planner.export import tourinfo as ti
-from planner.export.common import DayView, build_itinerary, check_lang, date_text, label, write_atomic
+from planner.export.common import DayView, build_itinerary, check_lang, date_text, label, short_title, write_atomic
 
 _L = {
     "title": ("派团单", "Tour order"),
@@ -217,7 +217,7 @@ def tour_order(plan, *, lang: str = "zh", catalog=None, quote: dict | None = Non
                                                                                 has_meals=has_meals, catalog=catalog),
                              hotel.name, hotel.phone, _tickets(d, lang, size), _notes(d, plan_day, lang)))
     head = _header(it, quote, tour, lang, _vehicles_text(quote, lang))
-    name = f"{_t('title', lang)} · {title or it.title_or_default(lang)}"
+    name = f"{_t('title', lang)} · {short_title(title or it.title_or_default(lang))}"
     return TourOrder(name, head, _trains(it, tour, catalog, lang), days)
 
 

@@ -98,7 +98,7 @@ def base_map(
     """
     import folium
 
-    from planner.mapping.layers import outline_data
+    from planner.mapping.outlines import outline_data
 
     check_tiles(tiles)
     m = folium.Map(
