@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +270,37 @@ class DayView:
         if not pts:
             pts = [(self.start.lat, self.start.lon)]
         return pts
+
+
+_UNITS = {
+    "ticket": ("张", "ticket"), "seat": ("座", "seat"), "room-night": ("间夜", "room-night"),
+    "vehicle-day": ("车·天", "vehicle-day"), "km": ("km", "km"), "driver-day": ("司机·天", "driver-day"),
+    "vehicle-km": ("车·km", "vehicle-km"), "guide-day": ("导游·天", "guide-day"),
+    "person-day": ("人·天", "person-day"), "night": ("晚", "night"), "meal": ("餐", "meal"),
+}
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A quote line's unit (``room-night`` ...) in ``lang``."""
+    zh, en = _UNITS.get(unit, (unit, unit))
+    return en if lang == "en" else zh
+
+
+def season_text(season: str, lang: str) -> str:
+    """A season id of data/rates/seasons.csv by its name in ``lang`` ("" for standard rates)."""
+    if not season or season == "standard":
+        return ""
+    return _season_names().get(season, (season, season))[1 if lang == "en" else 0]
+
+
+@lru_cache(maxsize=1)
+def _season_names() -> dict[str, tuple[str, str]]:
+    try:
+        from planner.costing import load_rates
+
+        return {s.id: (s.name_zh, s.name_en) for s in load_rates().seasons.ranges}
+    except PlannerError:
+        return {}
 
 
 def short_title(title: str, limit: int = 120) -> str:

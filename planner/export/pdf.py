@@ -37,6 +37,8 @@ from planner.export.common import (
     label,
     mode_text,
     reason_text,
+    season_text,
+    unit_text,
 )
 from planner.export.pdfkit import (
     BRAND,
@@ -713,9 +715,9 @@ def _quotation(q: dict, st, lang: str, width: float) -> list:
     rows = [[_p(h, st["cell_head"]) for h in head]]
     for line in q.get("lines", []):
         what = str(line.get(f"what_{lang}") or line.get("what", "")) + (" *" if line.get("estimate") else "")
-        qty = f"{float(line.get('quantity', 0)):g} {line.get('unit', '')}"
-        season = line.get("season") or "standard"
-        src = (season + "\n" if season != "standard" else "") + str(line.get("ref") or line.get("source") or "")
+        qty = f"{float(line.get('quantity', 0)):g} {unit_text(str(line.get('unit', '')), lang)}"
+        season = season_text(str(line.get("season") or ""), lang)
+        src = (season + "\n" if season else "") + str(line.get("ref") or line.get("source") or "")
         rows.append([_p(what, st["cell"]), _p(qty, st["cell"]), _p(money(line.get("unit_price_cny", 0)), st["cell"]),
                      _p(money(line.get("amount_cny", 0)), st["cell"]), _p(money(line.get("per_person_cny", 0)), st["cell"]),
                      _p(src, st["cell_muted"])])

@@ -14,6 +14,8 @@ from planner.export.common import (
     label,
     mode_text,
     reason_text,
+    season_text,
+    unit_text,
     write_atomic,
 )
 from planner.export.safe import text_cells
@@ -122,13 +124,16 @@ def _costs_sheet(ws, q: dict, lang: str) -> None:
     """The quotation: one row per cost item (numbers in cells), then the totals."""
     from openpyxl.styles import Font
 
-    _append(ws, [label("q_item", lang), "unit", label("q_qty", lang), label("q_unit_price", lang),
-               label("q_amount", lang), label("q_per_person", lang), "estimate", "rate", "season"])
+    zh = lang == "zh"
+    _append(ws, [label("q_item", lang), "单位" if zh else "unit", label("q_qty", lang), label("q_unit_price", lang),
+               label("q_amount", lang), label("q_per_person", lang), "估算" if zh else "estimate",
+               "费率来源" if zh else "rate", "季节" if zh else "season"])
     for line in q.get("lines", []):
-        _append(ws, [line.get(f"what_{lang}") or line.get("what", ""), line.get("unit", ""), float(line.get("quantity", 0)),
+        _append(ws, [line.get(f"what_{lang}") or line.get("what", ""), unit_text(str(line.get("unit", "")), lang),
+                   float(line.get("quantity", 0)),
                    float(line.get("unit_price_cny", 0)), float(line.get("amount_cny", 0)),
                    float(line.get("per_person_cny", 0)), bool(line.get("estimate")), line.get("ref", ""),
-                   line.get("season", "")])
+                   season_text(str(line.get("season", "")), lang) or line.get("season", "")])
     _append(ws, [])
     size = (q.get("group") or {}).get("size", "")
     for key, value in ((label("q_net", lang), q.get("net_cost_cny")),
