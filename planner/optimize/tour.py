@@ -338,6 +338,7 @@ def _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, canc
     # Fixed edges get -big: no improving move can ever remove one (it would cost more than any
     # tour). Forbidden edges (Jonker–Volgenant) get +big for the same reason.
     big = scale * (2 * n + 4) * 4.0
+    fixed: tuple[int, int] | None
     if end is None:
         m = n + 1  # a dummy place closes the open path: last -> dummy -> start
         a = np.zeros((m, m))
