@@ -88,6 +88,7 @@ sysdeps-test: sysdeps
 
 test: sysdeps-test $(VENV)/.installed-test translations
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy planner
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(VENV)/.installed

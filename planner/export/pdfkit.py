@@ -251,11 +251,13 @@ def plain_templates():
             return PlainTemplate(source)
         return original(source, *args, **kwargs)
 
-    be.Template = template
+    # A deliberate monkeypatch: branca only calls Template(source).render(...), which PlainTemplate
+    # provides; mypy sees a function replacing a class and refuses to rebind a class name.
+    be.Template = template  # type: ignore[misc, assignment]
     try:
         yield
     finally:
-        be.Template = original
+        be.Template = original  # type: ignore[misc]
 
 
 def numbered_canvas(title: str, lang: str, font: str):

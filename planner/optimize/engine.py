@@ -365,7 +365,7 @@ class _DaysSearch:
             return reach[k]
 
         # Which hotels can be the night after day d and still reach the end (backwards).
-        ok_after = [set() for _ in range(nd + 1)]
+        ok_after: list[set[int]] = [set() for _ in range(nd + 1)]
         ok_after[nd] = {self.end}
         for d in range(nd - 1, 0, -1):
             ok_after[d] = {a for a in hs if any(D[a][b] <= cap[d] for b in ok_after[d + 1])}
@@ -377,9 +377,9 @@ class _DaysSearch:
                 if all(D[s[d]][s[d + 1]] <= cap[d] for d in range(nd)):
                     seqs.append(s)
         else:  # beam over prefixes, ranked by the union of reachable places
-            beam = [(self.start,)]
+            beam: list[tuple[int, ...]] = [(self.start,)]
             for d in range(nd - 1):
-                nxt = []
+                nxt: list[tuple[int, ...]] = []
                 for s in beam:
                     for h in ok_after[d + 1]:
                         if D[s[-1]][h] <= cap[d]:
@@ -569,22 +569,22 @@ class _DaysSearch:
         top = free[np.argsort(-scn[free], kind="stable")[:30]]
         best = None
         for d in range(self.nd):
-            P = np.array(self.path(st, d))
-            m = len(P)
+            Pa = np.array(self.path(st, d))
+            m = len(Pa)
             if m < 3:
                 continue
-            inner = P[1:-1]
+            inner = Pa[1:-1]
             su = scn[top]
             gain_sc = su[None, :] - scn[inner][:, None]  # (inner, cands)
             if not (gain_sc > 1e-9).any():
                 continue
             slack = self.cap[d] - st.L[d]
-            prev, nxt = P[:-2], P[2:]
+            prev, nxt = Pa[:-2], Pa[2:]
             rem = Dn[prev, inner] + Dn[inner, nxt] - Dn[prev, nxt]  # (inner,)
             at = Dn[prev][:, top] + Dn[top][:, nxt].T - Dn[prev, nxt][:, None]  # (inner, cands)
-            ins = Dn[P[:-1]][:, top] + Dn[top][:, P[1:]].T - Dn[P[:-1], P[1:]][:, None]  # (edges, cands)
+            ins = Dn[Pa[:-1]][:, top] + Dn[top][:, Pa[1:]].T - Dn[Pa[:-1], Pa[1:]][:, None]  # (edges, cands)
             order = np.argsort(ins, axis=0, kind="stable")[:3]  # (<=3, cands) cheapest edges
-            rows = np.arange(1, m - 1)[:, None]  # P index of each inner place
+            rows = np.arange(1, m - 1)[:, None]  # Pa index of each inner place
             nonadj = np.full(at.shape, np.inf)
             nonadj_edge = np.full(at.shape, -1)
             for t in range(order.shape[0] - 1, -1, -1):
@@ -600,10 +600,10 @@ class _DaysSearch:
             if not ok.any():
                 continue
             key = np.where(ok, gain_sc * 1e6 - net, -np.inf)
-            i, j = np.unravel_index(int(np.argmax(key)), key.shape)
-            k = (float(gain_sc[i, j]), -float(net[i, j]))
+            bi, bj = np.unravel_index(int(np.argmax(key)), key.shape)
+            k = (float(gain_sc[bi, bj]), -float(net[bi, bj]))
             if best is None or k > best[0]:
-                best = (k, d, int(i) + 1, int(top[j]), bool(use_ins[i, j]), int(nonadj_edge[i, j]))
+                best = (k, d, int(bi) + 1, int(top[bj]), bool(use_ins[bi, bj]), int(nonadj_edge[bi, bj]))
         if best is None:
             return False
         _, d, i, u, by_edge, e = best

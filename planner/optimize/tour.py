@@ -200,7 +200,7 @@ def solve_tour_result(
     if free <= 2:
         # at most two free places: try both orders
         others = [v for v in range(n) if v != start and not (fixed_end and v == end)]
-        tail = [end] if fixed_end else []
+        tail = [end] if fixed_end and end is not None else []
         candidates = [[start, *others, *tail], [start, *others[::-1], *tail]]
         best = min(candidates, key=lambda o: _length(d, o, end))
         return done(best, True, "trivial")
@@ -288,8 +288,9 @@ def _held_karp(d: np.ndarray, start: int, end: int | None) -> list[int]:
     fixed_end = end is not None and not closed
     free = [v for v in range(n) if v != start and not (fixed_end and v == end)]
     m = len(free)
+    tail = [end] if fixed_end and end is not None else []
     if m == 0:
-        return [start, end] if fixed_end else [start]
+        return [start, *tail]
     w = d[np.ix_(free, free)]
     if closed:
         last = d[free, start]
@@ -323,7 +324,7 @@ def _held_karp(d: np.ndarray, start: int, end: int | None) -> list[int]:
         pj = int(parent[mask, j])
         mask ^= 1 << j
         j = pj
-    return [start, *back[::-1], *([end] if fixed_end else [])]
+    return [start, *back[::-1], *tail]
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,6 +338,7 @@ def _heuristic(d, start, end, time_limit_s, seed, max_iterations, progress, canc
     # Fixed edges get -big: no improving move can ever remove one (it would cost more than any
     # tour). Forbidden edges (Jonker–Volgenant) get +big for the same reason.
     big = scale * (2 * n + 4) * 4.0
+    fixed: tuple[int, int] | None
     if end is None:
         m = n + 1  # a dummy place closes the open path: last -> dummy -> start
         a = np.zeros((m, m))

@@ -289,9 +289,6 @@ def _history_start(m: TripModel) -> Solution | None:
     T = m.T
     end = m.end
 
-    def place(k: int) -> int | None:
-        return m.stop_place[seq[k]] if 0 <= k < len(seq) else None
-
     rest = [s for s in range(m.n) if s not in seq]
     for s in sorted(rest, key=lambda s: (not m.must[s], -m.prio[s], s)):
         p = m.stop_place[s]
@@ -299,8 +296,8 @@ def _history_start(m: TripModel) -> Solution | None:
         hi = min((seq.index(q) for q in m.succs[s] if q in seq), default=len(seq))
         best_i, best_d = None, None
         for i in range(lo, hi + 1):
-            a = place(i - 1) if i > 0 else m.start
-            b = place(i) if i < len(seq) else (None if end == ANY else end)
+            a = m.stop_place[seq[i - 1]] if i > 0 else m.start
+            b = m.stop_place[seq[i]] if i < len(seq) else (None if end == ANY else end)
             d = T[a][p] + (T[p][b] - T[a][b] if b is not None else 0)
             if best_d is None or d < best_d:
                 best_i, best_d = i, d

@@ -149,7 +149,9 @@ def prefer_nights_near_next_day(m: TripModel, sol: Solution) -> Solution:
         h_after = sol.nights[k + 1] if k + 1 < final else m.end
         for h in sorted((h for h in m.hubs if m.T[h][b] + NIGHT_NEARER_BY <= far), key=lambda x: (m.T[x][b], x)):
             r1 = m.run_day(m.wd[k], h_in, sol.days[k], h)
-            r2 = m.run_day(m.wd[k + 1], h, nxt, h_after) if r1 is not None else None
+            if r1 is None:
+                continue
+            r2 = m.run_day(m.wd[k + 1], h, nxt, h_after)
             if r2 is None:
                 continue
             if r1.travel + r2.travel == sol.dtravel[k] + sol.dtravel[k + 1]:  # the same travel

@@ -232,11 +232,12 @@ def solve_exact(
                         nb[y] = bx + e
             changed = False
             for y in range(H):
-                if nb[y] is None:
+                ny, by = nb[y], best[y]
+                if ny is None:
                     continue
-                if use_wd or best[y] is None or nb[y] < best[y]:
-                    steps[y].append((j, nb[y] + T[hs[y]][p]))
-                if best[y] is None or nb[y] < best[y]:
+                if use_wd or by is None or ny < by:
+                    steps[y].append((j, ny + T[hs[y]][p]))
+                if by is None or ny < by:
                     changed = True
             best = nb
             if not changed and not use_wd:
@@ -278,6 +279,9 @@ def solve_exact(
         # The bound of the label that visits s next (no stop forced out), from this label's
         # stops left: its travel minimums are never larger, so the bound is never stronger
         # than the one the new label gets when it is taken up; pruning it now saves storing it.
+        # Called only with an incumbent (``check`` requires one).
+        bound = best_obj
+        assert bound is not None
         lb_miss = miss_lb
         w_m = w_must - wk[s] if must[s] else w_must
         lb_prio = all_prio
@@ -301,9 +305,9 @@ def solve_exact(
             if p_ub < lb_prio:
                 lb_prio = p_ub
         lb_travel = travel_c
-        if lb_miss == miss_lb and lb_prio == all_prio and -lb_prio == best_obj[1]:
+        if lb_miss == miss_lb and lb_prio == all_prio and -lb_prio == bound[1]:
             lb_travel += all_in - inn[s] if counted[s] else all_in
-        return (lb_miss, -lb_prio, lb_travel) >= best_obj
+        return (lb_miss, -lb_prio, lb_travel) >= bound
 
     count = 0
     for c in range(n + 1):

@@ -176,8 +176,8 @@ class TripModel:
 
             self.history_pairs = history_precedence(self.stop_ids, catalog, chosen=self.events)
             _check_history_conflicts(request, after, self.history_pairs, index)
-            for a, b in self.history_pairs:
-                after[index[b]].add(index[a])
+            for first_id, then_id in self.history_pairs:
+                after[index[then_id]].add(index[first_id])
         self.preds = _closure(after)
         self.succs = [frozenset(j for j in range(self.n) if i in self.preds[j]) for i in range(self.n)]
 

@@ -205,9 +205,9 @@ class Search:
         must = [s for s in range(m.n) if m.must[s]]
         if not must:
             return base
-        seq = self._must_tour(must, tour_limit_s)
-        if self._precedence_ok([tuple(seq)]):
-            r = m.split(seq)
+        tour = self._must_tour(must, tour_limit_s)
+        if self._precedence_ok([tuple(tour)]):
+            r = m.split(tour)
             if r is not None:
                 sol = make_solution(m, r[1])
                 if sol is not None:
@@ -286,7 +286,7 @@ class Search:
                 delta = T[a][p]
             cand.append((delta, i))
         cand.sort()
-        out = []
+        out: list[tuple[int, int, list[int]]] = []
         for tried, (_d, i) in enumerate(cand):
             if tried >= keep and out:
                 break
@@ -378,9 +378,9 @@ class Search:
                     (ks, is_), (ku, iu) = pos[s], pos[u]
                     if abs(ks - ku) + abs(is_ - iu) <= 1 and ks == ku:
                         pass
-                    nd = [list(d) for d in sol.days]
-                    nd[ks][is_], nd[ku][iu] = u, s
-                    ndays = [tuple(d) for d in nd]
+                    swapped = [list(d) for d in sol.days]
+                    swapped[ks][is_], swapped[ku][iu] = u, s
+                    ndays = [tuple(d) for d in swapped]
                     if not self._precedence_ok(ndays):
                         continue
                     c = self.window(sol, ndays, {ks, ku})
@@ -533,9 +533,9 @@ def ils(
     if not search.out_of_time() or it == 0:
         r = m.split(seq)
         if r is not None:
-            cand = make_solution(m, r[1])
-            if cand is not None and cand.obj < best.obj:
-                best = cand
+            split_sol = make_solution(m, r[1])
+            if split_sol is not None and split_sol.obj < best.obj:
+                best = split_sol
     return best, it
 
 
@@ -559,7 +559,7 @@ def must_stops_verdict(m: TripModel, sol: Solution | None, proven: bool) -> tupl
     for s in missing:
         alone = False
         for k in range(m.D):
-            days = [()] * m.D
+            days: list[tuple[int, ...]] = [()] * m.D
             days[k] = (s,)
             if make_solution(m, days) is not None:
                 alone = True
