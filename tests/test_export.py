@@ -893,3 +893,33 @@ def test_cli_client_and_internal_pdf_and_tour_order_in_one_call(plan, tmp_path, 
     assert "成本合计" in internal and "成本" not in client and "李晓黔" in client
     assert {"c.pdf", "i.pdf", "o.xlsx", "trip.qiantu.json"} == set(folder_files(tmp_path))
     assert "i.pdf (pdf-internal)" in out
+
+
+def test_documents_name_the_lunch_place_and_a_lunch_inside_a_visit(tmp_path, catalog):
+    """Lunch at a real restaurant (planner.stay's break ``place``) and lunch at the site of a long
+    visit (``visit.lunch``) are printed where a client and an office read them."""
+    import openpyxl
+
+    from planner.export.pdf import export_pdf
+    from planner.export.xlsx import export_xlsx
+
+    d = json.loads((DATA / "export_plan_5days.json").read_text(encoding="utf-8"))
+    for it in d["days"][1]["items"]:
+        if it["type"] == "break":
+            it["place"] = "xijiang-long-table-feast"
+    for it in d["days"][4]["items"]:
+        if it["type"] == "visit" and it["id"] == "huangguoshu-waterfall":  # 11:17-15:17
+            it["lunch"] = ["12:00", "13:00"]
+    pdf = tmp_path / "lunch.pdf"
+    export_pdf(d, pdf, lang="zh", catalog=catalog, maps=False)
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages).replace("\n", "")  # cells wrap
+    assert "西江千户苗寨长桌宴" in text
+    assert "含午餐 12:00–13:00" in text
+    xlsx = tmp_path / "lunch.xlsx"
+    export_xlsx(d, xlsx, lang="en", catalog=catalog)
+    cells = [str(c.value) for ws in openpyxl.load_workbook(xlsx).worksheets for row in ws.iter_rows() for c in row
+             if c.value]
+    assert any("Xijiang Miao Long-Table Feast" in c for c in cells)
+    assert any("lunch at the site 12:00–13:00" in c for c in cells)

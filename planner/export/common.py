@@ -69,6 +69,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "notes": ("备注", "Notes"),
     "visit": ("游览", "Visit"),
     "lunch": ("午餐", "Lunch"),
+    "lunch_at_site": ("含午餐 {t}（景区内）", "lunch at the site {t}"),
     "travel_to": ("前往", "Travel"),
     "n_places": ("{n} 处景点", "{n} places"),
     "one_place": ("1 处景点", "1 place"),
@@ -218,6 +219,7 @@ class Row:
     wait_minutes: int = 0
     estimate: bool = False
     break_kind: str = ""
+    restaurant: Place | None = None  # break: where the meal is taken (planner.stay), when known
     stop_no: int = 0  # visits: number on the day's map (1-based per day)
     stop_no_trip: int = 0  # visits: number on the overview map (1-based over the trip)
     # visits across the whole lunch window: lunch at the site (start, end), inside start..end
@@ -394,6 +396,16 @@ def resolve_place(ref: str, catalog, places: dict, field_name: str) -> Place:
     raise ExportError(f"unknown place '{ref}' (not in the catalog nor in the plan's places)", field=field_name)
 
 
+def _optional_place(ref, catalog, places: dict) -> Place | None:
+    """A place a plan may name (a restaurant, a hotel) that the catalog may no longer have."""
+    if not ref:
+        return None
+    try:
+        return resolve_place(str(ref), catalog, places, "place")
+    except ExportError:
+        return None
+
+
 def build_itinerary(plan: Any, catalog=None) -> Itinerary:
     """Check ``plan`` and resolve every place and time; ExportError on anything an export cannot show.
 
@@ -472,6 +484,7 @@ def build_itinerary(plan: Any, catalog=None) -> Itinerary:
                         end=_clock(date, it["end"], f"{f}.end"),
                         place=at,
                         break_kind=str(it.get("kind") or "lunch"),
+                        restaurant=_optional_place(it.get("place"), catalog, places),
                     )
                 )
             if rows[-1].end < rows[-1].start:

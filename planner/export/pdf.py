@@ -524,6 +524,8 @@ def _row_cells(r: Row, day: DayView, st, lang: str, internal: bool) -> list:
         p = r.place
         if r.wait_minutes:
             notes.append(label("wait", lang, t=f"{r.arrive:%H:%M}", m=r.wait_minutes))
+        if r.lunch:
+            notes.append(label("lunch_at_site", lang, t=f"{r.lunch[0]:%H:%M}–{r.lunch[1]:%H:%M}"))
         if p.closed_weekdays:
             names = ("、" if lang == "zh" else ", ").join(WEEKDAYS[lang][d - 1] for d in p.closed_weekdays)
             notes.append(label("closed_on", lang, d=names))
@@ -545,10 +547,11 @@ def _row_cells(r: Row, day: DayView, st, lang: str, internal: bool) -> list:
         ]
     if r.kind == "break":
         what = label("lunch", lang) if r.break_kind == "lunch" else r.break_kind
+        where = r.restaurant.name(lang) if r.restaurant is not None else r.place.name(lang)
         return [
             _p(time, st["cell_muted"]),
             _p("", st["cell"]),
-            _p(r.place.name(lang), st["cell_muted"]),
+            _p(where, st["cell_muted"]),
             _p(what, st["cell_muted"]),
             _p("", st["cell"]),
             _p("", st["cell"]),

@@ -36,6 +36,10 @@ def _notes(r: Row, day_date, lang: str) -> str:
     notes = []
     if r.kind == "visit" and r.wait_minutes:
         notes.append(label("wait", lang, t=f"{r.arrive:%H:%M}", m=r.wait_minutes))
+    if r.kind == "visit" and r.lunch:
+        notes.append(label("lunch_at_site", lang, t=f"{r.lunch[0]:%H:%M}–{r.lunch[1]:%H:%M}"))
+    if r.kind == "break" and r.restaurant is not None:
+        notes.append(r.restaurant.name(lang))
     if r.start.date() > day_date:
         notes.append(label("next_day", lang))
     if r.kind == "visit" and r.place.closed_weekdays:
