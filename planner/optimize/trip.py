@@ -241,8 +241,8 @@ def _plan_once(
             plan.solver["infeasible_proof"] = why if plan.status == "infeasible" else None
             if plan.status == "incomplete":
                 plan.warnings.append(
-                    f"no plan holding every must stop was found in {limit:g} s (not proven impossible): "
-                    "give the search more time, more days, or fewer must stops")
+                    f"no plan holding every must stop was found in {plan.solver['seconds']:g} s of search "
+                    "(not proven impossible): try more days, fewer must stops, or a longer search")
     plan.solver["follow_history"] = bool(request.follow_history)
     if request.follow_history:
         from planner.history import note_history
