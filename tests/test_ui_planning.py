@@ -67,6 +67,12 @@ def test_plan_five_stops_in_three_days(qtbot, dialogs, tmp_path):
     assert plan is not None and plan["status"] in ("optimal", "feasible")
     visited = [it["id"] for d in plan["days"] for it in d["items"] if it["type"] == "visit"]
     assert sorted(visited) == sorted(FIVE)
+    # Like `qiantu plan`, the app names each night's hotel where the catalog has one there.
+    from planner.stay import hotels_for
+
+    for day in plan["days"][:-1]:
+        if hotels_for(w.catalog, day["overnight"]):
+            assert day.get("hotel") in {h.id for h in hotels_for(w.catalog, day["overnight"])}
     # The tree shows every day with its timed items, and the totals say the same.
     assert w.itineraryView.day_count() == len(plan["days"]) <= 3
     assert f"{len(plan['days'])} 天" in w.totalsLabel.text() and "5 个站点" in w.totalsLabel.text()

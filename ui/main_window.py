@@ -511,8 +511,14 @@ class MainWindow(QMainWindow):
         from planner.plan import plan_to_dict
         from planner.request import request_from_dict
 
+        from planner.stay import enrich_plan
+
         req = request_from_dict(clean_request(request), file=self.doc.path, catalog=self.catalog)
-        plan = plan_trip(req, self.catalog, self.network(), progress=progress, cancelled=cancelled)
+        plan = plan_trip(req, self.catalog, self.network(), progress=progress, cancelled=cancelled, lang=self.lang)
+        # hotels (of the class the Costs panel prices), lunch and dinner places, the show, notes:
+        # the same as `qiantu plan`, so the app's documents name them too
+        hotel_class = dict(self.doc.costing or {}).get("hotel_class")
+        enrich_plan(plan, req, self.catalog, hotel_class=hotel_class)
         return plan_to_dict(plan)
 
     def optimize(self) -> None:
