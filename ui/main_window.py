@@ -510,7 +510,6 @@ class MainWindow(QMainWindow):
         from planner.optimize.trip import plan_trip
         from planner.plan import plan_to_dict
         from planner.request import request_from_dict
-
         from planner.stay import enrich_plan
 
         req = request_from_dict(clean_request(request), file=self.doc.path, catalog=self.catalog)
