@@ -42,7 +42,10 @@ class PlannerError(Exception):
         if self.field:
             where.append(f"field '{self.field}'")
         prefix = ": ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        text = f"{prefix}: {self.message}" if prefix else self.message
+        # Text from a file (an id, a name) may hold a newline or another control character: shown
+        # escaped, so the message stays one line and cannot forge another.
+        return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 class DataError(PlannerError):

@@ -323,7 +323,8 @@ def request_from_dict(d: Any, file: str | None = None, catalog=None, *, check_id
         if isinstance(tag, str) and tag.startswith("qiantu/request@"):
             raise err("schema", f"'{tag}' is not supported by this version of QianTu (it reads {SCHEMA_TAG})")
         raise err("schema", f"is {json.dumps(tag, ensure_ascii=False)}, not a trip request ({SCHEMA_TAG})")
-    for i, s in enumerate(d.get("stops") or []):
+    stops_in = d.get("stops")
+    for i, s in enumerate(stops_in if isinstance(stops_in, list) else []):
         n = s.get("day") if isinstance(s, dict) else None
         if isinstance(n, int) and not isinstance(n, bool) and n < 1:
             raise err(f"stops[{i}].day", f"{n} is not a day of the trip (days are numbered from 1)")

@@ -171,6 +171,8 @@ def _request_with(tmp_path, name, **changes) -> Path:
         ("schema-object.json", {"schema": {"v": 1}}, "schema"),
         ("long-title.json", {"title": "长" * 200_000}, "title"),
         ("days-text.json", {"days": "ten"}, "days"),
+        ("stops-bool.json", {"stops": True}, "stops"),  # found by the fuzzing (a TypeError before)
+        ("newline-id.json", {"stops": [{"id": "x\nqiantu: fake second line"}]}, "stops[0].id"),  # fuzzing too
     ],
 )
 def test_hostile_request_values_give_one_line(tmp_path, name, changes, field):
