@@ -72,3 +72,12 @@ def place_name(ref: object, catalog: object = None, lang: str = "zh", places: ob
         zh, en = getattr(spot, "name_zh", ""), getattr(spot, "name_en", "")
         return (en or zh or key) if lang == "en" else (zh or en or key)
     return key
+
+
+def bilingual(table: dict[str, tuple[str, str]], key: str, lang: str, **fmt: object) -> str:
+    """``table[key]`` is ``(zh, en)``: the text in ``lang``, with ``{placeholders}`` filled from ``fmt``.
+
+    The one lookup behind every fixed text table of the documents and reports."""
+    zh, en = table[key]
+    text = en if lang == "en" else zh
+    return text.format(**fmt) if fmt else text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from planner.domain import bilingual
 from planner.history import (
     Event,
     events_by_site,
@@ -391,8 +392,7 @@ _T = {
 
 def label(key: str, lang: str) -> str:
     """A report label in ``lang``."""
-    zh, en = _T[key]
-    return en if lang == "en" else zh
+    return bilingual(_T, key, lang)
 
 
 def hours(minutes: float, lang: str) -> str:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from planner.domain import DAY_COLORS, day_color  # noqa: F401  (one colour table: map, PDF, KML, app)
+from planner.domain import DAY_COLORS, bilingual, day_color  # noqa: F401  (one colour table: map, PDF, KML, app)
 from planner.errors import ExportError, PlannerError
 from planner.export.safe import clean_tree, one_line
 from planner.mapping import WEEKDAYS_EN, WEEKDAYS_ZH
@@ -114,9 +114,7 @@ WEEKDAYS = {"zh": WEEKDAYS_ZH, "en": WEEKDAYS_EN}
 
 def label(key: str, lang: str, **fmt: Any) -> str:
     """A fixed text of the exports in ``lang``, with ``{placeholders}`` filled from ``fmt``."""
-    zh, en = _LABELS[key]
-    text = en if lang == "en" else zh
-    return text.format(**fmt) if fmt else text
+    return bilingual(_LABELS, key, lang, **fmt)
 
 
 def duration_text(minutes: float, lang: str) -> str:

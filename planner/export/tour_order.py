@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planner.domain import bilingual
 from planner.errors import ExportError
 from planner.export import tourinfo as ti
 from planner.export.common import DayView, build_itinerary, check_lang, date_text, label, short_title, write_atomic
@@ -43,9 +44,7 @@ _L = {
 
 
 def _t(key: str, lang: str, **fmt) -> str:
-    zh, en = _L[key]
-    text = en if lang == "en" else zh
-    return text.format(**fmt) if fmt else text
+    return bilingual(_L, key, lang, **fmt)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from planner import paths
+from planner.domain import bilingual
 
 _L: dict[str, tuple[str, str]] = {
     "breakfast": ("早", "Breakfast"),
@@ -63,9 +64,8 @@ _L: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str, **fmt) -> str:
-    zh, en = _L[key]
-    text = en if lang == "en" else zh
-    return text.format(**fmt) if fmt else text
+    """A fixed text of the tour details in ``lang``."""
+    return bilingual(_L, key, lang, **fmt)
 
 
 def money(cny: float, lang: str, quote: dict | None = None) -> str:
