@@ -12,6 +12,8 @@ from planner.request import read_json, schema_check
 
 SCHEMA_TAG = "qiantu/plan@1"
 STATUSES = ("optimal", "feasible", "infeasible", "incomplete")
+MISSING_MUST_OK = ("infeasible", "incomplete")
+"""The statuses of a plan that may leave must stops out (proved impossible, or not found in time)."""
 
 
 def hhmm_minutes(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 
-from planner.plan import BreakItem, Plan, TravelItem, VisitItem, hhmm_minutes
+from planner.plan import MISSING_MUST_OK, STATUSES, BreakItem, Plan, TravelItem, VisitItem, hhmm_minutes
 
 LUNCH_WINDOW = ("11:30", "13:30")
 
@@ -90,10 +90,10 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
     def pid(ref) -> str:
         return ref.id if isinstance(ref, CustomPlace) else ref
 
-    if plan.status not in ("optimal", "feasible", "infeasible", "incomplete"):
-        say(f"status '{plan.status}' is not optimal, feasible, infeasible or incomplete")
+    if plan.status not in STATUSES:
+        say(f"status '{plan.status}' is not one of {', '.join(STATUSES)}")
     if not plan.days:
-        if plan.status not in ("infeasible", "incomplete"):
+        if plan.status not in MISSING_MUST_OK:
             say("a plan without days must be infeasible or incomplete")
         return problems
     if len(plan.days) > request.days:
@@ -247,7 +247,7 @@ def validate_plan(plan: Plan, request, network, catalog) -> list[str]:
             say(f"{s.id} is neither visited nor in dropped")
         if s.id in seen and s.id in dropped:
             say(f"{s.id} is visited and dropped")
-        if s.must and s.id not in seen and plan.status not in ("infeasible", "incomplete"):
+        if s.must and s.id not in seen and plan.status not in MISSING_MUST_OK:
             say(f"must stop {s.id} is missing but the status is {plan.status}")
     for d in plan.dropped:
         if not d.reason.strip():

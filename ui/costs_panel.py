@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from planner.catalog import Catalog
 from planner.errors import PlannerError
+from planner.export.common import season_text, unit_text
 from ui.document import TripDocument
 from ui.i18n import tr
 
@@ -169,13 +170,7 @@ class CostsPanel(QWidget):
         v = self.rates().vehicles.get(vid)
         if v is None:
             return vid
-        return v.name_en if getattr(self, "lang", "zh") == "en" else v.name_zh
-
-    def _unit(self, unit: str) -> str:
-        return {"ticket": tr("ticket"), "seat": tr("seat"), "room-night": tr("room-night"),
-                "vehicle-day": tr("vehicle-day"), "km": "km", "driver-day": tr("driver-day"),
-                "vehicle-km": tr("vehicle-km"), "guide-day": tr("guide-day"), "person-day": tr("person-day"),
-                "night": tr("night"), "meal": tr("meal")}.get(unit, unit)
+        return v.name_en if self.lang == "en" else v.name_zh
 
     def _basis(self, d: dict) -> str:
         """Where a line's rate comes from, and its season, in words (the rate id stays in the data)."""
@@ -186,15 +181,8 @@ class CostsPanel(QWidget):
                  "settings.csv": tr("rate settings"), "override": tr("changed for this package")}.get(table, tr("rates"))
         if d.get("source") == "override":
             basis = tr("changed for this package")
-        season = d.get("season") or "standard"
-        if season != "standard":
-            try:
-                seasons = self.rates().seasons.ranges
-            except PlannerError:
-                seasons = ()
-            names = {x.id: (x.name_en if getattr(self, "lang", "zh") == "en" else x.name_zh) for x in seasons}
-            basis += " · " + names.get(season, season)
-        return basis
+        season = season_text(str(d.get("season") or ""), self.lang)
+        return f"{basis} · {season}" if season else basis
 
     # -- document -> widgets ------------------------------------------------------------------
     def group_and_rates(self):
@@ -253,10 +241,9 @@ class CostsPanel(QWidget):
         self.linesView.setRowCount(len(q.lines))
         for r, line in enumerate(q.lines):
             d = line.to_dict()
-            lang = getattr(self, "lang", "zh")
             cells = [
-                d.get(f"what_{lang}") or d.get("what", ""),
-                f"{d.get('quantity', 0):g} {self._unit(d.get('unit', ''))}",
+                d.get(f"what_{self.lang}") or d.get("what", ""),
+                f"{d.get('quantity', 0):g} {unit_text(str(d.get('unit', '')), self.lang)}",
                 f"{d.get('unit_price_cny', 0):,.2f}",
                 f"{d.get('amount_cny', 0):,.2f}",
                 f"{d.get('per_person_cny', 0):,.2f}",

@@ -56,6 +56,7 @@ from planner.export.pdfkit import (
     find_cjk_font,
 )
 from planner.export.pdfkit import para as _p
+from planner.plan import MISSING_MUST_OK
 
 __all__ = ["AUDIENCES", "CJK_FONT_CANDIDATES", "FONT", "MUTED", "PdfJob", "export_pdf", "export_pdfs",
            "find_cjk_font", "prepare_pdf"]
@@ -430,7 +431,7 @@ def _cover(job: PdfJob, overview: MapImage | None, width: float) -> list:
     it, lang, st = job.it, job.lang, job.st
     story: list = [_band(job, width), Spacer(1, 5 * mm), _facts_grid(_facts(job), st, width), Spacer(1, 2.5 * mm)]
     story.append(_p(f"{label('route', lang)}{'：' if lang == 'zh' else ': '}{_route_text(it, lang)}", st["sub"]))
-    if it.status in ("infeasible", "incomplete") and job.internal:
+    if it.status in MISSING_MUST_OK and job.internal:
         story.append(_p(label("status_infeasible", lang), st["sub"]))
     story += [Spacer(1, 2 * mm), *_inclusions_block(job, width)]
     story += [Spacer(1, 3 * mm), *_map_block(overview, width, st, lang)]

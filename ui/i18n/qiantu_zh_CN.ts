@@ -188,46 +188,6 @@
       <translation>修改报价设置</translation>
     </message>
     <message>
-      <source>ticket</source>
-      <translation>张</translation>
-    </message>
-    <message>
-      <source>seat</source>
-      <translation>座</translation>
-    </message>
-    <message>
-      <source>room-night</source>
-      <translation>间夜</translation>
-    </message>
-    <message>
-      <source>vehicle-day</source>
-      <translation>车·天</translation>
-    </message>
-    <message>
-      <source>driver-day</source>
-      <translation>司机·天</translation>
-    </message>
-    <message>
-      <source>vehicle-km</source>
-      <translation>车·公里</translation>
-    </message>
-    <message>
-      <source>guide-day</source>
-      <translation>导游·天</translation>
-    </message>
-    <message>
-      <source>person-day</source>
-      <translation>人·天</translation>
-    </message>
-    <message>
-      <source>night</source>
-      <translation>晚</translation>
-    </message>
-    <message>
-      <source>meal</source>
-      <translation>餐</translation>
-    </message>
-    <message>
       <source>attraction catalog</source>
       <translation>景点目录</translation>
     </message>
