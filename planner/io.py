@@ -18,9 +18,9 @@ import secrets
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from planner.errors import PlannerError
 
@@ -519,16 +519,6 @@ def write_text(path: PathLike, text: str, **kw: Any) -> Path:
     return write_file(path, w, **kw)
 
 
-def write_stream(path: PathLike, write: Callable[[IO[str]], None], **kw: Any) -> Path:
-    """Call ``write(fh)`` on a UTF-8 text stream that becomes ``path`` (see :func:`write_file`)."""
-
-    def w(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            write(fh)
-
-    return write_file(path, w, **kw)
-
-
 def write_json(path: PathLike, doc: Any, **kw: Any) -> Path:
     """Write ``doc`` as indented UTF-8 JSON (NaN refused) (see :func:`write_file`)."""
     text = dumps_json(doc)
@@ -597,14 +587,3 @@ class WriteBatch:
 
     def __exit__(self, *exc: Any) -> None:
         self.discard()
-
-
-@contextlib.contextmanager
-def temporary_path(folder: PathLike, name: str) -> Iterator[Path]:
-    """A tracked temporary file name in ``folder`` (removed on exit and on SIGTERM)."""
-    p = Path(folder) / f"{TEMP_PREFIX}{name}.{secrets.token_hex(4)}"
-    _track(str(p))
-    try:
-        yield p
-    finally:
-        _remove(p)

@@ -26,7 +26,6 @@ _COMMAND_MODULES = {
     "routes": "planner.cli.routes",
     "report": "planner.cli.report",
 }
-_BUILTIN: tuple[str, ...] = ()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     _io.install_sigterm_cleanup()
     try:
-        known = set(_BUILTIN) | set(_COMMAND_MODULES)
+        known = set(_COMMAND_MODULES)
         if not argv:
             return _open_app(None)
         if argv[0] not in known and not argv[0].startswith("-"):
