@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from planner.optimize.engine import check_matrix, polish_path
+from planner.optimize.engine import Control, check_matrix, iterate, polish_path
 from planner.optimize.tour import TourInputError
 
 __all__ = ["OptwResult", "optw_schedule", "solve_optw"]
@@ -150,7 +149,8 @@ def solve_optw(
 
     Notes
     -----
-    Iterated local search after Vansteenwegen et al. (2009): greedy insertion by
+    The engine's iterated local search (:func:`planner.optimize.engine.iterate`) with the moves
+    of Vansteenwegen et al. (2009) for time windows: greedy insertion by
     ``score**2 / time shift`` with O(1) feasibility checks (wait and max-shift bookkeeping),
     relocation moves that shorten the route to make room, a swap of one visited place for a
     better unvisited one, and a perturbation that removes a random run of consecutive visits.
@@ -174,10 +174,6 @@ def solve_optw(
     if max_duration is not None:
         horizon = min(horizon, day_start + max_duration)
     deadline = math.inf if time_limit_s is None else t0 + time_limit_s
-    if max_iterations is None and time_limit_s is None:
-        max_iterations = 100 * n
-    max_it = math.inf if max_iterations is None else max_iterations
-    rng = random.Random(seed)
 
     depots = {start, end}
     candidates = np.array([v for v in range(n) if v not in depots], dtype=int)
@@ -314,29 +310,19 @@ def solve_optw(
         raise TourInputError("the route cannot even go from start to end within the horizon")
     visited = np.zeros(n, dtype=bool)
     visited[list(depots)] = True
-    cur = local_opt(list(base), visited)
-    best = list(cur)
-    best_key = (route_score(best), -route_travel(best))
-    iterations = 0
-    stall = 0
-    stopped = False
-    next_report = time.perf_counter() + 0.1
-    while iterations < max_it:
-        now = time.perf_counter()
-        if now >= deadline:
-            break
-        if cancelled is not None and cancelled():
-            stopped = True
-            break
-        if progress is not None and now >= next_report:
-            next_report = now + 0.1
-            frac = (now - t0) / time_limit_s if time_limit_s is not None else iterations / max_it
-            progress(min(0.99, frac), f"choosing places (iteration {iterations}, score {best_key[0]:g})")
-        iterations += 1
-        inner = len(cur) - 2
+
+    def key(route: list[int]) -> tuple[float, float]:
+        return (route_score(route), -route_travel(route))
+
+    def better(a: list[int], b: list[int]) -> bool:
+        ka, kb = key(a), key(b)
+        return ka[0] > kb[0] + _EPS or (ka[0] > kb[0] - _EPS and ka[1] > kb[1] + _EPS)
+
+    def perturb(cur: list[int], stall: int) -> list[int]:
+        """Remove a random run of consecutive visits and re-insert greedily (the others first)."""
         if stall > 0 and stall % max(20, n // 2) == 0:
-            cur = list(best)  # restart from the best route now and then
-            inner = len(cur) - 2
+            cur = list(best_so_far[0])  # restart from the best route now and then
+        inner = len(cur) - 2
         if inner > 0:
             r = rng.randint(1, max(1, min(inner, (inner + 2) // 3)))
             s = rng.randint(1, inner - r + 1)
@@ -350,17 +336,34 @@ def solve_optw(
             cur = insert_all(cur, visited)
             visited[removed] = False
             visited[cur] = True
-        cur = local_opt(cur, visited)
-        key = (route_score(cur), -route_travel(cur))
-        if key[0] > best_key[0] + _EPS or (key[0] > best_key[0] - _EPS and key[1] > best_key[1] + _EPS):
-            # a new best: the engine's 2-opt/Or-opt may free time for one more place
-            polished = polish(cur)
-            if polished is not None:
-                cur = local_opt(polished, visited)
-                key = (route_score(cur), -route_travel(cur))
-            best, best_key, stall = list(cur), key, 0
-        else:
-            stall += 1
+        return cur
+
+    def on_best(route: list[int]) -> list[int]:
+        """A new best: the engine's 2-opt/Or-opt may free time for one more place."""
+        polished = polish(route)
+        if polished is not None:
+            route = local_opt(polished, visited)
+        best_so_far[0] = list(route)
+        return route
+
+    control = Control(time_limit_s, max_iterations, seed, progress, cancelled, t0=t0, default_iterations=100 * n)
+    rng = control.rng
+    cur = local_opt(list(base), visited)
+    best_so_far = [list(cur)]
+    out = iterate(
+        cur,
+        control,
+        perturb=perturb,
+        improve=lambda route: local_opt(route, visited),
+        better=better,
+        accept=lambda cand, cur, best, stall: cand,
+        copy=list,
+        on_best=on_best,
+        message=lambda best: f"choosing places (iteration {control.it}, score {route_score(best):g})",
+    )
+    best = out.best
+    iterations = out.iterations
+    stopped = control.stopped
     st = _schedule(Tl, svcl, opl, cll, best, day_start, horizon)
     if progress is not None:
         progress(1.0, "route found")

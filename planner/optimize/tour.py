@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import math
-import random
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from planner.errors import PlannerError
-from planner.optimize.engine import check_matrix, path_length, polish_path
+from planner.optimize.engine import Control, check_matrix, held_karp_path, iterate, path_length, polish_path
+from planner.optimize.engine.ring import Ring
 
 __all__ = ["EXACT_MAX_N", "TourInputError", "TourResult", "solve_tour", "solve_tour_result", "tour_length"]
 
@@ -21,8 +20,6 @@ __all__ = ["EXACT_MAX_N", "TourInputError", "TourResult", "solve_tour", "solve_t
 EXACT_MAX_N = 16
 #: Hard ceiling for ``method="exact"`` (n = 20 needs ~1.5 GB for the DP table).
 _EXACT_HARD_MAX_N = 18
-#: Candidate neighbours per place for the local search moves.
-_NEIGHBOURS = 10
 #: Non-improving kicks (times the node count) before one worse tour is accepted.
 _STALL_FACTOR = 4
 #: The search ends after max(_PATIENCE_MIN, _PATIENCE_FACTOR * nodes) kicks without a better tour.
@@ -207,7 +204,7 @@ def solve_tour_result(
     if method == "exact" and n > _EXACT_HARD_MAX_N:
         raise TourInputError(f"method='exact' handles at most {_EXACT_HARD_MAX_N} places, got {n}")
     if method == "exact" or (method == "auto" and n <= EXACT_MAX_N) or n < 6:
-        return done(_held_karp(d, start, end), True, "exact")
+        return done(held_karp_path(d, start, end), True, "exact")
 
     symmetric = bool(np.array_equal(d, d.T))
     budget = time_limit_s
@@ -275,56 +272,6 @@ def _length(d: np.ndarray, order: Sequence[int], end: int | None) -> float:
     if end is not None and end == order[0]:
         total += float(d[idx[-1], idx[0]])
     return total
-
-
-# --------------------------------------------------------------------------------------------
-# exact: Held–Karp
-
-
-def _held_karp(d: np.ndarray, start: int, end: int | None) -> list[int]:
-    """Optimal order by dynamic programming over subsets, vectorised one subset size at a time."""
-    n = d.shape[0]
-    closed = end == start
-    fixed_end = end is not None and not closed
-    free = [v for v in range(n) if v != start and not (fixed_end and v == end)]
-    m = len(free)
-    tail = [end] if fixed_end and end is not None else []
-    if m == 0:
-        return [start, *tail]
-    w = d[np.ix_(free, free)]
-    if closed:
-        last = d[free, start]
-    elif fixed_end:
-        last = d[free, end]
-    else:
-        last = np.zeros(m)
-    size = 1 << m
-    idx = np.arange(m)
-    dp = np.full((size, m), np.inf)
-    parent = np.full((size, m), -1, dtype=np.int8)
-    dp[1 << idx, idx] = d[start, free]
-    masks = np.arange(size)
-    bits = ((masks[:, None] >> idx) & 1).astype(bool)
-    popcount = bits.sum(axis=1)
-    for k in range(1, m):
-        layer = masks[popcount == k]
-        cand = dp[layer][:, :, None] + w[None, :, :]  # (subset, from i, to j)
-        arg = cand.argmin(axis=1)
-        best = np.take_along_axis(cand, arg[:, None, :], axis=1)[:, 0, :]
-        rows, cols = np.nonzero(~bits[layer])
-        grown = layer[rows] | (1 << cols)
-        dp[grown, cols] = best[rows, cols]
-        parent[grown, cols] = arg[rows, cols]
-    full = size - 1
-    j = int(np.argmin(dp[full] + last))
-    mask = full
-    back: list[int] = []
-    while j >= 0:
-        back.append(free[j])
-        pj = int(parent[mask, j])
-        mask ^= 1 << j
-        j = pj
-    return [start, *back[::-1], *tail]
 
 
 # --------------------------------------------------------------------------------------------
@@ -456,367 +403,73 @@ def _nearest_neighbour_directed(a: np.ndarray, fixed: tuple[int, int] | None) ->
     return order
 
 
-def _neighbour_lists(c: np.ndarray, k: int) -> list[list[int]]:
-    n = c.shape[0]
-    k = min(k, n - 1)
-    work = c.copy()
-    np.fill_diagonal(work, np.inf)
-    part = np.argpartition(work, k - 1, axis=1)[:, :k]
-    rows = np.arange(n)[:, None]
-    order = np.argsort(work[rows, part], axis=1, kind="stable")
-    return part[rows, order].tolist()
+class _Tour:
+    """A tour for the search loop: its length, and its order once it is kept (None: the ring now)."""
 
+    __slots__ = ("length", "order")
 
-def _greedy_tour(c: np.ndarray, neigh: list[list[int]]) -> list[int]:
-    """Greedy-edge construction on candidate edges, fragments joined by nearest endpoints."""
-    n = c.shape[0]
-    edges = sorted({(min(i, j), max(i, j)) for i in range(n) for j in neigh[i]}, key=lambda e: (c[e[0], e[1]], e))
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    deg = [0] * n
-    adj: list[list[int]] = [[] for _ in range(n)]
-    taken = 0
-    for i, j in edges:
-        if deg[i] < 2 and deg[j] < 2:
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[ri] = rj
-                deg[i] += 1
-                deg[j] += 1
-                adj[i].append(j)
-                adj[j].append(i)
-                taken += 1
-                if taken == n - 1:
-                    break
-    # walk the fragments, hopping from a fragment's tail to the nearest free endpoint
-    seen = [False] * n
-    endpoints = np.array([deg[v] < 2 for v in range(n)])
-    tour: list[int] = []
-    cur = next(v for v in range(n) if deg[v] < 2)
-    while True:
-        # walk the fragment that starts at endpoint `cur`
-        prev = -1
-        while True:
-            tour.append(cur)
-            seen[cur] = True
-            endpoints[cur] = False
-            nxt = [w for w in adj[cur] if w != prev and not seen[w]]
-            if not nxt:
-                break
-            prev, cur = cur, nxt[0]
-        if len(tour) == n:
-            return tour
-        row = np.where(endpoints, c[cur], np.inf)
-        cur = int(np.argmin(row))
+    def __init__(self, length: float, order: list[int] | None = None) -> None:
+        self.length = length
+        self.order = order
 
 
 def _ils(c, tour0, fixed_below, seg_lengths, time_limit_s, seed, max_iterations, progress, cancelled,
          random_tour=None):
-    """Iterated local search (2-opt + Or-opt, local double bridge) on a symmetric cost matrix.
+    """The engine's iterated local search on a closed symmetric tour (2-opt + Or-opt, local double bridge).
 
-    Returns (tour, iterations, cancelled). Edges costing less than ``fixed_below`` are fixed:
-    kicks never cut them and no improving move can.
+    Returns (tour, iterations, cancelled). Acceptance: a kicked tour no longer than the current
+    one; after ``_STALL_FACTOR * n`` kicks without a better best, one worse tour (a random-walk
+    step). With a time limit (and no iteration cap) a long run without a better tour restarts
+    the search, alternately from a random tour (asymmetric) and from the best shaken by many
+    kicks; otherwise it ends there.
     """
-    t_start = time.perf_counter()
-    deadline = math.inf if time_limit_s is None else t_start + time_limit_s
     n = c.shape[0]
-    if max_iterations is None and time_limit_s is None:
-        max_iterations = 200 * n
-    max_it = math.inf if max_iterations is None else max_iterations
-    rng = random.Random(seed)
-    neigh = _neighbour_lists(c, _NEIGHBOURS)
-    D = c.tolist()
-    t = list(tour0) if tour0 is not None else _greedy_tour(c, neigh)
-    pos = [0] * n
-    for i, v in enumerate(t):
-        pos[v] = i
-    real = c[(c > fixed_below) & (c < -fixed_below)]
-    eps = 1e-9 * (float(np.abs(real).max()) if real.size else 1.0)
-
-    queue: deque[int] = deque()
-    inq = [False] * n
-
-    def push(*nodes: int) -> None:
-        for v in nodes:
-            if not inq[v]:
-                inq[v] = True
-                queue.append(v)
-
-    def reverse(i: int, j: int) -> None:
-        """Reverse tour positions i..j (cyclic, inclusive), or the shorter complement."""
-        length = (j - i) % n + 1
-        if 2 * length > n:
-            i, j = (j + 1) % n, (i - 1) % n
-            length = n - length
-        for _ in range(length // 2):
-            a = t[i]
-            b = t[j]
-            t[i] = b
-            pos[b] = i
-            t[j] = a
-            pos[a] = j
-            i += 1
-            if i == n:
-                i = 0
-            j -= 1
-            if j < 0:
-                j = n - 1
-
-    def move_segment(i: int, j: int, c1: int, c2: int, rev: bool) -> None:
-        """Move the segment at positions i..j between the adjacent places c1 -> c2."""
-        seg_len = (j - i) % n + 1
-        seg = [t[(i + k) % n] for k in range(seg_len)]
-        if rev:
-            seg.reverse()
-        p2 = pos[c2]
-        forward = (pos[c1] - j) % n  # places after the segment up to c1
-        backward = (i - p2) % n  # places from c2 up to just before the segment
-        if forward <= backward:
-            new = [t[(j + 1 + k) % n] for k in range(forward)] + seg
-            s = i
-        else:
-            new = seg + [t[(p2 + k) % n] for k in range(backward)]
-            s = p2
-        for v in new:
-            t[s] = v
-            pos[v] = s
-            s += 1
-            if s == n:
-                s = 0
-
-    def improve(a: int) -> float:
-        """Apply the first improving 2-opt or Or-opt move around place a; return its gain."""
-        Da = D[a]
-        pa = pos[a]
-        na = neigh[a]
-        # 2-opt, a -> succ(a)
-        b = t[pa + 1 if pa + 1 < n else 0]
-        dab = Da[b]
-        for cc in na:
-            g1 = dab - Da[cc]
-            if g1 <= eps:
-                break
-            pc = pos[cc]
-            dd = t[pc + 1 if pc + 1 < n else 0]
-            if dd == a:
-                continue
-            delta = g1 + D[cc][dd] - D[b][dd]
-            if delta > eps:
-                reverse(pos[b], pc)
-                push(a, b, cc, dd)
-                return delta
-        # 2-opt, pred(a) -> a
-        b = t[pa - 1]
-        dab = Da[b]
-        for cc in na:
-            g1 = dab - Da[cc]
-            if g1 <= eps:
-                break
-            pc = pos[cc]
-            dd = t[pc - 1]
-            if dd == a:
-                continue
-            delta = g1 + D[cc][dd] - D[b][dd]
-            if delta > eps:
-                reverse(pa, pos[dd])
-                push(a, b, cc, dd)
-                return delta
-        # Or-opt: move a short segment that has a at one end
-        for seg_len in seg_lengths:
-            for backwards in (False, True) if seg_len > 1 else (False,):
-                if backwards:
-                    i = (pa - seg_len + 1) % n
-                    j = pa
-                else:
-                    i = pa
-                    j = (pa + seg_len - 1) % n
-                s1 = t[i]
-                e = t[j]
-                p = t[i - 1]
-                nx = t[j + 1 if j + 1 < n else 0]
-                if nx == p or nx == s1:
-                    continue
-                Ds1 = D[s1]
-                De = D[e]
-                g = D[p][s1] + De[nx] - D[p][nx]
-                if g <= eps:
-                    continue
-                seg = (s1, e) if seg_len < 3 else tuple(t[(i + k) % n] for k in range(seg_len))
-                for cc in neigh[s1]:
-                    dsc = Ds1[cc]
-                    if dsc >= g:
-                        break
-                    if cc in seg:
-                        continue
-                    Dc = D[cc]
-                    pc = pos[cc]
-                    c2 = t[pc + 1 if pc + 1 < n else 0]
-                    if c2 not in seg:  # cc, s1..e, c2
-                        delta = g - dsc - De[c2] + Dc[c2]
-                        if delta > eps:
-                            move_segment(i, j, cc, c2, False)
-                            push(p, nx, s1, e, cc, c2)
-                            return delta
-                    c0 = t[pc - 1]
-                    if c0 not in seg:  # c0, e..s1, cc
-                        delta = g - D[c0][e] - dsc + D[c0][cc]
-                        if delta > eps:
-                            move_segment(i, j, c0, cc, True)
-                            push(p, nx, s1, e, cc, c0)
-                            return delta
-                for cc in neigh[e]:
-                    dec = De[cc]
-                    if dec >= g:
-                        break
-                    if cc in seg:
-                        continue
-                    Dc = D[cc]
-                    pc = pos[cc]
-                    c0 = t[pc - 1]
-                    if c0 not in seg:  # c0, s1..e, cc
-                        delta = g - D[c0][s1] - dec + D[c0][cc]
-                        if delta > eps:
-                            move_segment(i, j, c0, cc, False)
-                            push(p, nx, s1, e, cc, c0)
-                            return delta
-                    c2 = t[pc + 1 if pc + 1 < n else 0]
-                    if c2 not in seg:  # cc, e..s1, c2
-                        delta = g - dec - Ds1[c2] + Dc[c2]
-                        if delta > eps:
-                            move_segment(i, j, cc, c2, True)
-                            push(p, nx, s1, e, cc, c2)
-                            return delta
-        return 0.0
-
-    def local_search() -> float:
-        gain = 0.0
-        while queue:
-            a = queue.popleft()
-            inq[a] = False
-            gain += improve(a)
-        return gain
-
-    # kick segments are whole places: one node, or two in the doubled matrix
-    unit = seg_lengths[0]
-    seg_max = max(1, min(n // unit // 2, 30))
-
-    def kick() -> float:
-        """Swap two short adjacent segments (a double bridge confined to a window)."""
-        for _ in range(50):
-            p0 = rng.randrange(n)
-            l1 = unit * rng.randint(1, seg_max)
-            l2 = unit * rng.randint(1, seg_max)
-            if l1 + l2 + 2 > n:
-                continue
-            a = t[p0]
-            b0 = t[(p0 + 1) % n]
-            b1 = t[(p0 + l1) % n]
-            c0 = t[(p0 + l1 + 1) % n]
-            c1 = t[(p0 + l1 + l2) % n]
-            d0 = t[(p0 + l1 + l2 + 1) % n]
-            if D[a][b0] < fixed_below or D[b1][c0] < fixed_below or D[c1][d0] < fixed_below:
-                continue
-            delta = D[a][c0] + D[c1][b0] + D[b1][d0] - D[a][b0] - D[b1][c0] - D[c1][d0]
-            s = (p0 + 1) % n
-            block = [t[(s + k) % n] for k in range(l1 + l2)]
-            for v in block[l1:] + block[:l1]:
-                t[s] = v
-                pos[v] = s
-                s += 1
-                if s == n:
-                    s = 0
-            push(a, b0, b1, c0, c1, d0)
-            return delta
-        return 0.0
-
-    def length_of(tour: list[int]) -> float:
-        return sum(D[tour[k - 1]][tour[k]] for k in range(n))
-
-    push(*t)
-    local_search()
-    cur = length_of(t)
-    saved_t = t[:]
-    saved_pos = pos[:]
-    best = cur
-    best_t = t[:]
-    stall = 0
+    control = Control(time_limit_s, max_iterations, seed, progress, cancelled, default_iterations=200 * n)
+    ring = Ring(c, tour0, fixed_below, seg_lengths, control.rng)
+    eps = ring.eps
+    ring.descend()
     stall_limit = _STALL_FACTOR * n
-    last_best = 0
     patience = max(_PATIENCE_MIN, _PATIENCE_FACTOR * n)
-    iterations = 0
-    restarts = 0
-    restart_patience = max(1500, 30 * n)
-    stopped = False
-    next_report = time.perf_counter() + 0.1
-    while iterations < max_it:
-        now = time.perf_counter()
-        if now >= deadline:
-            break
-        if cancelled is not None and cancelled():
-            stopped = True
-            break
-        if progress is not None and now >= next_report:
-            next_report = now + 0.1
-            if time_limit_s is not None:
-                frac = (now - t_start) / time_limit_s
-            else:
-                frac = iterations / max_it
-            progress(min(0.99, frac), f"improving the order (iteration {iterations})")
-        iterations += 1
-        delta = kick()
-        new = cur + delta - local_search()
-        if new < best - eps:
-            best = new
-            best_t[:] = t
-            stall = 0
-            last_best = iterations
+    can_restart = control.timed and max_iterations is None
+    walk = [0]
+
+    def perturb(cur: _Tour, stall: int) -> _Tour:
+        return _Tour(ring.kick_descend())
+
+    def accept(cand: _Tour, cur: _Tour, best: _Tour, stall: int) -> _Tour:
+        walk[0] = 0 if stall == 0 else walk[0] + 1
+        if cand.length <= cur.length + eps or walk[0] >= stall_limit:
+            if walk[0] >= stall_limit:
+                walk[0] = 0
+            ring.save()
+            return cand
+        ring.restore()
+        return cur
+
+    def restart(best: _Tour, restarts: int) -> _Tour | None:
+        if not can_restart:
+            return None
+        if restarts % 2 == 0 and random_tour is not None:
+            ring.load(random_tour(control.rng))
         else:
-            stall += 1
-            can_restart = time_limit_s is not None and max_iterations is None
-            if not can_restart:
-                if iterations - last_best >= patience:
-                    break
-            elif iterations - last_best >= (patience if random_tour is None and not restarts else restart_patience):
-                # time is left: restart, alternately from a random tour and from the best tour
-                # shaken by many kicks at once (the best is kept either way)
-                if restarts % 2 == 0 and random_tour is not None:
-                    t[:] = random_tour(rng)
-                else:
-                    t[:] = best_t
-                for i, v in enumerate(t):
-                    pos[v] = i
-                queue.clear()
-                inq[:] = [False] * n
-                if restarts % 2 == 1 or random_tour is None:
-                    for _ in range(max(8, n // 8)):
-                        kick()
-                push(*t)
-                local_search()
-                cur = length_of(t)
-                saved_t[:] = t
-                saved_pos[:] = pos
-                last_best = iterations
-                stall = 0
-                restarts += 1
-                if cur < best - eps:
-                    best = cur
-                    best_t[:] = t
-                continue
-        # Accept "no worse than the current tour"; after a long stall accept one worse tour,
-        # a random-walk step that lets the search leave a deep local optimum.
-        if new <= cur + eps or stall >= stall_limit:
-            if stall >= stall_limit:
-                stall = 0
-            cur = new
-            saved_t[:] = t
-            saved_pos[:] = pos
-        else:
-            t[:] = saved_t
-            pos[:] = saved_pos
-    return best_t, iterations, stopped
+            ring.load(best.order or ring.t)
+            for _ in range(max(8, n // 8)):
+                ring.kick()
+        return _Tour(ring.descend())
+
+    out = iterate(
+        _Tour(ring.length),
+        control,
+        perturb=perturb,
+        improve=lambda s: s,
+        better=lambda a, b: a.length < b.length - eps,
+        accept=accept,
+        copy=lambda s: _Tour(s.length, ring.t[:] if s.order is None else list(s.order)),
+        # the first restart of a symmetric tour waits the full patience, later ones (and every
+        # asymmetric one, which alternates with random tours) a shorter run
+        patience=lambda restarts: (patience if not can_restart or (random_tour is None and not restarts)
+                                   else max(1500, 30 * n)),
+        restart=restart,
+        message=lambda best: f"improving the order (iteration {control.it})",
+    )
+    return out.best.order, control.it, control.stopped

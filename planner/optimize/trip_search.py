@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from planner.optimize.engine import Control, iterate
 from planner.optimize.trip_model import ANY, TripModel
 
 APPROX_KEEP = 8  # insertion positions evaluated exactly per stop, best first by the local delta
@@ -57,9 +58,10 @@ def _last_visit_day(days) -> int:
 class Search:
     """The ILS state for one model."""
 
-    def __init__(self, m: TripModel, seed: int = 0, deadline: float | None = None, cancelled=None) -> None:
+    def __init__(self, m: TripModel, seed: int = 0, deadline: float | None = None, cancelled=None,
+                 rng: random.Random | None = None) -> None:
         self.m = m
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed) if rng is None else rng
         self.deadline = deadline
         self.cancelled = cancelled
         self.evals = 0
@@ -482,7 +484,9 @@ def ils(
     start: Solution | None = None,
 ) -> tuple[Solution | None, int]:
     """Iterated local search; (best solution, iterations). None when not even the empty trip fits."""
-    search = Search(m, seed=seed, deadline=deadline, cancelled=cancelled)
+    control = Control(None, 40 + 8 * m.n if max_iterations is None else max_iterations, seed, progress, cancelled,
+                      deadline=deadline, span=(0.1, 0.95))
+    search = Search(m, seed=seed, deadline=deadline, cancelled=cancelled, rng=control.rng)
     empty = make_solution(m, [()] * m.D)
     if empty is None:
         return None, 0
@@ -495,39 +499,33 @@ def ils(
             if alt.obj < sol.obj:
                 sol = alt
     sol = search.local_search(sol)
-    best = sol.copy()
-    if max_iterations is None:
-        max_iterations = 40 + 8 * m.n
-    it = 0
-    stall = 0
-    t0 = time.perf_counter()
-    while it < max_iterations and not search.out_of_time():
-        it += 1
+    focus: list[set[int]] = [set()]
+
+    def perturb(sol: Solution, stall: int) -> Solution:
         strength = 1 + (stall % max(2, min(6, m.n // 4 + 1))) + 1
         cand = search.shake(sol, strength)
         touched = {k for k in range(m.D) if cand.days[k] != sol.days[k]}
-        focus = {j for k in touched for j in (k - 1, k, k + 1)}
-        cand = search.local_search(cand, focus)
-        if cand.obj < best.obj:
-            best = cand.copy()
-            sol = cand
-            stall = 0
-        else:
-            stall += 1
-            same = cand.obj[:2] == best.obj[:2]
-            if same and cand.travel <= best.travel * 1.02:
-                sol = cand
-            else:
-                sol = best.copy()
-        if stall > 25 + 2 * m.n:
-            break
-        if progress is not None and it % 5 == 0:
-            if deadline is not None:
-                span = max(1e-9, deadline - t0)
-                frac = min(it / max_iterations, (time.perf_counter() - t0) / span)
-            else:
-                frac = it / max_iterations
-            progress(min(0.95, 0.1 + 0.85 * frac), f"searching: best {best.travel} min travel")
+        focus[0] = {j for k in touched for j in (k - 1, k, k + 1)}
+        return cand
+
+    def accept(cand: Solution, sol: Solution, best: Solution, stall: int) -> Solution:
+        if stall == 0:
+            return cand  # the new best
+        same = cand.obj[:2] == best.obj[:2]
+        return cand if same and cand.travel <= best.travel * 1.02 else best.copy()
+
+    out = iterate(
+        sol,
+        control,
+        perturb=perturb,
+        improve=lambda cand: search.local_search(cand, focus[0]),
+        better=lambda a, b: a.obj < b.obj,
+        accept=accept,
+        copy=lambda s: s.copy(),
+        patience=26 + 2 * m.n,
+        message=lambda best: f"searching: best {best.travel} min travel",
+    )
+    best, it = out.best, out.iterations
     # the exact split of the best sequence may place the nights better
     seq = [s for d in best.days for s in d]
     if not search.out_of_time() or it == 0:

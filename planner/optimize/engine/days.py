@@ -1,9 +1,4 @@
-"""The shared search core: path moves that are correct on asymmetric matrices, and a multi-day
-orienteering search with hotel selection (days of visits, a night place between days).
-
-Path moves work on a list ``P`` whose first and last entries are fixed (a day's start and end
-place). Reversal costs are taken from prefix sums of the forward and the backward edge costs,
-so a 2-opt or a reversed Or-opt move is priced exactly on an asymmetric matrix in O(1).
+"""Days with hotels: the multi-day orienteering search of the engine.
 
 :func:`solve_days` is the orienteering problem with hotel selection (OPHS) of Divsalar,
 Vansteenwegen and Cattrysse (2013): D days, day d no longer than ``limits[d]``, day 1 leaves
@@ -21,180 +16,24 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from planner.errors import PlannerError
+from planner.optimize.engine.control import Cancelled, Control, Progress
+from planner.optimize.engine.ils import iterate
+from planner.optimize.engine.paths import (
+    EngineInputError,
+    check_matrix,
+    or_opt_path,
+    path_length,
+    polish_path,
+    two_opt_path,
+)
 
-__all__ = [
-    "DaysResult",
-    "EngineInputError",
-    "check_matrix",
-    "or_opt_path",
-    "path_length",
-    "polish_path",
-    "solve_days",
-    "two_opt_path",
-]
-
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
-
-
-class EngineInputError(PlannerError, ValueError):
-    """A travel matrix, score vector or limit given to the search core is invalid."""
-
-
-def check_matrix(matrix, what: str = "travel matrix", error=EngineInputError) -> np.ndarray:
-    """The matrix as a float array; ``error`` when it is not square, or holds NaN, inf or a negative value.
-
-    The diagonal is ignored (set to 0).
-    """
-    try:
-        d = np.array(matrix, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise error(f"the {what} must be a square table of numbers ({exc})") from None
-    if d.ndim != 2 or d.shape[0] != d.shape[1]:
-        raise error(f"the {what} must be square, got shape {d.shape}")
-    n = d.shape[0]
-    if n == 0:
-        raise error(f"the {what} is empty")
-    off = ~np.eye(n, dtype=bool)
-    if np.isnan(d).any():
-        i, j = np.argwhere(np.isnan(d))[0]
-        raise error(f"the {what} has NaN at row {i}, column {j}")
-    if np.isinf(d[off]).any():
-        i, j = np.argwhere(np.isinf(d) & off)[0]
-        raise error(f"the {what} has an infinite value at row {i}, column {j}")
-    if (d[off] < 0).any():
-        i, j = np.argwhere((d < 0) & off)[0]
-        raise error(f"the {what} has a negative value {d[i, j]:g} at row {i}, column {j}")
-    np.fill_diagonal(d, 0.0)
-    return d
-
-
-# --------------------------------------------------------------------------------------------
-# path moves (first and last place fixed); D is a list of lists
-
-
-def path_length(D: Sequence[Sequence[float]], P: Sequence[int]) -> float:
-    """Sum of D[P[k]][P[k+1]]."""
-    return sum(D[P[k]][P[k + 1]] for k in range(len(P) - 1))
-
-
-def _prefix(D, P):
-    fwd = [0.0] * len(P)
-    bwd = [0.0] * len(P)
-    f = b = 0.0
-    for k in range(1, len(P)):
-        a, c = P[k - 1], P[k]
-        f += D[a][c]
-        b += D[c][a]
-        fwd[k] = f
-        bwd[k] = b
-    return fwd, bwd
-
-
-def two_opt_path(D, P: list[int], eps: float = 1e-9, deadline: float = math.inf) -> float:
-    """Improve P in place by reversing inner segments (first improvement); return the total gain.
-
-    Reversing P[i..j] replaces the edges P[i-1]→P[i], P[j]→P[j+1] and the forward cost of the
-    segment by P[i-1]→P[j], P[i]→P[j+1] and its backward cost: exact on asymmetric matrices.
-    """
-    total = 0.0
-    n = len(P)
-    if n < 4:
-        return 0.0
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        fwd, bwd = _prefix(D, P)
-        for i in range(1, n - 2):
-            a = P[i - 1]
-            pi = P[i]
-            Da = D[a]
-            base_i = Da[pi]
-            fi = fwd[i]
-            bi = bwd[i]
-            for j in range(i + 1, n - 1):
-                pj = P[j]
-                b = P[j + 1]
-                old = base_i + (fwd[j] - fi) + D[pj][b]
-                new = Da[pj] + (bwd[j] - bi) + D[pi][b]
-                if new < old - eps:
-                    P[i : j + 1] = P[i : j + 1][::-1]
-                    total += old - new
-                    improved = True
-                    break
-            if improved:
-                break
-    return total
-
-
-def or_opt_path(D, P: list[int], max_seg: int = 3, eps: float = 1e-9, deadline: float = math.inf) -> float:
-    """Improve P in place by moving a run of 1..max_seg inner places elsewhere, possibly reversed.
-
-    Returns the total gain. The reversed run is priced with its backward cost (asymmetric-correct).
-    """
-    total = 0.0
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        n = len(P)
-        fwd, bwd = _prefix(D, P)
-        for L in range(1, max_seg + 1):
-            for i in range(1, n - L):
-                j = i + L - 1  # run P[i..j]
-                if j >= n - 1:
-                    break
-                p, s, e, q = P[i - 1], P[i], P[j], P[j + 1]
-                inner_f = fwd[j] - fwd[i]
-                inner_b = bwd[j] - bwd[i]
-                remove_gain = D[p][s] + D[e][q] - D[p][q]
-                if remove_gain <= eps:
-                    continue
-                best = eps
-                best_move = None
-                for k in range(n - 1):  # insert between P[k] and P[k+1] (outside the run)
-                    if i - 1 <= k <= j:
-                        continue
-                    x, y = P[k], P[k + 1]
-                    dxy = D[x][y]
-                    g = remove_gain - (D[x][s] + D[e][y] - dxy)
-                    if g > best:
-                        best, best_move = g, (k, False)
-                    g = remove_gain - (D[x][e] + D[s][y] - dxy) - (inner_b - inner_f)
-                    if g > best:
-                        best, best_move = g, (k, True)
-                if best_move is not None:
-                    k, rev = best_move
-                    run = P[i : j + 1]
-                    if rev:
-                        run.reverse()
-                    rest = P[:i] + P[j + 1 :]
-                    pos = k + 1 if k < i else k + 1 - L
-                    P[:] = rest[:pos] + run + rest[pos:]
-                    total += best
-                    improved = True
-                    break
-            if improved:
-                break
-    return total
-
-
-def polish_path(D, P: list[int], deadline: float = math.inf, eps: float = 1e-9) -> float:
-    """2-opt and Or-opt (asymmetric-correct) on P until neither helps or the deadline; the gain."""
-    total = 0.0
-    while time.perf_counter() < deadline:
-        g = two_opt_path(D, P, eps, deadline) + or_opt_path(D, P, 3, eps, deadline)
-        total += g
-        if g <= eps:
-            break
-    return total
+__all__ = ["DaysResult", "solve_days"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,13 +157,13 @@ def solve_days(
         raise EngineInputError("a hotel index is out of range")
     if time_limit_s is not None and not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
         raise EngineInputError(f"time_limit_s must be a positive number or None, got {time_limit_s!r}")
-    search = _DaysSearch(Dn, sc, lim, int(start), int(end), hotel_set, float(tolerance), seed)
-    deadline = math.inf if time_limit_s is None else t0 + time_limit_s
-    return search.run(deadline, max_iterations, progress, cancelled, t0)
+    control = Control(time_limit_s, max_iterations, seed, progress, cancelled, t0=t0)
+    search = _DaysSearch(Dn, sc, lim, int(start), int(end), hotel_set, float(tolerance), control.rng)
+    return search.run(control)
 
 
 class _DaysSearch:
-    def __init__(self, Dn, sc, lim, start, end, hotels, tol, seed):
+    def __init__(self, Dn, sc, lim, start, end, hotels, tol, rng):
         self.Dn = Dn
         self.D = Dn.tolist()
         n = Dn.shape[0]
@@ -339,7 +178,9 @@ class _DaysSearch:
         self.places = np.array([v for v in range(n) if v not in hs and sc[v] > 0], dtype=int)
         self.sc = [0.0 if v in hs else float(sc[v]) for v in range(n)]
         self.scn = np.array(self.sc)
-        self.rng = random.Random(seed)
+        self.rng = rng
+        self.best_score = 0.0
+        self.total = 0.0
         self.eps = 1e-9 * max(1.0, float(Dn.max()))
         self._opt: dict[tuple, tuple] = {}
         self._no_relocate: set = set()
@@ -813,29 +654,20 @@ class _DaysSearch:
             self.set_path(st, d, P)
 
     # ------------------------------------------------------------ main loop
-    def ils(self, cur: _State, ctl: dict, budget: int, patience: int, nights: bool) -> _State:
-        """Iterated local search from ``cur`` for at most ``budget`` iterations; the best state found."""
+    def ils(self, cur: _State, control: Control, budget: int, patience: int, nights: bool) -> _State:
+        """The engine's iterated local search from ``cur`` for at most ``budget`` iterations; the best state.
+
+        Kick: remove a growing run of consecutive visits from every day (Vansteenwegen et al.
+        2009), now and then 10-30 % of the visits at random, or two neighbouring days, or (with
+        ``nights``) move one night to another hotel; greedy re-insertion, the local search, and
+        every 10th iteration the exact re-split of the visiting order into days and nights.
+        The search goes on from the kicked solution, and back to the best after 25 kicks without
+        a better one.
+        """
         rng = self.rng
-        best = cur.copy()
-        size, pos = 1, 0
-        last_gain = ctl["it"]
-        first = ctl["it"]
-        while ctl["it"] < ctl["max_it"] and ctl["it"] - first < budget and best.score < self.total - 1e-9:
-            now = time.perf_counter()
-            if now >= ctl["deadline"]:
-                break
-            if ctl["cancelled"] is not None and ctl["cancelled"]():
-                ctl["stopped"] = True
-                break
-            if ctl["progress"] is not None and now >= ctl["next_report"]:
-                ctl["next_report"] = now + 0.1
-                span = ctl["deadline"] - ctl["t0"]
-                frac = (now - ctl["t0"]) / span if math.isfinite(span) else ctl["it"] / max(1, ctl["budget_all"])
-                ctl["progress"](min(0.99, frac), f"searching (iteration {ctl['it']}, score {ctl['best']:g})")
-            ctl["it"] += 1
-            stall = ctl["it"] - last_gain
-            if stall > patience:
-                break
+        shake = {"size": 1, "pos": 0}
+
+        def perturb(cur: _State, stall: int) -> _State:
             removed: set[int] = set()
             r = rng.random()
             if nights and r < 0.1:
@@ -846,38 +678,55 @@ class _DaysSearch:
                 removed = self.shake_random(cur)
             else:
                 biggest = max(len(x) for x in cur.R) if any(cur.R) else 1
-                removed = self.shake(cur, size, pos)
-                pos += size
-                size += 1
-                if size > max(1, (biggest + 1) // 2 + 1):
-                    size = 1
+                removed = self.shake(cur, shake["size"], shake["pos"])
+                shake["pos"] += shake["size"]
+                shake["size"] += 1
+                if shake["size"] > max(1, (biggest + 1) // 2 + 1):
+                    shake["size"] = 1
             # the places just removed come back only after the others had their chance
             self.insert_greedy(cur, noise=0.3, banned=removed)
             self.insert_greedy(cur, noise=0.3)
-            self.local_search(cur, ctl["deadline"])
-            if ctl["it"] % 10 == 0:
+            return cur
+
+        def improve(cur: _State) -> _State:
+            self.local_search(cur, control.deadline)
+            if control.it % 10 == 0:
                 alt = self.resplit(cur)
                 if alt is not None and sum(alt.L) < sum(cur.L) - self.eps:
                     cur = alt
-                    self.local_search(cur, ctl["deadline"])
-            if cur.key() > best.key():
-                if cur.score > best.score + 1e-9:
-                    last_gain = ctl["it"]
-                best = cur.copy()
-                ctl["best"] = max(ctl["best"], best.score)
-                size = 1
-            elif stall % 25 == 24:
-                cur = best.copy()
-        return best
+                    self.local_search(cur, control.deadline)
+            return cur
 
-    def run(self, deadline, max_iterations, progress, cancelled, t0) -> DaysResult:
+        def on_best(st: _State) -> _State:
+            shake["size"] = 1
+            self.best_score = max(self.best_score, st.score)
+            return st
+
+        def accept(cand: _State, cur: _State, best: _State, stall: int) -> _State:
+            return best.copy() if stall % 25 == 24 else cand
+
+        out = iterate(
+            cur,
+            control,
+            perturb=perturb,
+            improve=improve,
+            better=lambda a, b: a.key() > b.key(),
+            accept=accept,
+            copy=lambda st: st.copy(),
+            patience=patience,
+            budget=budget,
+            finished=lambda st: st.score >= self.total - 1e-9,
+            on_best=on_best,
+            message=lambda best: f"searching (iteration {control.it}, score {self.best_score:g})",
+        )
+        return out.best
+
+    def run(self, control: Control) -> DaysResult:
         self.total = float(self.scn[self.places].sum())
+        self.best_score = 0.0
         n_places = len(self.places)
-        ctl = {
-            "it": 0, "max_it": math.inf if max_iterations is None else max_iterations, "deadline": deadline,
-            "cancelled": cancelled, "progress": progress, "next_report": time.perf_counter() + 0.1, "t0": t0,
-            "stopped": False, "best": 0.0, "budget_all": max_iterations or 1,
-        }
+        deadline = control.deadline
+        t0 = control.t0
         # 1. greedy + local search on every candidate night sequence (best-ranked first, at most
         #    a third of the time); the six best results are the starts
         starts = []
@@ -887,7 +736,7 @@ class _DaysSearch:
             self.insert_greedy(st)
             self.local_search(st, deadline)
             starts.append(st)
-            if time.perf_counter() > screen_until or (cancelled is not None and cancelled()):
+            if time.perf_counter() > screen_until or control.is_cancelled():
                 break
         starts.sort(key=lambda s: s.key(), reverse=True)
         starts = starts[:6]
@@ -896,9 +745,9 @@ class _DaysSearch:
         per_start = max(60, 2 * n_places)
         elite = []
         for st in starts:
-            if ctl["stopped"] or time.perf_counter() >= deadline:
+            if control.stopped or time.perf_counter() >= deadline:
                 break
-            r = self.ils(st, ctl, per_start, per_start, nights=False)
+            r = self.ils(st, control, per_start, per_start, nights=False)
             elite.append(r)
             if r.key() > best.key():
                 best = r.copy()
@@ -908,7 +757,7 @@ class _DaysSearch:
         budget = max(300, 5 * n_places)
         round_ = 0
         idle = 0
-        while not ctl["stopped"] and time.perf_counter() < deadline and ctl["it"] < ctl["max_it"]:
+        while not control.should_stop():
             if best.score >= self.total - 1e-9 or idle >= 8:
                 break
             kind = round_ % 4
@@ -921,19 +770,19 @@ class _DaysSearch:
                 self.insert_greedy(src, noise=1.0)
                 self.local_search(src, deadline)
             before = best.key()
-            r = self.ils(src, ctl, budget, budget // 2, nights=True)
+            r = self.ils(src, control, budget, budget // 2, nights=True)
             if r.key() > best.key():
                 best = r.copy()
             round_ += 1
             idle = 0 if best.key() > before else idle + 1
-        if progress is not None:
-            progress(1.0, "done")
+        if control.progress is not None:
+            control.progress(1.0, "done")
         return DaysResult(
             score=best.score,
             nights=list(best.H),
             days=[list(r) for r in best.R],
             lengths=list(best.L),
-            iterations=ctl["it"],
+            iterations=control.it,
             seconds=time.perf_counter() - t0,
-            cancelled=ctl["stopped"],
+            cancelled=control.stopped,
         )
