@@ -2,10 +2,10 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_atsp.py            # 8 instances, 30-150 places
+    .venv/bin/python benchmarks/bench_atsp.py            # 16 instances, 30-150 places
     .venv/bin/python benchmarks/bench_atsp.py --sizes 30 60 --limit-scale 0.5
 
-Mountain roads and rail timetables make travel times directed. Two kinds of instance, built
+Mountain roads and rail timetables make travel times directed. Four kinds of instance, built
 the same way on every machine (seeded):
 
 * ``gz-N``: N places of QianTu's own Guizhou network (``load_network``), travel minutes by road
@@ -14,6 +14,12 @@ the same way on every machine (seeded):
 * ``hill-N``: the first N cities of TSPLIB gr229 (geographic distances, km) plus a climbing
   cost: ``d(i, j) = geo(i, j) + 0.5 * max(0, h[j] - h[i])`` with seeded heights ``h`` of
   0-800 (a road up costs more than the road down).
+
+* ``rand-N``: uniformly random integer costs 0-999 in each direction (the hardest class for
+  tour moves: no triangle inequality, no geometry).
+* ``oneway-N``: N random points in a 1000 x 1000 square, Euclidean distances, where 30 % of the
+  directed pairs take a detour of 2.5 times the distance (one-way streets, a mountain road
+  closed downhill).
 
 No proven optima exist for these, so the reference is the best tour any solver found in this
 run, including OR-Tools given 3x the time. Each solver gets the same wall-time limit (2 s up
@@ -71,6 +77,24 @@ def hill_instance(n: int) -> np.ndarray:
     return out
 
 
+def rand_instance(n: int) -> np.ndarray:
+    d = np.random.default_rng(1000 + n).integers(0, 1000, (n, n)).astype(float)
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+def oneway_instance(n: int) -> np.ndarray:
+    rng = np.random.default_rng(2000 + n)
+    p = rng.random((n, 2)) * 1000.0
+    e = np.hypot(p[:, None, 0] - p[None, :, 0], p[:, None, 1] - p[None, :, 1])
+    d = np.rint(np.where(rng.random((n, n)) < 0.3, 2.5 * e, e))
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+BUILDERS = {"gz": network_instance, "hill": hill_instance, "rand": rand_instance, "oneway": oneway_instance}
+
+
 def cycle_length(d: np.ndarray, order: list[int]) -> float:
     n = d.shape[0]
     assert sorted(order) == list(range(n)), "not a permutation"
@@ -80,7 +104,7 @@ def cycle_length(d: np.ndarray, order: list[int]) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", nargs="+", type=int, default=[30, 60, 100, 150])
-    ap.add_argument("--kinds", nargs="+", default=["gz", "hill"], choices=["gz", "hill"])
+    ap.add_argument("--kinds", nargs="+", default=list(BUILDERS), choices=list(BUILDERS))
     ap.add_argument("--limit-scale", type=float, default=1.0, help="multiply every time limit")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
@@ -99,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for kind in args.kinds:
         for n in args.sizes:
-            d = network_instance(n) if kind == "gz" else hill_instance(n)
+            d = BUILDERS[kind](n)
             asym = 100.0 * float((np.abs(d - d.T) > 0).sum()) / (n * (n - 1))
             limit = limit_for(n, args.limit_scale)
             t0 = time.perf_counter()
