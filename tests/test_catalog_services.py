@@ -177,7 +177,9 @@ def test_the_xijiang_evening_show_and_colourful_guizhou_are_there():
 # a row lost in a merge or an edit shows up here.
 HOTEL_PLACES_REACHED = {
     "guiyang", "anshun", "kaili", "zunyi", "jiangkou", "libo", "xingyi", "duyun", "chishui",
+    "bijie", "liupanshui",
     "xijiang-miao-village", "zhenyuan-ancient-town", "zhaoxing-dong-village", "maotai-town",
+    "guangzhou", "shamian-island", "guilin", "yangshuo", "kunming",
 }
 
 
@@ -196,8 +198,13 @@ def test_hotel_coverage_does_not_shrink():
     assert all(by_city["guiyang"][c] >= 2 for c in ("economy", "comfort", "premium")), by_city["guiyang"]
     for city in ("anshun", "zunyi"):
         assert all(by_city[city][c] >= 1 for c in ("economy", "comfort", "premium")), (city, by_city[city])
-    for city in ("guiyang", "kaili", "libo", "zunyi", "xijiang-miao-village", "zhaoxing-dong-village", "zhenyuan-ancient-town"):
+    for city in ("guiyang", "kaili", "libo", "zunyi", "chishui", "xijiang-miao-village", "zhaoxing-dong-village",
+                 "zhenyuan-ancient-town", "guilin", "yangshuo"):
         assert by_city[city]["economy"] >= 2, (city, by_city[city])
+    for city in ("guiyang", "guangzhou", "guilin", "kunming"):
+        assert by_city[city]["premium"] >= 2, (city, by_city[city])
+    assert by_city["kaili"]["comfort"] >= 1 and by_city["kaili"]["premium"] >= 1, by_city["kaili"]
+    assert by_city["liupanshui"]["comfort"] >= 2, by_city["liupanshui"]
 
 
 def test_a_hotel_on_its_city_point_says_so():
