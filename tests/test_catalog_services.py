@@ -1,7 +1,8 @@
 """The sourced service rows (hotels, restaurants, shows, shops; issue 17) are well formed.
 
 These tests read the CSV files directly, so they check the data whatever the loader does:
-the fixed column order, ids unique across every catalog file, WGS-84 points inside Guizhou,
+the fixed column order, ids unique across every catalog file, WGS-84 points inside Guizhou (or, for a
+row serving a Guangzhou-Guilin-Kunming corridor place, inside the catalog's region),
 times as HH:MM with each show inside its venue's hours, every row serving a real overnight
 place, a source URL on every row, and room rates that are either the class rate of the city's
 tier (then the note says "estimate") or a price the note quotes.
@@ -14,6 +15,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from planner.domain import REGION_LAT, REGION_LON  # the catalog's region (Guizhou and the corridor)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPOTS = ROOT / "data" / "scenic_spots"
@@ -30,6 +33,7 @@ FILES = {
     "shops.csv": ("shop", ["specialty", "city"]),
 }
 GUIZHOU = {"Guiyang", "Zunyi", "Anshun", "Liupanshui", "Bijie", "Tongren", "Qiandongnan", "Qiannan", "Qianxinan"}
+CORRIDOR = {"Guangzhou", "Guilin", "Kunming"}  # prefectures of the corridor hubs and attractions
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -53,12 +57,13 @@ def _all_rows() -> dict[str, list[dict]]:
     return out
 
 
-def _overnight_places() -> set[str]:
-    places = set()
+def _overnight_places() -> dict[str, str]:
+    """Overnight place id -> its prefecture."""
+    places = {}
     for name, rows in _all_rows().items():
         for r in rows:
             if name == "hubs.csv" or r.get("overnight") == "1":
-                places.add(r["id"])
+                places[r["id"]] = r["prefecture"]
     return places
 
 
@@ -91,9 +96,15 @@ def test_every_row_is_well_formed():
         where = f"{name}:{line} {r['id']}"
         assert r["kind"] == kind, where
         assert r["name_zh"] and r["name_en"] and r["summary_zh"] and r["summary_en"], where
-        assert r["prefecture"] in GUIZHOU, where
         lat, lon = float(r["lat"]), float(r["lon"])
-        assert 24.0 <= lat <= 30.0 and 103.0 <= lon <= 110.0, f"{where}: {lat},{lon} outside Guizhou"
+        if places.get(r["city"]) in CORRIDOR:
+            assert r["prefecture"] in CORRIDOR, f"{where}: prefecture {r['prefecture']!r} for a corridor place"
+            assert REGION_LAT[0] <= lat <= REGION_LAT[1] and REGION_LON[0] <= lon <= REGION_LON[1], (
+                f"{where}: {lat},{lon} outside the catalog's region"
+            )
+        else:
+            assert r["prefecture"] in GUIZHOU, where
+            assert 24.0 <= lat <= 30.0 and 103.0 <= lon <= 110.0, f"{where}: {lat},{lon} outside Guizhou"
         assert int(r["visit_minutes"]) >= 0, where
         assert r["overnight"] == "0", where
         for col in ("open", "close"):
@@ -166,7 +177,9 @@ def test_the_xijiang_evening_show_and_colourful_guizhou_are_there():
 # a row lost in a merge or an edit shows up here.
 HOTEL_PLACES_REACHED = {
     "guiyang", "anshun", "kaili", "zunyi", "jiangkou", "libo", "xingyi", "duyun", "chishui",
+    "bijie", "liupanshui",
     "xijiang-miao-village", "zhenyuan-ancient-town", "zhaoxing-dong-village", "maotai-town",
+    "guangzhou", "shamian-island", "guilin", "yangshuo", "kunming",
 }
 
 
@@ -185,8 +198,13 @@ def test_hotel_coverage_does_not_shrink():
     assert all(by_city["guiyang"][c] >= 2 for c in ("economy", "comfort", "premium")), by_city["guiyang"]
     for city in ("anshun", "zunyi"):
         assert all(by_city[city][c] >= 1 for c in ("economy", "comfort", "premium")), (city, by_city[city])
-    for city in ("guiyang", "kaili", "libo", "zunyi", "xijiang-miao-village", "zhaoxing-dong-village", "zhenyuan-ancient-town"):
+    for city in ("guiyang", "kaili", "libo", "zunyi", "chishui", "xijiang-miao-village", "zhaoxing-dong-village",
+                 "zhenyuan-ancient-town", "guilin", "yangshuo"):
         assert by_city[city]["economy"] >= 2, (city, by_city[city])
+    for city in ("guiyang", "guangzhou", "guilin", "kunming"):
+        assert by_city[city]["premium"] >= 2, (city, by_city[city])
+    assert by_city["kaili"]["comfort"] >= 1 and by_city["kaili"]["premium"] >= 1, by_city["kaili"]
+    assert by_city["liupanshui"]["comfort"] >= 2, by_city["liupanshui"]
 
 
 def test_a_hotel_on_its_city_point_says_so():
