@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
 
 from planner.catalog import Catalog, format_hhmm, load_catalog, parse_hhmm, read_spot_table
 from planner.errors import DataError, UnknownPlaceError
+from planner.geo import gcj02_to_wgs84, geodesic_km
 
 
 def _rows(data_dir: Path) -> list[dict]:
@@ -265,6 +267,28 @@ def test_guizhou_4a_rows_name_the_source_of_their_rating():
     assert {"Guiyang", "Zunyi", "Anshun", "Bijie", "Tongren", "Qiandongnan", "Qiannan", "Qianxinan"} <= by_prefecture
     # Jiulong Cave lost its 4A rating in December 2016: it must not be listed as 4A.
     assert rows["jiulong-cave"]["level"] == "" and "withdrawn" in rows["jiulong-cave"]["note"]
+
+
+def test_western_prefectures_have_four_4a_rows_placed_from_the_provincial_directory():
+    # Issue 17: Liupanshui had no 4A row; each of the five western prefectures now has at least four.
+    rows = _guizhou_rows()
+    for pref in ("Liupanshui", "Bijie", "Anshun", "Guiyang", "Qianxinan"):
+        four_a = [sid for sid, r in rows.items() if r["prefecture"] == pref and r["level"] == "4A"]
+        assert len(four_a) >= 4, (pref, four_a)
+    directory = {sid: r for sid, r in rows.items() if "guizhou.gov.cn/ztzl/wzgz/yzgz/jdml" in r["source"]}
+    assert {"wumeng-grassland", "tuole-ginkgo-village", "third-front-museum", "tianhetan", "jiuzhou-ancient-town"} <= set(directory)
+    for sid, r in directory.items():
+        note = r["note"]
+        assert r["level"] == "4A" and "AAAA" in note and "amap.com/place/" in r["source"], sid
+        assert "confirmed within 1 km" in note or "single source" in note, sid
+        assert "Sanity check" in note, sid
+        # The AMap POI quoted in the note is GCJ-02: converted to WGS-84 it is the row's point, or (where an
+        # OpenStreetMap point is used) within 1 km of it.
+        m = re.search(r"GCJ-02 ([0-9.]+)E ([0-9.]+)N", note)
+        assert m, sid
+        lat, lon = gcj02_to_wgs84(float(m.group(2)), float(m.group(1)))
+        limit = 1.0 if note.startswith("Point = OpenStreetMap") else 0.01
+        assert geodesic_km(lat, lon, float(r["lat"]), float(r["lon"])) <= limit, sid
 
 
 def test_best_season_is_given_only_with_a_source():
