@@ -258,8 +258,8 @@ def test_guizhou_rows_are_in_guizhou_and_say_where_the_position_comes_from():
 def test_guizhou_4a_rows_name_the_source_of_their_rating():
     rows = _guizhou_rows()
     four_a = {sid for sid, r in rows.items() if r["level"] == "4A"}
-    # 19 sourced 4A rows (issue 17 asks for 60; see data/scenic_spots/README.md for what is still missing).
-    assert len(four_a) >= 19
+    # 25 sourced 4A rows (issue 17 asks for 60; see data/scenic_spots/README.md for what is still missing).
+    assert len(four_a) >= 25
     assert {"xijiang-miao-village", "tianlong-tunpu", "xiasi-ancient-town", "maotai-town", "getu-river", "yelang-cave", "zhusha-ancient-town"} <= four_a
     for sid in four_a:
         assert "4A" in rows[sid]["note"] and "http" in rows[sid]["source"], sid
@@ -289,6 +289,44 @@ def test_western_prefectures_have_four_4a_rows_placed_from_the_provincial_direct
         lat, lon = gcj02_to_wgs84(float(m.group(2)), float(m.group(1)))
         limit = 1.0 if note.startswith("Point = OpenStreetMap") else 0.01
         assert geodesic_km(lat, lon, float(r["lat"]), float(r["lon"])) <= limit, sid
+
+
+# 4A rows added for Tongren, Qiannan, Zunyi and Qiandongnan (#17) and how their positions were checked.
+NEW_4A_POSITIONS = {
+    "sidonggou": ("Zunyi", "single source"),
+    "chishui-bamboo-sea": ("Zunyi", "single source"),
+    "shiqian-hot-spring": ("Tongren", "not confirmed within 1 km"),
+    "fuquan-old-city": ("Qiannan", "not confirmed within 1 km"),
+    "danzhai-wanda-town": ("Qiandongnan", "single source"),
+    "huangping-jiuzhou-old-town": ("Qiandongnan", "confirmed within 1 km"),
+}
+
+
+def test_new_4a_rows_say_how_their_position_was_checked():
+    rows = _guizhou_rows()
+    for sid, (prefecture, wording) in NEW_4A_POSITIONS.items():
+        r = rows[sid]
+        assert (r["level"], r["prefecture"]) == ("4A", prefecture), sid
+        assert wording in r["note"].lower() and "Level 4A" in r["note"], sid
+        # every one names the distance to its county seat or town as a sanity check
+        assert " km " in r["note"] and "http" in r["source"], sid
+    by_prefecture = {}
+    for r in rows.values():
+        if r["level"] == "4A":
+            by_prefecture[r["prefecture"]] = by_prefecture.get(r["prefecture"], 0) + 1
+    assert by_prefecture["Tongren"] >= 2 and by_prefecture["Qiannan"] >= 2
+    assert by_prefecture["Zunyi"] >= 5 and by_prefecture["Qiandongnan"] >= 8
+
+
+def test_chishui_and_jiuzhou_points_lie_where_the_sources_put_them():
+    rows = _guizhou_rows()
+    # Sidonggou lies inside the published extent of the Datong-Bing'an park of the Chishui Danxia geopark
+    # (105d37'38"-105d51'50"E, 28d24'37"-28d29'29"N), 15 km from Chishui city.
+    lat, lon = float(rows["sidonggou"]["lat"]), float(rows["sidonggou"]["lon"])
+    assert 28.4103 <= lat <= 28.4914 and 105.6272 <= lon <= 105.8639
+    # Jiuzhou old town: the converted Baidu POI and the zh.wikipedia town point (26.99164N 107.77549E) agree.
+    j = rows["huangping-jiuzhou-old-town"]
+    assert geodesic_km(float(j["lat"]), float(j["lon"]), 26.99164, 107.77549) < 1.0
 
 
 def test_best_season_is_given_only_with_a_source():
