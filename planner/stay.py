@@ -564,7 +564,23 @@ def enrich_plan(plan: Plan, request, catalog: Catalog, *, hotel_class: str | Non
     if getattr(request, "dinner_show", False):
         schedule_shows(plan, catalog)
     add_calendar_notes(plan, catalog)
+    _reprice(plan, request, catalog, hotel_class)
     return plan
+
+
+def _reprice(plan: Plan, request, catalog: Catalog, hotel_class: str) -> None:
+    """The plan's price again, now with its hotels, meals and show (the optimizer priced it with
+    class estimates): ``plan.totals`` agrees with the quote of the same group."""
+    size = getattr(request, "group_size", None)
+    if not size or plan.totals.get("cost_cny") is None:
+        return
+    from planner.costing import Group, fill_plan_costs, load_rates
+    from planner.errors import PlannerError
+
+    try:
+        fill_plan_costs(plan, Group(adults=int(size), hotel_class=hotel_class), load_rates(), catalog)
+    except PlannerError as exc:  # bad rate data must not cost the planner its plan
+        plan.warnings.append(f"costs not computed: {exc.one_line()}")
 
 
 # --------------------------------------------------------------------------- prices
