@@ -616,6 +616,8 @@ def _day_head(job: PdfJob, day: DayView, width: float):
     heading = label("day_n", lang, n=day.number)
     if job.it.dates_given:
         heading += " · " + date_text(day.date, lang)
+    if day.holiday_text(lang):
+        heading += " · " + day.holiday_text(lang)
     summary = (
         f"{day.start.name(lang)} → {day.overnight.name(lang)} · "
         f"{label('one_place', lang) if len(day.visits()) == 1 else label('n_places', lang, n=len(day.visits()))} · "
@@ -681,7 +683,16 @@ def _day_box(job: PdfJob, day: DayView, width: float):
         lines.append(text + (f"\n{extra}" if extra else ""))
     meals = ti.day_meals(job.tour, plan_day, day.number, lang, has_meals=has_meals, catalog=job.catalog)
     lines.append(f"{ti.t('meals', lang)}{sep}{ti.meals_text(meals, lang)}")
-    box = Table([[_p(lines[0], st["fact_v"])], [_p(lines[1], st["base"])]], colWidths=[width])
+    evening = [x.text(lang) for x in day.services if x.kind in ("dinner", "show")]
+    if evening:
+        lines.append(f"{label('evening', lang)}{sep}" + " · ".join(evening))
+    from planner.stay import CALENDAR_CODES
+
+    # the client sees the calendar's notes (holiday, crowds, seasons); the operator every note
+    notes = day.note_texts(lang, job.catalog, codes=None if job.internal else CALENDAR_CODES)
+    if notes:
+        lines.append(f"{label('day_notes', lang)}{sep}" + "\n".join(f"• {x}" for x in notes))
+    box = Table([[_p(lines[0], st["fact_v"])], *[[_p(x, st["base"])] for x in lines[1:]]], colWidths=[width])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.8, HexColor(BRAND)),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),

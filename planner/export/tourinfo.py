@@ -37,6 +37,7 @@ _L: dict[str, tuple[str, str]] = {
                     "throughout (fuel, tolls and parking)"),
     "inc_guide": ("导游：全程持证中文导游服务", "Guide: a licensed local guide throughout"),
     "inc_tickets": ("门票：行程所列景点首道大门票", "Tickets: entrance to every site in the itinerary"),
+    "inc_show": ("演出：行程所列晚间演出门票", "Shows: tickets to the evening shows listed"),
     "inc_rail": ("高铁：行程内高铁二等座", "Trains: second-class seats on the trains in the itinerary"),
     "inc_meals": ("餐饮：行程所列团餐（午餐、晚餐）", "Meals: the group lunches and dinners listed"),
     "inc_insurance": ("保险：旅游意外险", "Insurance: travel accident insurance"),
@@ -125,7 +126,7 @@ def inclusions(quote: dict | None, lang: str, n_nights: int) -> tuple[list[str],
     inc = []
     if "hotel" in kinds:
         inc.append(t("inc_hotel", lang, n=n_nights, cls=cls if lang == "zh" else cls.lower()))
-    for kind in ("vehicle", "guide", "tickets", "rail", "meals", "insurance"):
+    for kind in ("vehicle", "guide", "tickets", "show", "rail", "meals", "insurance"):
         if kind in kinds:
             inc.append(t(f"inc_{kind}", lang))
     exc = [t("exc_travel", lang)]
