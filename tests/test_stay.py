@@ -407,3 +407,183 @@ def test_a_hotel_beside_the_night_place_serves_it_whatever_its_city():
     assert town and set(town) <= set(hub)
     far = [h for h in hotels_for(catalog, "zhenyuan") if h.city not in ("zhenyuan", "zhenyuan-ancient-town")]
     assert all(h.city != "guiyang" for h in far)
+
+
+# ---------------------------------------------------------------------------- the quote and the documents
+
+
+def _enriched(cat, show=True):
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": show, "hotel_class": "comfort"})(), cat)
+    return plan
+
+
+def _quote(plan, cat, adults=4):
+    from planner.costing import Group, load_rates, quote
+
+    return quote(plan, Group(adults=adults), load_rates(), cat)
+
+
+def test_the_show_is_after_dinner_inside_its_show_time(cat):
+    plan = _enriched(cat)
+    for day in plan.days[:-1]:
+        meal, show = day.evening
+        assert (meal["type"], show["type"]) == ("meal", "show")
+        assert meal["end"] <= show["start"]  # after dinner (and the transfer)
+        assert (show["start"], show["end"]) in [tuple(t) for t in cat.get(show["id"]).show_times]
+    assert [e["start"] for e in plan.days[0].evening] == ["18:00", "20:00"]
+
+
+def test_each_night_is_priced_at_its_chosen_hotels_rate_not_the_class_estimate(cat):
+    plan = _enriched(cat)
+    q = _quote(plan, cat)  # 4 adults: 2 rooms; 1-2 Oct 2026 is Golden Week (hotels x1.5)
+    hotels = [x for x in q.lines if x.kind == "hotel"]
+    assert [(x.ref, x.quantity, x.unit_price_cny) for x in hotels] == [
+        ("catalog:gy-comfort-north", 2, 380 * 1.5),
+        ("catalog:xj-comfort-hill", 2, 420 * 1.5),
+    ]
+    assert not any(x.ref.startswith("hotel_tiers") for x in q.lines)  # the class estimate is replaced
+    assert hotels[0].what_zh == "住宿 北城舒适酒店（贵阳，第 1 晚，国庆节）"
+    assert hotels[0].what_en.endswith("(Guiyang, night 1, National Day)")
+    assert (hotels[0].season, hotels[0].season_factor, hotels[0].holiday_en) == ("golden-week", 1.5, "National Day")
+    assert "replaces the class estimate" in hotels[0].note
+    assert q.single_supplement_cny >= (570 + 630) / 2  # half a room of each night, before the margin
+
+
+def test_meals_at_real_places_are_priced_per_head_and_the_rest_at_the_estimate(cat):
+    from planner.costing import load_rates
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat)
+    meals = [(x.ref, x.unit, x.quantity, x.unit_price_cny) for x in q.lines if x.kind == "meals"]
+    day_rate = load_rates().settings["meals_per_person_day_cny"].value
+    assert meals == [
+        ("catalog:hgs-lunch-hall", "person-meal", 4, 50),  # lunch at 11:30 on day 1
+        ("catalog:gy-sour-soup", "person-meal", 4, 80),
+        ("catalog:xj-long-table", "person-meal", 4, 120),
+        ("settings.csv:meals_per_person_day_cny", "person-meal", 3 * 4, day_rate / 2),  # 6 meals, 3 named
+    ]
+    lunch = next(x for x in q.lines if x.ref == "catalog:hgs-lunch-hall")
+    assert (lunch.what_zh, lunch.what_en) == ("午餐 黄果树游客餐厅（第 1 天，国庆节）",
+                                             f"lunch at {cat.get('hgs-lunch-hall').name_en} (day 1, National Day)")
+    shows = [(x.ref, x.unit_price_cny) for x in q.lines if x.kind == "show"]
+    assert shows == [("catalog:gy-colourful-guizhou", 190), ("catalog:xj-evening-show", 100)]
+
+
+def test_the_total_is_the_sum_of_the_lines_and_the_price_per_person_follows(cat):
+    from planner.costing import round_up
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat, adults=6)
+    assert round(q.net_cost_cny, 2) == round(sum(x.amount_cny for x in q.lines), 2)
+    assert round(q.selling_price_cny, 2) == round(q.net_cost_cny * (1 + q.margin_pct / 100), 2)
+    assert q.price_per_person_cny == round_up(q.selling_price_cny / 6, q.rounding_step_cny)
+    assert q.price_per_category_cny["adult"] == q.price_per_person_cny
+    without = _quote(national_day_plan(), cat, adults=6)  # the same trip before planner.stay ran
+    assert q.net_cost_cny != without.net_cost_cny
+    assert [x.kind for x in without.lines].count("show") == 0
+
+
+def test_plan_totals_are_repriced_with_the_hotels_meals_and_show(cat):
+    plan = national_day_plan()
+    plan.totals["cost_cny"] = 1.0  # what the optimizer wrote, with class estimates
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort", "group_size": 4})(), cat)
+    q = _quote(plan, cat, adults=4)
+    assert plan.totals["cost_per_person_cny"] == q.price_per_person_cny
+
+
+def _pdftotext(path) -> str:
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext is not installed")
+    return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_pdfs_name_the_holiday_hotel_meals_show_and_calendar_notes(cat, tmp_path):
+    from planner.export import export_pdf
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat).to_dict()
+    export_pdf(plan, tmp_path / "c.pdf", catalog=cat, maps=False, quote=q)
+    export_pdf(plan, tmp_path / "o.pdf", catalog=cat, maps=False, quote=q, audience="internal")
+    client, operator = _pdftotext(tmp_path / "c.pdf"), _pdftotext(tmp_path / "o.pdf")
+    for text in (client, operator):
+        assert "第 1 天 · 2026年10月1日 周四 · 国庆节" in text
+        assert "住宿：贵阳 · 北城舒适酒店" in text
+        assert "晚间：18:00–19:30 晚餐：筑城酸汤鱼 · 20:00–21:30 演出：多彩贵州风" in text
+        assert "中：黄果树游客餐厅" in text
+        assert "法定节假日：国庆节" in text  # the calendar note on the day it touches
+        assert "国庆节期间游客极多" in text  # holiday_crowd at the 5A Huangguoshu
+    assert "570.00" not in client and "黄金周" not in client  # the client sees the price per person only
+    line = next(x for x in operator.splitlines() if "住宿 北城舒适酒店（贵阳，第 1 晚，国庆节）" in x)
+    assert "570.00" in line and "1,140.00" in line  # 380 a room x 1.5 in Golden Week, 2 rooms
+    assert "国庆节 · 国庆黄金周 ×1.5" in line  # the holiday and what it does to the rate
+    show = next(x for x in operator.splitlines() if "演出 多彩贵州风（第 1 天，国庆节）" in x)
+    assert "190.00" in show and "760.00" in show
+
+
+def test_every_document_names_the_hotel_the_meals_and_the_show(cat, tmp_path):
+    import zipfile
+
+    from planner.export import export_gpx, export_html, export_ics, export_kml, export_tour_order, export_xlsx
+    from planner.export.geojson import export_geojson
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat).to_dict()
+    hotel, dinner, show = (cat.get(x).name_zh for x in ("gy-comfort-north", "xj-long-table", "xj-evening-show"))
+    lunch = cat.get("hgs-lunch-hall").name_zh
+    export_xlsx(plan, tmp_path / "a.xlsx", catalog=cat, quote=q)
+    export_tour_order(plan, tmp_path / "t.xlsx", catalog=cat, quote=q, fmt="xlsx")
+    for f, ex in (("a.ics", export_ics), ("a.kml", export_kml), ("a.gpx", export_gpx), ("a.geojson", export_geojson),
+                  ("a.html", export_html)):
+        ex(plan, tmp_path / f, catalog=cat)
+    texts = {}
+    for f in ("a.xlsx", "t.xlsx"):
+        with zipfile.ZipFile(tmp_path / f) as z:
+            texts[f] = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    for f in ("a.ics", "a.kml", "a.gpx", "a.geojson", "a.html"):
+        texts[f] = (tmp_path / f).read_text(encoding="utf-8").replace("\r\n ", "")
+    for f, text in texts.items():
+        for word in (hotel, lunch, dinner, show, "国庆节"):
+            assert word in text, (f, word)
+
+
+def test_the_xlsx_lists_the_evening_and_the_holiday_by_day(cat, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from planner.export import export_xlsx
+
+    plan = _enriched(cat)
+    export_xlsx(plan, tmp_path / "a.xlsx", catalog=cat, quote=_quote(plan, cat).to_dict())
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    summary = [r for r in wb.worksheets[0].iter_rows(values_only=True)]
+    assert summary[0][8:10] == ("酒店", "法定节假日")
+    assert summary[1][8:10] == ("北城舒适酒店", "国庆节")
+    day1 = [r for r in wb.worksheets[1].iter_rows(values_only=True)]
+    evening = [(r[1], r[3], r[4]) for r in day1 if r[3] in ("晚餐", "演出")]
+    assert evening == [(dt.time(18, 0), "晚餐", cat.get("gy-sour-soup").name_zh),
+                       (dt.time(20, 0), "演出", cat.get("gy-colourful-guizhou").name_zh)]
+    costs = wb.worksheets[-1]
+    head = [c.value for c in costs[1]]
+    hotel_row = next(r for r in costs.iter_rows(values_only=True) if str(r[0]).startswith("住宿 北城舒适酒店"))
+    assert hotel_row[head.index("季节系数")] == 1.5 and hotel_row[head.index("法定节假日")] == "国庆节"
+
+
+def test_children_pay_their_concession_on_meals_at_real_places_and_the_categories_add_up(cat):
+    from planner.costing import Group, load_rates, quote
+
+    plan = _enriched(cat)
+    q = quote(plan, Group(adults=2, children=2, seniors=1), load_rates(), cat)
+    g, step = q.group, q.rounding_step_cny
+    total = sum(q.price_per_category_cny[c] * g.count(c) for c in ("adult", "child", "senior"))
+    assert q.selling_price_cny <= total < q.selling_price_cny + step * g.size  # each category rounded up once
+    assert q.price_per_category_cny["child"] < q.price_per_category_cny["adult"]
+
+
+def test_a_make_up_working_day_is_named_as_one():
+    from planner.costing.lines import holiday_of
+
+    assert holiday_of(__import__("datetime").date(2026, 10, 10)) == ("国庆节调休上班", "National Day make-up working day")
+    assert holiday_of(__import__("datetime").date(2026, 10, 12)) == ("", "")

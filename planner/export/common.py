@@ -331,7 +331,8 @@ _UNITS = {
     "ticket": ("张", "ticket"), "seat": ("座", "seat"), "room-night": ("间夜", "room-night"),
     "vehicle-day": ("车·天", "vehicle-day"), "km": ("km", "km"), "driver-day": ("司机·天", "driver-day"),
     "vehicle-km": ("车·km", "vehicle-km"), "guide-day": ("导游·天", "guide-day"),
-    "person-day": ("人·天", "person-day"), "night": ("晚", "night"), "meal": ("餐", "meal"),
+    "person-day": ("人·天", "person-day"), "person-meal": ("人·餐", "person-meal"), "night": ("晚", "night"),
+    "meal": ("餐", "meal"),
 }
 
 

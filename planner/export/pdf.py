@@ -732,6 +732,12 @@ def _quotation(q: dict, st, lang: str, width: float) -> list:
         what = str(line.get(f"what_{lang}") or line.get("what", "")) + (" *" if line.get("estimate") else "")
         qty = f"{float(line.get('quantity', 0)):g} {unit_text(str(line.get('unit', '')), lang)}"
         season = season_text(str(line.get("season") or ""), lang)
+        factor = float(line.get("season_factor") or 1.0)
+        if season and factor != 1.0:
+            season += f" ×{factor:g}"
+        hol = str(line.get(f"holiday_{lang}") or "")
+        if hol:  # the holiday the line's nights or days fall on, and what it does to the rate
+            season = f"{hol} · {season}" if season else hol
         src = (season + "\n" if season else "") + str(line.get("ref") or line.get("source") or "")
         rows.append([_p(what, st["cell"]), _p(qty, st["cell"]), _p(money(line.get("unit_price_cny", 0)), st["cell"]),
                      _p(money(line.get("amount_cny", 0)), st["cell"]), _p(money(line.get("per_person_cny", 0)), st["cell"]),

@@ -131,13 +131,15 @@ def _costs_sheet(ws, q: dict, lang: str) -> None:
     zh = lang == "zh"
     _append(ws, [label("q_item", lang), "单位" if zh else "unit", label("q_qty", lang), label("q_unit_price", lang),
                label("q_amount", lang), label("q_per_person", lang), "估算" if zh else "estimate",
-               "费率来源" if zh else "rate", "季节" if zh else "season"])
+               "费率来源" if zh else "rate", "季节" if zh else "season", "季节系数" if zh else "season factor",
+               label("holiday", lang)])
     for line in q.get("lines", []):
         _append(ws, [line.get(f"what_{lang}") or line.get("what", ""), unit_text(str(line.get("unit", "")), lang),
                    float(line.get("quantity", 0)),
                    float(line.get("unit_price_cny", 0)), float(line.get("amount_cny", 0)),
                    float(line.get("per_person_cny", 0)), bool(line.get("estimate")), line.get("ref", ""),
-                   season_text(str(line.get("season", "")), lang) or line.get("season", "")])
+                   season_text(str(line.get("season", "")), lang) or line.get("season", ""),
+                   float(line.get("season_factor") or 1.0), line.get(f"holiday_{lang}") or None])
     _append(ws, [])
     size = (q.get("group") or {}).get("size", "")
     for key, value in ((label("q_net", lang), q.get("net_cost_cny")),
@@ -149,7 +151,7 @@ def _costs_sheet(ws, q: dict, lang: str) -> None:
     for row in ws.iter_rows(min_row=2, min_col=3, max_col=6):
         for cell in row:
             cell.number_format = "#,##0.00"
-    _finish(ws, [48, 12, 10, 14, 14, 14, 9, 28, 16])
+    _finish(ws, [48, 12, 10, 14, 14, 14, 9, 28, 16, 10, 14])
 
 
 def _style_header(ws) -> None:
