@@ -587,3 +587,13 @@ def test_a_make_up_working_day_is_named_as_one():
 
     assert holiday_of(__import__("datetime").date(2026, 10, 10)) == ("国庆节调休上班", "National Day make-up working day")
     assert holiday_of(__import__("datetime").date(2026, 10, 12)) == ("", "")
+
+
+def test_a_quote_for_another_class_keeps_the_plans_hotels_and_says_so(cat):
+    from planner.costing import Group, load_rates, quote
+
+    plan = _enriched(cat)  # comfort hotels
+    q = quote(plan, Group(adults=4, hotel_class="premium"), load_rates(), cat)
+    assert [x.ref for x in q.lines if x.kind == "hotel"] == ["catalog:gy-comfort-north", "catalog:xj-comfort-hill"]
+    assert any("night 1: priced at the plan's hotel" in w and "premium" in w for w in q.warnings)
+    assert not any("priced at the plan's hotel" in w for w in _quote(plan, cat).warnings)

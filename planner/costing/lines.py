@@ -322,6 +322,11 @@ class LineBuilder:
             where = (place_name(self.catalog, place, "zh"), place_name(self.catalog, place, "en"))
             if hid:
                 h = spots[hid]
+                asked = s.hotel_asked[ks[0]] if ks[0] < len(s.hotel_asked) else None
+                if h.hotel_class != group.hotel_class and asked != group.hotel_class:
+                    self.warnings.append(
+                        f"night {ks[0] + 1}: priced at the plan's hotel {h.name_en} ({h.hotel_class}), not the "
+                        f"{group.hotel_class} class asked; plan again with that class to change the hotels")
                 price = float(h.room_night_cny) * factor
                 first, last = ks[0] + 1, ks[-1] + 1
                 nz = f"第 {first} 晚" if first == last else f"第 {first}–{last} 晚"

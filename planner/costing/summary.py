@@ -38,6 +38,7 @@ class TripSummary:
     rail_rides: list[RailRide] = field(default_factory=list)
     dates: list[_dt.date] = field(default_factory=list)  # each day's date (empty = unknown)
     hotels: list[str | None] = field(default_factory=list)
+    hotel_asked: list[str | None] = field(default_factory=list)  # the class asked when none was at hand
     meals: list[tuple[int, str, str]] = field(default_factory=list)
     shows: list[tuple[int, str]] = field(default_factory=list)
     dates_given: bool = True
@@ -107,7 +108,8 @@ def summarize_plan(plan) -> TripSummary:
     nights = [d.overnight for d in plan.days[:-1]]
     return TripSummary(
         days=len(plan.days), nights=nights, visits=visits, drive_km_per_day=km_per_day, rail_rides=rides,
-        dates=_dates(plan), hotels=[getattr(d, "hotel", None) for d in plan.days[:-1]], meals=meals, shows=shows,
+        dates=_dates(plan), hotels=[getattr(d, "hotel", None) for d in plan.days[:-1]],
+        hotel_asked=[_asked(d) for d in plan.days[:-1]], meals=meals, shows=shows,
         dates_given=bool(getattr(plan, "start_date_given", True)),
     )
 
@@ -117,3 +119,12 @@ def _dates(plan) -> list[_dt.date]:
         return [_dt.date.fromisoformat(str(d.date)) for d in plan.days]
     except ValueError:
         return []
+
+
+def _asked(day) -> str | None:
+    """The hotel class planner.stay was asked for a night it filled with another class (its
+    ``hotel_other_class`` note), else None."""
+    for n in getattr(day, "notes", None) or []:
+        if isinstance(n, dict) and n.get("code") == "hotel_other_class":
+            return str((n.get("params") or {}).get("asked") or "") or None
+    return None
