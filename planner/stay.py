@@ -613,7 +613,9 @@ def class_rate_cny(place: str, hotel_class: str, rates_dir: Path | str | None = 
 
 
 def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None = None) -> list[dict]:
-    """The priced lines of the stay, one per night, meal, show and shop visit, in plan order.
+    """The priced lines of the stay, one per night, meal, show and shop visit, in plan order: a
+    per-person view for display. The price of a package is :func:`planner.costing.package_quote`,
+    which prices the same hotels (replacing the class estimate), meals, shows and shops.
 
     Each line: ``kind`` (hotel | lunch | dinner | show | shop), ``id``, ``label_zh``, ``label_en``,
     ``date``, ``cny_per_person`` (a hotel: the room rate over ``ROOM_SHARE``), and ``source``;

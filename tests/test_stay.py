@@ -597,3 +597,35 @@ def test_a_quote_for_another_class_keeps_the_plans_hotels_and_says_so(cat):
     assert [x.ref for x in q.lines if x.kind == "hotel"] == ["catalog:gy-comfort-north", "catalog:xj-comfort-hill"]
     assert any("night 1: priced at the plan's hotel" in w and "premium" in w for w in q.warnings)
     assert not any("priced at the plan's hotel" in w for w in _quote(plan, cat).warnings)
+
+
+def test_a_make_up_working_day_heads_its_day_in_the_documents(cat):
+    from planner.export.common import build_itinerary
+
+    plan = national_day_plan()
+    for k, day in enumerate(plan.days):  # Fri 9 - Sun 11 Oct 2026; Sat 10 Oct is a make-up working day
+        day.date = f"2026-10-{9 + k:02d}"
+    it = build_itinerary(plan, cat)
+    assert [d.holiday_text("zh") for d in it.days] == ["", "国庆节调休上班", ""]
+    assert it.days[1].holiday_text("en") == "National Day make-up working day"
+    plan.start_date_given = False  # placeholder dates: no holiday is named
+    assert [d.holiday for d in build_itinerary(plan, cat).days] == [None, None, None]
+
+
+def test_note_text_from_a_file_stays_text_in_the_documents(cat, tmp_path):
+    import openpyxl
+
+    from planner.export import export_html, export_xlsx
+
+    plan = _enriched(cat)
+    doc = plan_to_dict(plan)
+    doc["days"][0]["notes"] = [{"code": "holiday", "params": {"name_zh": "=HYPERLINK(\"x\")", "name_en": "</script>"}}]
+    export_xlsx(doc, tmp_path / "a.xlsx", catalog=cat, lang="zh")
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)  # a formula's text, never a formula
+    export_html(doc, tmp_path / "a.html", catalog=cat, lang="en")
+    page = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "Day 1 · 2026-10-01 · \\u003c/script\\u003e" in page  # named in the legend, escaped
+    assert page.count("</script>") == page.count("<script")
