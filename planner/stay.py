@@ -19,8 +19,9 @@ Rules (docs/decisions.md, "Stay"):
 * Show (request ``dinner_show``): after dinner, the earliest show time at a show of the night's
   place (its ``city``, or within 30 km) that the group can reach (urban transfer estimated at
   30 km/h over 1.3 x the straight line, plus 5 min), not closed that day, and not already seen on
-  this trip (without a dinner place, after a dinner assumed from 18:00 or the arrival). When none
-  fits, a ``no_show`` note says why.
+  this trip (without a dinner place, after a dinner assumed from 18:00 or the arrival); a show
+  with no show time from 18:00 on (a daytime show) is never an evening show. When none fits, a
+  ``no_show`` note says why.
 """
 
 from __future__ import annotations
@@ -311,8 +312,10 @@ def schedule_shows(plan: Plan, catalog: Catalog) -> list[dict]:
             ready = max(_day_end(day) + CHECKIN_MINUTES, DINNER_FROM) + DINNER_MINUTES
             here = _latlon(plan, catalog, day.hotel) or _latlon(plan, catalog, day.overnight)
         night = _latlon(plan, catalog, day.overnight)
+        # a show that only plays before dinner can ever begin (a daytime show) is no evening show
         near = [
-            s for s in shows if s.city == day.overnight or (night is not None and _km(night, s) <= SHOW_RADIUS_KM)
+            s for s in shows if (s.city == day.overnight or (night is not None and _km(night, s) <= SHOW_RADIUS_KM))
+            and any(parse_hhmm(a) >= DINNER_FROM for a, _b in s.show_times)
         ]
         best = None
         why = "none_near"

@@ -629,3 +629,33 @@ def test_note_text_from_a_file_stays_text_in_the_documents(cat, tmp_path):
     page = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert "Day 1 · 2026-10-01 · \\u003c/script\\u003e" in page  # named in the legend, escaped
     assert page.count("</script>") == page.count("<script")
+
+
+def test_a_daytime_show_is_no_evening_show_and_the_note_says_the_show_was_seen(tmp_path):
+    src = (DATA / "stay_shows.csv").read_text(encoding="utf-8").splitlines()
+    head = src[0].split(",")
+    row = next(x for x in src[1:] if x.startswith("xj-evening-show,"))
+    import csv
+    import io
+
+    rec = dict(zip(head, next(csv.reader(io.StringIO(row)))))
+    rec.update(id="xj-daytime-show", name_zh="西江白天歌舞", name_en="Xijiang Daytime Show", show_times="10:30-11:00",
+               open="", close="")
+    out = io.StringIO()
+    w = csv.DictWriter(out, head, lineterminator="\n")
+    w.writeheader()
+    w.writerows([dict(zip(head, next(csv.reader(io.StringIO(x))))) for x in src[1:]] + [rec])
+    (tmp_path / "shows.csv").write_text(out.getvalue(), encoding="utf-8")
+    cat2 = load_catalog([DATA / "stay_catalog.csv", *(DATA / f for f in SERVICE_FILES if f != "stay_shows.csv"),
+                         tmp_path / "shows.csv"])
+    plan = national_day_plan()
+    # two nights at Xijiang: its evening show on the first, and the daytime show never in the evening
+    plan.days[0].overnight = "xijiang-miao-village"
+    plan.days[0].items[-1] = _travel("huangguoshu-waterfall", "xijiang-miao-village", "12:30", "16:30")
+    plan.days[1].start = "xijiang-miao-village"
+    plan.days[1].items[0] = _travel("xijiang-miao-village", "zunyi-conference-site", "08:30", "10:30")
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat2)
+    assert [e["id"] for e in plan.days[0].evening if e["type"] == "show"] == ["xj-evening-show"]
+    assert [e for e in plan.days[1].evening if e["type"] == "show"] == []
+    note = next(n for n in plan.days[1].notes if n["code"] == "no_show")
+    assert note["params"]["reason"] == "seen"
