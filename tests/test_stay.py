@@ -659,3 +659,20 @@ def test_a_daytime_show_is_no_evening_show_and_the_note_says_the_show_was_seen(t
     assert [e for e in plan.days[1].evening if e["type"] == "show"] == []
     note = next(n for n in plan.days[1].notes if n["code"] == "no_show")
     assert note["params"]["reason"] == "seen"
+
+
+def test_season_notes_are_printed_on_the_day_they_touch_in_both_pdfs(cat, tmp_path):
+    from planner.export import export_pdf
+
+    plan = Plan(status="feasible", days=[
+        _one_visit_plan("fanjingshan", "2027-01-15").days[0],  # closed in ice and snow
+        _one_visit_plan("baili-dujuan", "2027-01-16").days[0],  # out of its season: no note
+    ], order=["fanjingshan", "baili-dujuan"])
+    enrich_plan(plan, type("R", (), {"dinner_show": False, "hotel_class": "comfort"})(), cat)
+    name = cat.get("fanjingshan").name_zh
+    for audience in ("client", "internal"):
+        export_pdf(plan, tmp_path / f"{audience}.pdf", catalog=cat, maps=False, audience=audience)
+        pages = _pdftotext(tmp_path / f"{audience}.pdf").split("\f")
+        day1 = next(p for p in pages if "第 1 天 · 2027年1月15日" in p)
+        assert f"{name}：此季节可能封闭" in day1
+        assert "此季节可能封闭" not in "".join(p for p in pages if "第 2 天 · 2027年1月16日" in p)
