@@ -676,3 +676,57 @@ def test_season_notes_are_printed_on_the_day_they_touch_in_both_pdfs(cat, tmp_pa
         day1 = next(p for p in pages if "第 1 天 · 2027年1月15日" in p)
         assert f"{name}：此季节可能封闭" in day1
         assert "此季节可能封闭" not in "".join(p for p in pages if "第 2 天 · 2027年1月16日" in p)
+
+
+def test_a_five_day_package_names_its_hotels_meals_and_show_in_every_document(tmp_path):
+    """Guiyang – Qingyan – Xijiang – Xiasi – Zhenyuan – Shibing over National Day 2026, with the
+    bundled data: every export names each night's hotel, the meals at real places and the show."""
+    import os
+    import zipfile
+
+    req = {"schema": "qiantu/request@1", "title": "黔东南 5 日", "start": "guiyang", "start_date": "2026-09-30",
+           "days": 5, "group_size": 10, "dinner_show": True, "hotel_class": "comfort", "time_limit_s": 3,
+           "stops": [{"id": "qingyan-ancient-town", "must": True, "day": 1},
+                     {"id": "xijiang-miao-village", "must": True, "day": 2},
+                     {"id": "xiasi-ancient-town", "must": True, "day": 3},
+                     {"id": "zhenyuan-ancient-town", "must": True, "day": 4},
+                     {"id": "yuntaishan-shibing", "must": True, "day": 5}]}
+    (tmp_path / "req.json").write_text(json.dumps(req, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
+
+    def run(*args):
+        out = subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True, text=True, env=env,
+                             cwd=tmp_path, timeout=600)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    run("plan", "req.json", "-o", "plan.json")
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    pkg = {"schema": "qiantu/package@1", "title": req["title"], "request": req, "plan": plan,
+           "costing": {"adults": 10, "hotel_class": "comfort"}}
+    (tmp_path / "p.qiantu.json").write_text(json.dumps(pkg, ensure_ascii=False), encoding="utf-8")
+    cat = load_catalog()
+    hotels = {d["hotel"] for d in plan["days"] if d.get("hotel")}
+    evening = {e["id"] for d in plan["days"] for e in d.get("evening", [])}
+    shows = {e["id"] for d in plan["days"] for e in d.get("evening", []) if e["type"] == "show"}
+    assert len(hotels) >= 2 and shows and len(evening) > len(shows)  # hotels, dinners and a show
+    names = {cat.get(x).name_zh for x in hotels | evening}
+    quote = json.loads(run("quote", "p.qiantu.json", "--format", "json"))["quote"]
+    refs = {x["ref"] for x in quote["lines"]}
+    assert {f"catalog:{x}" for x in hotels | evening} <= refs  # each priced on its own line
+    assert round(sum(x["amount_cny"] for x in quote["lines"]), 2) == quote["net_cost_cny"]
+    assert any(x["holiday_zh"] == "国庆节" and x["season"] == "golden-week" for x in quote["lines"])
+    run("export", "p.qiantu.json", "--pdf", "c.pdf", "--pdf-internal", "o.pdf", "--xlsx", "a.xlsx", "--ics", "a.ics",
+        "--kml", "a.kml", "--gpx", "a.gpx", "--geojson", "a.geojson", "--html", "a.html", "--tour-order", "t.xlsx")
+    texts = {f: _pdftotext(tmp_path / f) for f in ("c.pdf", "o.pdf")}
+    for f in ("a.xlsx", "t.xlsx"):
+        with zipfile.ZipFile(tmp_path / f) as z:
+            texts[f] = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    for f in ("a.ics", "a.kml", "a.gpx", "a.geojson", "a.html"):
+        texts[f] = (tmp_path / f).read_text(encoding="utf-8").replace("\r\n ", "")
+    import html as _html
+
+    for f, text in texts.items():
+        text = _html.unescape(text)
+        for name in names | {"国庆节"}:
+            assert name in text, (f, name)
