@@ -19,8 +19,9 @@ Rules (docs/decisions.md, "Stay"):
 * Show (request ``dinner_show``): after dinner, the earliest show time at a show of the night's
   place (its ``city``, or within 30 km) that the group can reach (urban transfer estimated at
   30 km/h over 1.3 x the straight line, plus 5 min), not closed that day, and not already seen on
-  this trip (without a dinner place, after a dinner assumed from 18:00 or the arrival). When none
-  fits, a ``no_show`` note says why.
+  this trip (without a dinner place, after a dinner assumed from 18:00 or the arrival); a show
+  with no show time from 18:00 on (a daytime show) is never an evening show. When none fits, a
+  ``no_show`` note says why.
 """
 
 from __future__ import annotations
@@ -311,8 +312,10 @@ def schedule_shows(plan: Plan, catalog: Catalog) -> list[dict]:
             ready = max(_day_end(day) + CHECKIN_MINUTES, DINNER_FROM) + DINNER_MINUTES
             here = _latlon(plan, catalog, day.hotel) or _latlon(plan, catalog, day.overnight)
         night = _latlon(plan, catalog, day.overnight)
+        # a show that only plays before dinner can ever begin (a daytime show) is no evening show
         near = [
-            s for s in shows if s.city == day.overnight or (night is not None and _km(night, s) <= SHOW_RADIUS_KM)
+            s for s in shows if (s.city == day.overnight or (night is not None and _km(night, s) <= SHOW_RADIUS_KM))
+            and any(parse_hhmm(a) >= DINNER_FROM for a, _b in s.show_times)
         ]
         best = None
         why = "none_near"
@@ -564,7 +567,23 @@ def enrich_plan(plan: Plan, request, catalog: Catalog, *, hotel_class: str | Non
     if getattr(request, "dinner_show", False):
         schedule_shows(plan, catalog)
     add_calendar_notes(plan, catalog)
+    _reprice(plan, request, catalog, hotel_class)
     return plan
+
+
+def _reprice(plan: Plan, request, catalog: Catalog, hotel_class: str) -> None:
+    """The plan's price again, now with its hotels, meals and show (the optimizer priced it with
+    class estimates): ``plan.totals`` agrees with the quote of the same group."""
+    size = getattr(request, "group_size", None)
+    if not size or plan.totals.get("cost_cny") is None:
+        return
+    from planner.costing import Group, fill_plan_costs, load_rates
+    from planner.errors import PlannerError
+
+    try:
+        fill_plan_costs(plan, Group(adults=int(size), hotel_class=hotel_class), load_rates(), catalog)
+    except PlannerError as exc:  # bad rate data must not cost the planner its plan
+        plan.warnings.append(f"costs not computed: {exc.one_line()}")
 
 
 # --------------------------------------------------------------------------- prices
@@ -597,7 +616,9 @@ def class_rate_cny(place: str, hotel_class: str, rates_dir: Path | str | None = 
 
 
 def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None = None) -> list[dict]:
-    """The priced lines of the stay, one per night, meal, show and shop visit, in plan order.
+    """The priced lines of the stay, one per night, meal, show and shop visit, in plan order: a
+    per-person view for display. The price of a package is :func:`planner.costing.package_quote`,
+    which prices the same hotels (replacing the class estimate), meals, shows and shops.
 
     Each line: ``kind`` (hotel | lunch | dinner | show | shop), ``id``, ``label_zh``, ``label_en``,
     ``date``, ``cny_per_person`` (a hotel: the room rate over ``ROOM_SHARE``), and ``source``;

@@ -407,3 +407,326 @@ def test_a_hotel_beside_the_night_place_serves_it_whatever_its_city():
     assert town and set(town) <= set(hub)
     far = [h for h in hotels_for(catalog, "zhenyuan") if h.city not in ("zhenyuan", "zhenyuan-ancient-town")]
     assert all(h.city != "guiyang" for h in far)
+
+
+# ---------------------------------------------------------------------------- the quote and the documents
+
+
+def _enriched(cat, show=True):
+    plan = national_day_plan()
+    enrich_plan(plan, type("R", (), {"dinner_show": show, "hotel_class": "comfort"})(), cat)
+    return plan
+
+
+def _quote(plan, cat, adults=4):
+    from planner.costing import Group, load_rates, quote
+
+    return quote(plan, Group(adults=adults), load_rates(), cat)
+
+
+def test_the_show_is_after_dinner_inside_its_show_time(cat):
+    plan = _enriched(cat)
+    for day in plan.days[:-1]:
+        meal, show = day.evening
+        assert (meal["type"], show["type"]) == ("meal", "show")
+        assert meal["end"] <= show["start"]  # after dinner (and the transfer)
+        assert (show["start"], show["end"]) in [tuple(t) for t in cat.get(show["id"]).show_times]
+    assert [e["start"] for e in plan.days[0].evening] == ["18:00", "20:00"]
+
+
+def test_each_night_is_priced_at_its_chosen_hotels_rate_not_the_class_estimate(cat):
+    plan = _enriched(cat)
+    q = _quote(plan, cat)  # 4 adults: 2 rooms; 1-2 Oct 2026 is Golden Week (hotels x1.5)
+    hotels = [x for x in q.lines if x.kind == "hotel"]
+    assert [(x.ref, x.quantity, x.unit_price_cny) for x in hotels] == [
+        ("catalog:gy-comfort-north", 2, 380 * 1.5),
+        ("catalog:xj-comfort-hill", 2, 420 * 1.5),
+    ]
+    assert not any(x.ref.startswith("hotel_tiers") for x in q.lines)  # the class estimate is replaced
+    assert hotels[0].what_zh == "住宿 北城舒适酒店（贵阳，第 1 晚，国庆节）"
+    assert hotels[0].what_en.endswith("(Guiyang, night 1, National Day)")
+    assert (hotels[0].season, hotels[0].season_factor, hotels[0].holiday_en) == ("golden-week", 1.5, "National Day")
+    assert "replaces the class estimate" in hotels[0].note
+    assert q.single_supplement_cny >= (570 + 630) / 2  # half a room of each night, before the margin
+
+
+def test_meals_at_real_places_are_priced_per_head_and_the_rest_at_the_estimate(cat):
+    from planner.costing import load_rates
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat)
+    meals = [(x.ref, x.unit, x.quantity, x.unit_price_cny) for x in q.lines if x.kind == "meals"]
+    day_rate = load_rates().settings["meals_per_person_day_cny"].value
+    assert meals == [
+        ("catalog:hgs-lunch-hall", "person-meal", 4, 50),  # lunch at 11:30 on day 1
+        ("catalog:gy-sour-soup", "person-meal", 4, 80),
+        ("catalog:xj-long-table", "person-meal", 4, 120),
+        ("settings.csv:meals_per_person_day_cny", "person-meal", 3 * 4, day_rate / 2),  # 6 meals, 3 named
+    ]
+    lunch = next(x for x in q.lines if x.ref == "catalog:hgs-lunch-hall")
+    assert (lunch.what_zh, lunch.what_en) == ("午餐 黄果树游客餐厅（第 1 天，国庆节）",
+                                             f"lunch at {cat.get('hgs-lunch-hall').name_en} (day 1, National Day)")
+    shows = [(x.ref, x.unit_price_cny) for x in q.lines if x.kind == "show"]
+    assert shows == [("catalog:gy-colourful-guizhou", 190), ("catalog:xj-evening-show", 100)]
+
+
+def test_the_total_is_the_sum_of_the_lines_and_the_price_per_person_follows(cat):
+    from planner.costing import round_up
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat, adults=6)
+    assert round(q.net_cost_cny, 2) == round(sum(x.amount_cny for x in q.lines), 2)
+    assert round(q.selling_price_cny, 2) == round(q.net_cost_cny * (1 + q.margin_pct / 100), 2)
+    assert q.price_per_person_cny == round_up(q.selling_price_cny / 6, q.rounding_step_cny)
+    assert q.price_per_category_cny["adult"] == q.price_per_person_cny
+    without = _quote(national_day_plan(), cat, adults=6)  # the same trip before planner.stay ran
+    assert q.net_cost_cny != without.net_cost_cny
+    assert [x.kind for x in without.lines].count("show") == 0
+
+
+def test_plan_totals_are_repriced_with_the_hotels_meals_and_show(cat):
+    plan = national_day_plan()
+    plan.totals["cost_cny"] = 1.0  # what the optimizer wrote, with class estimates
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort", "group_size": 4})(), cat)
+    q = _quote(plan, cat, adults=4)
+    assert plan.totals["cost_per_person_cny"] == q.price_per_person_cny
+
+
+def _pdftotext(path) -> str:
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext is not installed")
+    return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_pdfs_name_the_holiday_hotel_meals_show_and_calendar_notes(cat, tmp_path):
+    from planner.export import export_pdf
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat).to_dict()
+    export_pdf(plan, tmp_path / "c.pdf", catalog=cat, maps=False, quote=q)
+    export_pdf(plan, tmp_path / "o.pdf", catalog=cat, maps=False, quote=q, audience="internal")
+    client, operator = _pdftotext(tmp_path / "c.pdf"), _pdftotext(tmp_path / "o.pdf")
+    for text in (client, operator):
+        assert "第 1 天 · 2026年10月1日 周四 · 国庆节" in text
+        assert "住宿：贵阳 · 北城舒适酒店" in text
+        assert "晚间：18:00–19:30 晚餐：筑城酸汤鱼 · 20:00–21:30 演出：多彩贵州风" in text
+        assert "中：黄果树游客餐厅" in text
+        assert "法定节假日：国庆节" in text  # the calendar note on the day it touches
+        assert "国庆节期间游客极多" in text  # holiday_crowd at the 5A Huangguoshu
+    assert "570.00" not in client and "黄金周" not in client  # the client sees the price per person only
+    line = next(x for x in operator.splitlines() if "住宿 北城舒适酒店（贵阳，第 1 晚，国庆节）" in x)
+    assert "570.00" in line and "1,140.00" in line  # 380 a room x 1.5 in Golden Week, 2 rooms
+    assert "国庆节 · 国庆黄金周 ×1.5" in line  # the holiday and what it does to the rate
+    show = next(x for x in operator.splitlines() if "演出 多彩贵州风（第 1 天，国庆节）" in x)
+    assert "190.00" in show and "760.00" in show
+
+
+def test_every_document_names_the_hotel_the_meals_and_the_show(cat, tmp_path):
+    import zipfile
+
+    from planner.export import export_gpx, export_html, export_ics, export_kml, export_tour_order, export_xlsx
+    from planner.export.geojson import export_geojson
+
+    plan = _enriched(cat)
+    q = _quote(plan, cat).to_dict()
+    hotel, dinner, show = (cat.get(x).name_zh for x in ("gy-comfort-north", "xj-long-table", "xj-evening-show"))
+    lunch = cat.get("hgs-lunch-hall").name_zh
+    export_xlsx(plan, tmp_path / "a.xlsx", catalog=cat, quote=q)
+    export_tour_order(plan, tmp_path / "t.xlsx", catalog=cat, quote=q, fmt="xlsx")
+    for f, ex in (("a.ics", export_ics), ("a.kml", export_kml), ("a.gpx", export_gpx), ("a.geojson", export_geojson),
+                  ("a.html", export_html)):
+        ex(plan, tmp_path / f, catalog=cat)
+    texts = {}
+    for f in ("a.xlsx", "t.xlsx"):
+        with zipfile.ZipFile(tmp_path / f) as z:
+            texts[f] = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    for f in ("a.ics", "a.kml", "a.gpx", "a.geojson", "a.html"):
+        texts[f] = (tmp_path / f).read_text(encoding="utf-8").replace("\r\n ", "")
+    for f, text in texts.items():
+        for word in (hotel, lunch, dinner, show, "国庆节"):
+            assert word in text, (f, word)
+
+
+def test_the_xlsx_lists_the_evening_and_the_holiday_by_day(cat, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from planner.export import export_xlsx
+
+    plan = _enriched(cat)
+    export_xlsx(plan, tmp_path / "a.xlsx", catalog=cat, quote=_quote(plan, cat).to_dict())
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    summary = [r for r in wb.worksheets[0].iter_rows(values_only=True)]
+    assert summary[0][8:10] == ("酒店", "法定节假日")
+    assert summary[1][8:10] == ("北城舒适酒店", "国庆节")
+    day1 = [r for r in wb.worksheets[1].iter_rows(values_only=True)]
+    evening = [(r[1], r[3], r[4]) for r in day1 if r[3] in ("晚餐", "演出")]
+    assert evening == [(dt.time(18, 0), "晚餐", cat.get("gy-sour-soup").name_zh),
+                       (dt.time(20, 0), "演出", cat.get("gy-colourful-guizhou").name_zh)]
+    costs = wb.worksheets[-1]
+    head = [c.value for c in costs[1]]
+    hotel_row = next(r for r in costs.iter_rows(values_only=True) if str(r[0]).startswith("住宿 北城舒适酒店"))
+    assert hotel_row[head.index("季节系数")] == 1.5 and hotel_row[head.index("法定节假日")] == "国庆节"
+
+
+def test_children_pay_their_concession_on_meals_at_real_places_and_the_categories_add_up(cat):
+    from planner.costing import Group, load_rates, quote
+
+    plan = _enriched(cat)
+    q = quote(plan, Group(adults=2, children=2, seniors=1), load_rates(), cat)
+    g, step = q.group, q.rounding_step_cny
+    total = sum(q.price_per_category_cny[c] * g.count(c) for c in ("adult", "child", "senior"))
+    assert q.selling_price_cny <= total < q.selling_price_cny + step * g.size  # each category rounded up once
+    assert q.price_per_category_cny["child"] < q.price_per_category_cny["adult"]
+
+
+def test_a_make_up_working_day_is_named_as_one():
+    from planner.costing.lines import holiday_of
+
+    assert holiday_of(__import__("datetime").date(2026, 10, 10)) == ("国庆节调休上班", "National Day make-up working day")
+    assert holiday_of(__import__("datetime").date(2026, 10, 12)) == ("", "")
+
+
+def test_a_quote_for_another_class_keeps_the_plans_hotels_and_says_so(cat):
+    from planner.costing import Group, load_rates, quote
+
+    plan = _enriched(cat)  # comfort hotels
+    q = quote(plan, Group(adults=4, hotel_class="premium"), load_rates(), cat)
+    assert [x.ref for x in q.lines if x.kind == "hotel"] == ["catalog:gy-comfort-north", "catalog:xj-comfort-hill"]
+    assert any("night 1: priced at the plan's hotel" in w and "premium" in w for w in q.warnings)
+    assert not any("priced at the plan's hotel" in w for w in _quote(plan, cat).warnings)
+
+
+def test_a_make_up_working_day_heads_its_day_in_the_documents(cat):
+    from planner.export.common import build_itinerary
+
+    plan = national_day_plan()
+    for k, day in enumerate(plan.days):  # Fri 9 - Sun 11 Oct 2026; Sat 10 Oct is a make-up working day
+        day.date = f"2026-10-{9 + k:02d}"
+    it = build_itinerary(plan, cat)
+    assert [d.holiday_text("zh") for d in it.days] == ["", "国庆节调休上班", ""]
+    assert it.days[1].holiday_text("en") == "National Day make-up working day"
+    plan.start_date_given = False  # placeholder dates: no holiday is named
+    assert [d.holiday for d in build_itinerary(plan, cat).days] == [None, None, None]
+
+
+def test_note_text_from_a_file_stays_text_in_the_documents(cat, tmp_path):
+    import openpyxl
+
+    from planner.export import export_html, export_xlsx
+
+    plan = _enriched(cat)
+    doc = plan_to_dict(plan)
+    doc["days"][0]["notes"] = [{"code": "holiday", "params": {"name_zh": "=HYPERLINK(\"x\")", "name_en": "</script>"}}]
+    export_xlsx(doc, tmp_path / "a.xlsx", catalog=cat, lang="zh")
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)  # a formula's text, never a formula
+    export_html(doc, tmp_path / "a.html", catalog=cat, lang="en")
+    page = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "Day 1 · 2026-10-01 · \\u003c/script\\u003e" in page  # named in the legend, escaped
+    assert page.count("</script>") == page.count("<script")
+
+
+def test_a_daytime_show_is_no_evening_show_and_the_note_says_the_show_was_seen(tmp_path):
+    src = (DATA / "stay_shows.csv").read_text(encoding="utf-8").splitlines()
+    head = src[0].split(",")
+    row = next(x for x in src[1:] if x.startswith("xj-evening-show,"))
+    import csv
+    import io
+
+    rec = dict(zip(head, next(csv.reader(io.StringIO(row)))))
+    rec.update(id="xj-daytime-show", name_zh="西江白天歌舞", name_en="Xijiang Daytime Show", show_times="10:30-11:00",
+               open="", close="")
+    out = io.StringIO()
+    w = csv.DictWriter(out, head, lineterminator="\n")
+    w.writeheader()
+    w.writerows([dict(zip(head, next(csv.reader(io.StringIO(x))))) for x in src[1:]] + [rec])
+    (tmp_path / "shows.csv").write_text(out.getvalue(), encoding="utf-8")
+    cat2 = load_catalog([DATA / "stay_catalog.csv", *(DATA / f for f in SERVICE_FILES if f != "stay_shows.csv"),
+                         tmp_path / "shows.csv"])
+    plan = national_day_plan()
+    # two nights at Xijiang: its evening show on the first, and the daytime show never in the evening
+    plan.days[0].overnight = "xijiang-miao-village"
+    plan.days[0].items[-1] = _travel("huangguoshu-waterfall", "xijiang-miao-village", "12:30", "16:30")
+    plan.days[1].start = "xijiang-miao-village"
+    plan.days[1].items[0] = _travel("xijiang-miao-village", "zunyi-conference-site", "08:30", "10:30")
+    enrich_plan(plan, type("R", (), {"dinner_show": True, "hotel_class": "comfort"})(), cat2)
+    assert [e["id"] for e in plan.days[0].evening if e["type"] == "show"] == ["xj-evening-show"]
+    assert [e for e in plan.days[1].evening if e["type"] == "show"] == []
+    note = next(n for n in plan.days[1].notes if n["code"] == "no_show")
+    assert note["params"]["reason"] == "seen"
+
+
+def test_season_notes_are_printed_on_the_day_they_touch_in_both_pdfs(cat, tmp_path):
+    from planner.export import export_pdf
+
+    plan = Plan(status="feasible", days=[
+        _one_visit_plan("fanjingshan", "2027-01-15").days[0],  # closed in ice and snow
+        _one_visit_plan("baili-dujuan", "2027-01-16").days[0],  # out of its season: no note
+    ], order=["fanjingshan", "baili-dujuan"])
+    enrich_plan(plan, type("R", (), {"dinner_show": False, "hotel_class": "comfort"})(), cat)
+    name = cat.get("fanjingshan").name_zh
+    for audience in ("client", "internal"):
+        export_pdf(plan, tmp_path / f"{audience}.pdf", catalog=cat, maps=False, audience=audience)
+        pages = _pdftotext(tmp_path / f"{audience}.pdf").split("\f")
+        day1 = next(p for p in pages if "第 1 天 · 2027年1月15日" in p)
+        assert f"{name}：此季节可能封闭" in day1
+        assert "此季节可能封闭" not in "".join(p for p in pages if "第 2 天 · 2027年1月16日" in p)
+
+
+def test_a_five_day_package_names_its_hotels_meals_and_show_in_every_document(tmp_path):
+    """Guiyang – Qingyan – Xijiang – Xiasi – Zhenyuan – Shibing over National Day 2026, with the
+    bundled data: every export names each night's hotel, the meals at real places and the show."""
+    import os
+    import zipfile
+
+    req = {"schema": "qiantu/request@1", "title": "黔东南 5 日", "start": "guiyang", "start_date": "2026-09-30",
+           "days": 5, "group_size": 10, "dinner_show": True, "hotel_class": "comfort", "time_limit_s": 3,
+           "stops": [{"id": "qingyan-ancient-town", "must": True, "day": 1},
+                     {"id": "xijiang-miao-village", "must": True, "day": 2},
+                     {"id": "xiasi-ancient-town", "must": True, "day": 3},
+                     {"id": "zhenyuan-ancient-town", "must": True, "day": 4},
+                     {"id": "yuntaishan-shibing", "must": True, "day": 5}]}
+    (tmp_path / "req.json").write_text(json.dumps(req, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
+
+    def run(*args):
+        out = subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True, text=True, env=env,
+                             cwd=tmp_path, timeout=600)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    run("plan", "req.json", "-o", "plan.json")
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    pkg = {"schema": "qiantu/package@1", "title": req["title"], "request": req, "plan": plan,
+           "costing": {"adults": 10, "hotel_class": "comfort"}}
+    (tmp_path / "p.qiantu.json").write_text(json.dumps(pkg, ensure_ascii=False), encoding="utf-8")
+    cat = load_catalog()
+    hotels = {d["hotel"] for d in plan["days"] if d.get("hotel")}
+    evening = {e["id"] for d in plan["days"] for e in d.get("evening", [])}
+    shows = {e["id"] for d in plan["days"] for e in d.get("evening", []) if e["type"] == "show"}
+    assert len(hotels) >= 2 and shows and len(evening) > len(shows)  # hotels, dinners and a show
+    names = {cat.get(x).name_zh for x in hotels | evening}
+    quote = json.loads(run("quote", "p.qiantu.json", "--format", "json"))["quote"]
+    refs = {x["ref"] for x in quote["lines"]}
+    assert {f"catalog:{x}" for x in hotels | evening} <= refs  # each priced on its own line
+    assert round(sum(x["amount_cny"] for x in quote["lines"]), 2) == quote["net_cost_cny"]
+    assert any(x["holiday_zh"] == "国庆节" and x["season"] == "golden-week" for x in quote["lines"])
+    run("export", "p.qiantu.json", "--pdf", "c.pdf", "--pdf-internal", "o.pdf", "--xlsx", "a.xlsx", "--ics", "a.ics",
+        "--kml", "a.kml", "--gpx", "a.gpx", "--geojson", "a.geojson", "--html", "a.html", "--tour-order", "t.xlsx")
+    texts = {f: _pdftotext(tmp_path / f) for f in ("c.pdf", "o.pdf")}
+    for f in ("a.xlsx", "t.xlsx"):
+        with zipfile.ZipFile(tmp_path / f) as z:
+            texts[f] = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    for f in ("a.ics", "a.kml", "a.gpx", "a.geojson", "a.html"):
+        texts[f] = (tmp_path / f).read_text(encoding="utf-8").replace("\r\n ", "")
+    import html as _html
+
+    for f, text in texts.items():
+        text = _html.unescape(text)
+        for name in names | {"国庆节"}:
+            assert name in text, (f, name)

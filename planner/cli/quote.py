@@ -169,7 +169,7 @@ def _print_table(q, breaks, notes: list[str], title: str) -> None:
         qty = f"{x.quantity:g}" if x.quantity == int(x.quantity) else f"{x.quantity:.1f}"
         rows.append((x.what + (" *" if x.estimate else ""), x.unit, qty, _money(round(x.unit_price_cny, 2)),
                      _money(round(x.amount_cny, 2)), _money(round(x.per_person_cny, 2)),
-                     "" if x.season == "standard" else x.season, x.ref))
+                     "" if x.season == "standard" else f"{x.season} x{x.season_factor:g}", x.ref))
     out.write(_table(("item", "unit", "qty", "unit CNY", "amount CNY", "per person", "season", "rate"), rows))
     out.write("* = estimate (see the rate's note: qiantu quote --format json, or data/rates/)\n\n")
     _print_totals(q, out)

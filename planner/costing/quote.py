@@ -126,7 +126,7 @@ def _category_prices(b: LineBuilder, pct: float, step: float) -> dict[str, float
     """Price of one traveller of each category: an equal share of the shared lines plus their own
     (discounted) tickets, seats, meals and insurance, with the margin, plus an equal share of the
     free places' prices; rounded up."""
-    group, conc, days = b.group, b.rates.concessions, b.summary.days
+    group, conc = b.group, b.rates.concessions
     shared_pp = sum(x.amount_cny for x in b.lines if x.shared) / group.size
 
     def base(c: str) -> float:
@@ -135,8 +135,7 @@ def _category_prices(b: LineBuilder, pct: float, step: float) -> dict[str, float
             if x.shared:
                 continue
             ratio = RATIO_OF_KIND.get(x.kind)
-            own += (x.unit_price_cny * (conc[c][ratio].value if ratio else 1.0)
-                    * (days if x.kind in ("meals", "insurance") else 1))
+            own += x.unit_price_cny * (conc[c][ratio].value if ratio else 1.0) * x.units_each
         return (shared_pp + own) * (1 + pct / 100.0)
 
     foc_load = group.foc * base("adult") / group.paying if group.foc else 0.0

@@ -104,6 +104,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "hm": ("{h} 小时 {m} 分", "{h} h {m} min"),
     "h": ("{h} 小时", "{h} h"),
     "next_day": ("次日", "next day"),
+    "svc_hotel": ("酒店", "Hotel"),
+    "svc_lunch": ("午餐", "Lunch"),
+    "svc_dinner": ("晚餐", "Dinner"),
+    "svc_show": ("演出", "Show"),
+    "evening": ("晚间", "Evening"),
+    "day_notes": ("当日提示", "Notes for the day"),
+    "holiday": ("法定节假日", "public holiday"),
     "status_infeasible": (
         "注意：此方案未能满足全部要求（见最后一页）。",
         "Note: this plan does not meet every requirement (see the last page).",
@@ -224,9 +231,27 @@ class Row:
     lunch: tuple[_dt.datetime, _dt.datetime] | None = None
 
 
+@dataclass(frozen=True)
+class Service:
+    """What :mod:`planner.stay` arranged around a day: the night's hotel, lunch and dinner at a
+    real place, the evening show; ``start``/``end`` None for the hotel."""
+
+    kind: str  # "hotel" | "lunch" | "dinner" | "show"
+    place: Place
+    start: _dt.datetime | None = None
+    end: _dt.datetime | None = None
+
+    def text(self, lang: str) -> str:
+        """``18:00–19:30 晚餐：草堂茶居（西江）`` / ``Hotel: Xijiang Yuetang Hotel``."""
+        sep = ": " if lang == "en" else "："
+        when = f"{self.start:%H:%M}–{self.end:%H:%M} " if self.start and self.end else ""
+        return f"{when}{label('svc_' + self.kind, lang)}{sep}{self.place.name(lang)}"
+
+
 @dataclass
 class DayView:
-    """One day ready to print: date, places, rows, totals."""
+    """One day ready to print: date, places, rows, totals; what :mod:`planner.stay` added (the
+    hotel, meals and show as ``services``, the day's ``notes``) and the ``holiday`` it falls on."""
 
     index: int
     date: _dt.date
@@ -234,6 +259,36 @@ class DayView:
     overnight: Place
     rows: list[Row]
     last: bool = False
+    services: list[Service] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+    holiday: tuple[str, str] | None = None  # (zh, en) of a public holiday or make-up working day
+    catalog: Any = field(default=None, repr=False, compare=False)  # names in the notes
+
+    def service(self, kind: str) -> list[Service]:
+        return [x for x in self.services if x.kind == kind]
+
+    @property
+    def hotel(self) -> Place | None:
+        h = self.service("hotel")
+        return h[0].place if h else None
+
+    def holiday_text(self, lang: str) -> str:
+        return "" if self.holiday is None else self.holiday[1 if lang == "en" else 0]
+
+    def note_texts(self, lang: str, catalog=None, *, codes: tuple[str, ...] | None = None) -> list[str]:
+        """The day's notes in words (only the ``codes`` given, when given)."""
+        from planner.stay import note_text
+
+        catalog = catalog if catalog is not None else self.catalog
+        out = []
+        for n in self.notes:
+            if not isinstance(n, dict) or (codes is not None and n.get("code") not in codes):
+                continue
+            try:
+                out.append(one_line(note_text(n, catalog, lang)))
+            except (TypeError, ValueError, KeyError, AttributeError):
+                out.append(one_line(str(n.get("code"))))
+        return out
 
     @property
     def number(self) -> int:
@@ -276,7 +331,8 @@ _UNITS = {
     "ticket": ("张", "ticket"), "seat": ("座", "seat"), "room-night": ("间夜", "room-night"),
     "vehicle-day": ("车·天", "vehicle-day"), "km": ("km", "km"), "driver-day": ("司机·天", "driver-day"),
     "vehicle-km": ("车·km", "vehicle-km"), "guide-day": ("导游·天", "guide-day"),
-    "person-day": ("人·天", "person-day"), "night": ("晚", "night"), "meal": ("餐", "meal"),
+    "person-day": ("人·天", "person-day"), "person-meal": ("人·餐", "person-meal"), "night": ("晚", "night"),
+    "meal": ("餐", "meal"),
 }
 
 
@@ -487,7 +543,10 @@ def build_itinerary(plan: Any, catalog=None) -> Itinerary:
                 )
             if rows[-1].end < rows[-1].start:
                 raise ExportError("ends before it starts", field=f)
-        days.append(DayView(di, date, start, overnight, rows, last=di == n_days - 1))
+        services = _services(day, date, rows, catalog, places, last=di == n_days - 1, field_name=where)
+        notes = [n for n in (day.get("notes") or []) if isinstance(n, dict)]
+        days.append(DayView(di, date, start, overnight, rows, last=di == n_days - 1, services=services, notes=notes,
+                            catalog=catalog, holiday=_holiday(notes, date, bool(d.get("start_date_given", True)))))
     dropped = []
     for k, x in enumerate(d.get("dropped") or []):
         try:
@@ -505,6 +564,50 @@ def build_itinerary(plan: Any, catalog=None) -> Itinerary:
         warnings=list(d.get("warnings") or []),
         dates_given=bool(d.get("start_date_given", True)),
     )
+
+
+def _services(day: dict, date: _dt.date, rows: list[Row], catalog, places: dict, *, last: bool,
+              field_name: str) -> list[Service]:
+    """The hotel (not on the last day), lunch at a named place, then the evening's dinner and show."""
+    out: list[Service] = []
+    for r in rows:
+        if r.kind == "break" and r.restaurant is not None:
+            out.append(Service("lunch", r.restaurant, r.start, r.end))
+    for k, ev in enumerate(day.get("evening") or []):
+        if not isinstance(ev, dict) or ev.get("type") not in ("meal", "show"):
+            continue
+        place = _optional_place(ev.get("id"), catalog, places)
+        if place is None:
+            continue
+        f = f"{field_name}.evening[{k}]"
+        a, b = ev.get("start"), ev.get("end")
+        start = _clock(date, str(a), f"{f}.start") if a else None
+        end = _clock(date, str(b), f"{f}.end") if b else None
+        out.append(Service("dinner" if ev["type"] == "meal" else "show", place, start, end))
+    hotel = None if last else _optional_place(day.get("hotel"), catalog, places)
+    if hotel is not None:
+        out.insert(0, Service("hotel", hotel))
+    return out
+
+
+def _holiday(notes: list[dict], date: _dt.date, dates_given: bool) -> tuple[str, str] | None:
+    """The holiday or make-up working day of a day: its ``holiday``/``makeup_workday`` note, else the
+    calendar's (only when the plan's dates are real)."""
+    for n in notes:
+        raw = n.get("params")
+        p: dict = raw if isinstance(raw, dict) else {}
+        if n.get("code") == "holiday" and p.get("name_zh"):
+            return one_line(p["name_zh"]), one_line(p.get("name_en") or p["name_zh"])
+        if n.get("code") == "makeup_workday" and p.get("name_zh"):
+            zh, en = str(p["name_zh"]), str(p.get("name_en") or p["name_zh"])
+            return (one_line(zh if "调休" in zh else f"{zh}调休上班"),
+                    one_line(en if "make-up" in en.lower() else f"{en} make-up working day"))
+    if not dates_given:
+        return None
+    from planner.costing.lines import holiday_of
+
+    zh, en = holiday_of(date)
+    return (zh, en) if zh else None
 
 
 def group_size_of(it: Itinerary, group_size: int | None = None) -> int | None:

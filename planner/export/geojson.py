@@ -53,6 +53,26 @@ def feature_collection(it: Itinerary, lang: str = "zh") -> dict:
                     },
                 }
             )
+    for day in it.days:  # the hotel, meals at named places, the show (planner.stay)
+        for svc in day.services:
+            sp = svc.place
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(sp.lon, 6), round(sp.lat, 6)]},
+                    "properties": {
+                        "kind": svc.kind,
+                        "id": sp.id,
+                        "name": sp.name(lang),
+                        "name_zh": sp.name_zh,
+                        "name_en": sp.name_en,
+                        "day": day.number,
+                        "date": day.date.isoformat(),
+                        "start": svc.start.isoformat(timespec="minutes") if svc.start else None,
+                        "end": svc.end.isoformat(timespec="minutes") if svc.end else None,
+                    },
+                }
+            )
     last = it.days[-1] if it.days else None
     for place, nights in stay_places(it):
         role = "overnight" if nights else ("start" if it.days and place.id == it.days[0].start.id else "end")
@@ -95,6 +115,8 @@ def feature_collection(it: Itinerary, lang: str = "zh") -> dict:
                     "travel_minutes": day.travel_minutes,
                     "km": round(day.km, 1),
                     "color": day.color,
+                    "holiday": day.holiday_text(lang) or None,
+                    "notes": day.note_texts(lang),
                 },
             }
         )

@@ -60,6 +60,24 @@ def export_gpx(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
             )
             wp.time = r.start.replace(tzinfo=tz).astimezone(dt.UTC)
             g.waypoints.append(wp)
+    symbols = {"hotel": "Lodging", "lunch": "Restaurant", "dinner": "Restaurant", "show": "Civil"}
+    for day in it.days:  # the hotel, meals at named places, the show (planner.stay)
+        for svc in day.services:
+            sp = svc.place
+            when = f" {svc.start:%H:%M}–{svc.end:%H:%M}" if svc.start and svc.end else ""
+            wp = gpxpy.gpx.GPXWaypoint(
+                latitude=round(sp.lat, 6),
+                longitude=round(sp.lon, 6),
+                name=f"D{day.number} {label('svc_' + svc.kind, lang)} {sp.name(lang)}",
+                description=f"{label('day_n', lang, n=day.number)}{when}"
+                + (f" · {day.holiday_text(lang)}" if day.holiday_text(lang) else "")
+                + (f" · {sp.other_name(lang)}" if sp.other_name(lang) else ""),
+                symbol=symbols[svc.kind],
+                type=svc.kind,
+            )
+            if svc.start is not None:
+                wp.time = svc.start.replace(tzinfo=tz).astimezone(dt.UTC)
+            g.waypoints.append(wp)
     for place, nights in stay_places(it):
         if nights:
             what = label("overnight", lang) + " " + ", ".join(label("day_n", lang, n=n) for n in nights)
@@ -80,7 +98,8 @@ def export_gpx(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
     for day in it.days:
         trk = gpxpy.gpx.GPXTrack(
             name=f"{label('day_n', lang, n=day.number)} {day.start.name(lang)} → {day.overnight.name(lang)}",
-            description=f"{day.date.isoformat()} · {day.km:.0f} km",
+            description=f"{day.date.isoformat()} · {day.km:.0f} km"
+            + (f" · {day.holiday_text(lang)}" if day.holiday_text(lang) else ""),
         )
         trk.number = day.number
         seg = gpxpy.gpx.GPXTrackSegment()

@@ -22,7 +22,8 @@ from planner.export.common import (
 def export_ics(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None) -> list[str]:
     """Write the plan as an iCalendar file (RFC 5545).
 
-    One event per visit and per travel leg longer than 30 minutes; times carry
+    One event per visit and per travel leg longer than 30 minutes, per meal at a named place and
+    per evening show; an all-day event per day naming its holiday, its hotel and its notes; times carry
     ``TZID=Asia/Shanghai`` (a VTIMEZONE is included), LOCATION is the place name, GEO its
     coordinates; the dates are the plan's day dates.
 
@@ -96,6 +97,37 @@ def export_ics(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
             ev.add("location", location)
             ev.add("geo", (round(geo[0], 6), round(geo[1], 6)))
             ev.add("description", "\n".join(desc))
+            ev.add("categories", ["QianTu", day_label])
+            cal.add_component(ev)
+        # What planner.stay arranged: dinner and the show as timed events, lunch at a named place
+        # (its time is the lunch break's), and the day itself (holiday, hotel, notes) all day long.
+        for k, svc in enumerate(day.services):
+            if svc.start is None or svc.end is None:
+                continue
+            p = svc.place
+            ev = icalendar.Event()
+            ev.add("uid", f"{digest}-d{day.number}-{svc.kind}{k}@qiantu")
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", svc.start.replace(tzinfo=tz))
+            ev.add("dtend", svc.end.replace(tzinfo=tz))
+            ev.add("summary", f"{label('svc_' + svc.kind, lang)}{sep}{p.name(lang)}")
+            ev.add("location", p.name(lang))
+            ev.add("geo", (round(p.lat, 6), round(p.lon, 6)))
+            ev.add("description", "\n".join(x for x in (f"{day_label} · {svc.start:%H:%M}–{svc.end:%H:%M}",
+                                                         p.other_name(lang)) if x))
+            ev.add("categories", ["QianTu", day_label])
+            cal.add_component(ev)
+        head = [x.text(lang) for x in day.services if x.kind == "hotel"]
+        notes = day.note_texts(lang)
+        if day.holiday_text(lang) or head or notes:
+            ev = icalendar.Event()
+            ev.add("uid", f"{digest}-d{day.number}-day@qiantu")
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", day.date)
+            ev.add("dtend", day.date + dt.timedelta(days=1))
+            ev.add("summary", " · ".join(x for x in (day_label, day.holiday_text(lang), *head) if x))
+            ev.add("description", "\n".join([*(x.text(lang) for x in day.services), *notes]))
+            ev.add("transp", "TRANSPARENT")
             ev.add("categories", ["QianTu", day_label])
             cal.add_component(ev)
     cal.subcomponents.insert(0, _vtimezone_shanghai())

@@ -9,6 +9,13 @@ from pathlib import Path
 from planner.export.common import build_itinerary, check_lang, duration_text, label, write_atomic
 from planner.export.geojson import stay_places
 
+_SERVICE_ICONS = {
+    "hotel": "http://maps.google.com/mapfiles/kml/shapes/lodging.png",
+    "lunch": "http://maps.google.com/mapfiles/kml/shapes/dining.png",
+    "dinner": "http://maps.google.com/mapfiles/kml/shapes/dining.png",
+    "show": "http://maps.google.com/mapfiles/kml/shapes/arts.png",
+}
+
 
 def kml_color(hex_rgb: str, alpha: int = 0xE6) -> str:
     """``#d62728`` -> KML's ``aabbggrr`` (``e62827d6``)."""
@@ -52,6 +59,7 @@ def export_kml(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
         folder.description = e(
             f"{day.start.name(lang)} → {day.overnight.name(lang)} · {day.km:.0f} km · "
             f"{duration_text(day.travel_minutes, lang)}"
+            + "".join(f" · {x}" for x in (day.holiday_text(lang), *day.note_texts(lang)) if x)
         )
         style = simplekml.Style()
         style.linestyle.color = kml_color(day.color)
@@ -87,6 +95,16 @@ def export_kml(plan, path: str | os.PathLike, *, lang: str = "zh", catalog=None)
             pt.style = style
             pt.timespan.begin = r.start.isoformat() + "+08:00"
             pt.timespan.end = r.end.isoformat() + "+08:00"
+        for svc in day.services:  # the hotel, meals at named places, the show (planner.stay)
+            sp = svc.place
+            when = f"{svc.start:%H:%M}–{svc.end:%H:%M}" if svc.start and svc.end else ""
+            pt = folder.newpoint(name=f"{day.number} {label('svc_' + svc.kind, lang)}: {sp.name(lang)}",
+                                 coords=[(round(sp.lon, 6), round(sp.lat, 6))],
+                                 description=e(" · ".join(x for x in (when, sp.other_name(lang)) if x)))
+            pt.style.iconstyle.icon.href = _SERVICE_ICONS[svc.kind]
+            if svc.start and svc.end:
+                pt.timespan.begin = svc.start.isoformat() + "+08:00"
+                pt.timespan.end = svc.end.isoformat() + "+08:00"
         place = day.overnight
         if day.last:
             name = f"{label('end_of_trip', lang)}: {place.name(lang)}"

@@ -616,6 +616,8 @@ def _day_head(job: PdfJob, day: DayView, width: float):
     heading = label("day_n", lang, n=day.number)
     if job.it.dates_given:
         heading += " · " + date_text(day.date, lang)
+    if day.holiday_text(lang):
+        heading += " · " + day.holiday_text(lang)
     summary = (
         f"{day.start.name(lang)} → {day.overnight.name(lang)} · "
         f"{label('one_place', lang) if len(day.visits()) == 1 else label('n_places', lang, n=len(day.visits()))} · "
@@ -681,7 +683,16 @@ def _day_box(job: PdfJob, day: DayView, width: float):
         lines.append(text + (f"\n{extra}" if extra else ""))
     meals = ti.day_meals(job.tour, plan_day, day.number, lang, has_meals=has_meals, catalog=job.catalog)
     lines.append(f"{ti.t('meals', lang)}{sep}{ti.meals_text(meals, lang)}")
-    box = Table([[_p(lines[0], st["fact_v"])], [_p(lines[1], st["base"])]], colWidths=[width])
+    evening = [x.text(lang) for x in day.services if x.kind in ("dinner", "show")]
+    if evening:
+        lines.append(f"{label('evening', lang)}{sep}" + " · ".join(evening))
+    from planner.stay import CALENDAR_CODES
+
+    # the client sees the calendar's notes (holiday, crowds, seasons); the operator every note
+    notes = day.note_texts(lang, job.catalog, codes=None if job.internal else CALENDAR_CODES)
+    if notes:
+        lines.append(f"{label('day_notes', lang)}{sep}" + "\n".join(f"• {x}" for x in notes))
+    box = Table([[_p(lines[0], st["fact_v"])], *[[_p(x, st["base"])] for x in lines[1:]]], colWidths=[width])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.8, HexColor(BRAND)),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),
@@ -721,6 +732,12 @@ def _quotation(q: dict, st, lang: str, width: float) -> list:
         what = str(line.get(f"what_{lang}") or line.get("what", "")) + (" *" if line.get("estimate") else "")
         qty = f"{float(line.get('quantity', 0)):g} {unit_text(str(line.get('unit', '')), lang)}"
         season = season_text(str(line.get("season") or ""), lang)
+        factor = float(line.get("season_factor") or 1.0)
+        if season and factor != 1.0:
+            season += f" ×{factor:g}"
+        hol = str(line.get(f"holiday_{lang}") or "")
+        if hol:  # the holiday the line's nights or days fall on, and what it does to the rate
+            season = f"{hol} · {season}" if season else hol
         src = (season + "\n" if season else "") + str(line.get("ref") or line.get("source") or "")
         rows.append([_p(what, st["cell"]), _p(qty, st["cell"]), _p(money(line.get("unit_price_cny", 0)), st["cell"]),
                      _p(money(line.get("amount_cny", 0)), st["cell"]), _p(money(line.get("per_person_cny", 0)), st["cell"]),

@@ -144,6 +144,9 @@ def _notes(d: DayView, plan_day: dict, lang: str) -> str:
     from planner.export.common import WEEKDAYS
 
     notes = []
+    if d.holiday_text(lang):  # the day's holiday first: crowds, seasonal rates
+        notes.append(f"{label('holiday', lang)}{'：' if lang == 'zh' else ': '}{d.holiday_text(lang)}")
+    notes += [x.text(lang) for x in d.service("show")]
     for r in d.visits():
         if r.wait_minutes:
             notes.append(f"{r.place.name(lang)} {_t('wait', lang, m=r.wait_minutes)}")
@@ -152,6 +155,7 @@ def _notes(d: DayView, plan_day: dict, lang: str) -> str:
             notes.append(f"{r.place.name(lang)} {_t('closed', lang, d=days)}")
     if isinstance(plan_day.get("notes"), str) and plan_day["notes"].strip():
         notes.append(plan_day["notes"].strip())
+    notes += [x for x in d.note_texts(lang) if x not in notes and not x.startswith(("法定节假日", "Public holiday"))]
     return ("；" if lang == "zh" else "; ").join(notes)
 
 

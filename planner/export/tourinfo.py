@@ -9,7 +9,6 @@ lunch and dinner, the hotel class).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +36,9 @@ _L: dict[str, tuple[str, str]] = {
                     "throughout (fuel, tolls and parking)"),
     "inc_guide": ("导游：全程持证中文导游服务", "Guide: a licensed local guide throughout"),
     "inc_tickets": ("门票：行程所列景点首道大门票", "Tickets: entrance to every site in the itinerary"),
+    "inc_hotel_named": ("住宿：{n} 晚，酒店见每日行程，两人一间，含早餐", "Accommodation: {n} nights at the hotels named "
+                        "day by day, twin sharing, breakfast included"),
+    "inc_show": ("演出：行程所列晚间演出门票", "Shows: tickets to the evening shows listed"),
     "inc_rail": ("高铁：行程内高铁二等座", "Trains: second-class seats on the trains in the itinerary"),
     "inc_meals": ("餐饮：行程所列团餐（午餐、晚餐）", "Meals: the group lunches and dinners listed"),
     "inc_insurance": ("保险：旅游意外险", "Insurance: travel accident insurance"),
@@ -123,9 +125,13 @@ def inclusions(quote: dict | None, lang: str, n_nights: int) -> tuple[list[str],
     kinds = {x.get("kind") for x in (quote or {}).get("lines", [])}
     cls = t(f"class_{((quote or {}).get('group') or {}).get('hotel_class') or 'comfort'}", lang)
     inc = []
-    if "hotel" in kinds:
+    named = any(str(x.get("ref", "")).startswith("catalog:") for x in (quote or {}).get("lines", [])
+                if x.get("kind") == "hotel")
+    if "hotel" in kinds and named:  # the plan names its hotels (planner.stay): the days say which
+        inc.append(t("inc_hotel_named", lang, n=n_nights))
+    elif "hotel" in kinds:
         inc.append(t("inc_hotel", lang, n=n_nights, cls=cls if lang == "zh" else cls.lower()))
-    for kind in ("vehicle", "guide", "tickets", "rail", "meals", "insurance"):
+    for kind in ("vehicle", "guide", "tickets", "show", "rail", "meals", "insurance"):
         if kind in kinds:
             inc.append(t(f"inc_{kind}", lang))
     exc = [t("exc_travel", lang)]
@@ -149,11 +155,22 @@ def _hotels_csv() -> dict[str, dict]:
     path = paths.data_dir() / "scenic_spots" / "hotels.csv"
     if not path.is_file():
         return {}
+    from planner import io as _io
+    from planner.errors import PlannerError
+
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            return {r.get("id", ""): r for r in csv.DictReader(fh) if r.get("id")}
-    except (OSError, UnicodeDecodeError, csv.Error):
+        rows, _enc = _io.read_csv(path)  # the one guarded reader
+    except PlannerError:
         return {}
+    if not rows or "id" not in rows[0]:
+        return {}
+    head = rows[0]
+    out = {}
+    for row in rows[1:]:
+        rec = dict(zip(head, row))
+        if rec.get("id"):
+            out[rec["id"]] = rec
+    return out
 
 
 def _by_day(items, day: int) -> dict:

@@ -131,13 +131,15 @@ def _costs_sheet(ws, q: dict, lang: str) -> None:
     zh = lang == "zh"
     _append(ws, [label("q_item", lang), "单位" if zh else "unit", label("q_qty", lang), label("q_unit_price", lang),
                label("q_amount", lang), label("q_per_person", lang), "估算" if zh else "estimate",
-               "费率来源" if zh else "rate", "季节" if zh else "season"])
+               "费率来源" if zh else "rate", "季节" if zh else "season", "季节系数" if zh else "season factor",
+               label("holiday", lang)])
     for line in q.get("lines", []):
         _append(ws, [line.get(f"what_{lang}") or line.get("what", ""), unit_text(str(line.get("unit", "")), lang),
                    float(line.get("quantity", 0)),
                    float(line.get("unit_price_cny", 0)), float(line.get("amount_cny", 0)),
                    float(line.get("per_person_cny", 0)), bool(line.get("estimate")), line.get("ref", ""),
-                   season_text(str(line.get("season", "")), lang) or line.get("season", "")])
+                   season_text(str(line.get("season", "")), lang) or line.get("season", ""),
+                   float(line.get("season_factor") or 1.0), line.get(f"holiday_{lang}") or None])
     _append(ws, [])
     size = (q.get("group") or {}).get("size", "")
     for key, value in ((label("q_net", lang), q.get("net_cost_cny")),
@@ -149,7 +151,7 @@ def _costs_sheet(ws, q: dict, lang: str) -> None:
     for row in ws.iter_rows(min_row=2, min_col=3, max_col=6):
         for cell in row:
             cell.number_format = "#,##0.00"
-    _finish(ws, [48, 12, 10, 14, 14, 14, 9, 28, 16])
+    _finish(ws, [48, 12, 10, 14, 14, 14, 9, 28, 16, 10, 14])
 
 
 def _style_header(ws) -> None:
@@ -181,6 +183,8 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None, q: dict
         label("places", lang),
         label("travel", lang) + (" (min)" if lang == "en" else "（分钟）"),
         "km",
+        label("svc_hotel", lang),
+        label("holiday", lang),
     ]
     head[0] = "天" if lang == "zh" else "Day"
     _append(ws, head)
@@ -198,6 +202,8 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None, q: dict
                 else ", ".join(r.place.name(lang) for r in day.visits()),
                 day.travel_minutes,
                 round(day.km, 1),
+                day.hotel.name(lang) if day.hotel is not None else None,
+                day.holiday_text(lang) or None,
             ]
         )
         ws.cell(row=ws.max_row, column=2).number_format = _DATE_FMT
@@ -224,7 +230,7 @@ def _summary_sheet(ws, it: Itinerary, lang: str, group_size: int | None, q: dict
         _append(ws, [name, value])
         if fmt:
             ws.cell(row=ws.max_row, column=2).number_format = fmt
-    _finish(ws, [14, 14, 18, 22, 8, 70, 14, 10])
+    _finish(ws, [14, 14, 18, 22, 8, 70, 14, 10, 26, 16])
 
 
 def _price_facts(it: Itinerary, lang: str, q: dict | None) -> list[tuple[str, object, str | None]]:
@@ -300,9 +306,24 @@ def _day_sheet(ws, day, lang: str) -> None:
         ws.cell(row=row, column=3).number_format = _TIME_FMT
         ws.cell(row=row, column=8).number_format = "0.0"
         ws.cell(row=row, column=10).number_format = _MONEY_FMT
+    for svc in day.services:  # the evening (planner.stay): dinner and the show, with their times
+        if svc.kind not in ("dinner", "show") or svc.start is None or svc.end is None:
+            continue
+        _append(ws, [None, svc.start.time(), svc.end.time(), label("svc_" + svc.kind, lang), svc.place.name(lang),
+                     svc.place.other_name(lang), None, None, None, None, None, svc.place.id])
+        ws.cell(row=ws.max_row, column=2).number_format = _TIME_FMT
+        ws.cell(row=ws.max_row, column=3).number_format = _TIME_FMT
     _append(ws, [])
     ov = day.overnight
+    hotel = day.hotel
     _append(ws,
-        [None, None, None, label("end_of_trip" if day.last else "overnight", lang), ov.name(lang), ov.other_name(lang)]
+        [None, None, None, label("end_of_trip" if day.last else "overnight", lang), ov.name(lang), ov.other_name(lang),
+         None, None, None, None,
+         f"{label('svc_hotel', lang)}{'：' if lang == 'zh' else ': '}{hotel.name(lang)}" if hotel is not None else None,
+         hotel.id if hotel is not None else None]
     )
+    if day.holiday_text(lang):
+        _append(ws, [None, None, None, label("holiday", lang), day.holiday_text(lang)])
+    for text in day.note_texts(lang):
+        _append(ws, [None, None, None, label("notes", lang), text])
     _finish(ws, [5, 10, 10, 12, 34, 34, 12, 8, 14, 12, 36, 26])

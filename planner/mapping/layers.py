@@ -258,6 +258,34 @@ def _travel_item(it: dict, key: str, di: int, catalog, plan: dict, lang: str, ti
     return {"type": "line", "key": key, "points": [list(p) for p in pts], "rail": bool(rail), "tooltip": tip}
 
 
+def _holiday_name(d: dict, en: bool) -> str:
+    """The public holiday or make-up working day a day's notes name (planner.stay), or ""."""
+    for n in d.get("notes") or []:
+        if not isinstance(n, dict) or n.get("code") not in ("holiday", "makeup_workday"):
+            continue
+        raw = n.get("params")
+        p: dict = raw if isinstance(raw, dict) else {}
+        name = str(p.get("name_en" if en else "name_zh") or p.get("name_zh") or "")
+        if n["code"] == "makeup_workday" and name and "调休" not in name and "make-up" not in name.lower():
+            name = f"{name} make-up working day" if en else f"{name}调休上班"
+        return name
+    return ""
+
+
+def _night_rows(d: dict, di: int, catalog, lang: str, plan: dict) -> list[list[str]]:
+    """Popup rows of a night: the hotel, the dinner and the show planner.stay chose."""
+    en = lang == "en"
+    night = f"Night {di + 1}" if en else f"第 {di + 1} 晚"
+    rows = []
+    if d.get("hotel"):
+        rows.append([night, _place_name(d["hotel"], catalog, lang, plan)])
+    for ev in d.get("evening") or []:
+        if isinstance(ev, dict) and ev.get("id") and ev.get("type") in ("meal", "show"):
+            what = ("Dinner" if en else "晚餐") if ev["type"] == "meal" else ("Show" if en else "演出")
+            rows.append([what, f"{ev.get('start', '')}–{ev.get('end', '')} {_place_name(ev['id'], catalog, lang, plan)}"])
+    return rows
+
+
 def plan_map(
     plan: dict,
     catalog=None,
@@ -293,14 +321,24 @@ def plan_map(
     out_days = []
     legend_rows = []
     overnight_nights: dict[str, list[int]] = {}
+    night_rows: dict[int, list[list[str]]] = {}
     for di, d in enumerate(days):
         if day is not None and di != day:
             continue
         color = day_color(di)
-        items = []
+        items: list[dict] = []
+        lunch_rows: list[list[str]] = []  # a lunch at a named place: a row of the stop before it (or after)
         for ii, it in enumerate(d.get("items", [])):
             t = _item_type(it)
             key = f"{di}:{ii}"
+            if t == "break" and it.get("place"):
+                lunch_rows.append(["Lunch" if en else "午餐",
+                                   f"{it.get('start', '')}–{it.get('end', '')} {_place_name(it['place'], catalog, lang, plan)}"])
+                stops = [x for x in items if x["type"] == "stop"]
+                if stops:
+                    stops[-1]["popup"]["rows"] += lunch_rows
+                    lunch_rows = []
+                continue
             if t == "travel":
                 line = _travel_item(it, key, di, catalog, plan, lang, tiles)
                 if line:
@@ -322,6 +360,8 @@ def plan_map(
                 ]
                 if wait:
                     rows.append(["Wait" if en else "等待", f"{wait} min"])
+                rows += lunch_rows
+                lunch_rows = []
                 spot_id = it.get("id")
                 items.append({
                     "type": "stop",
@@ -337,6 +377,7 @@ def plan_map(
         ov = d.get("overnight")
         if ov and (di < len(days) - 1 or day is not None):
             overnight_nights.setdefault(json.dumps(ov, sort_keys=True, ensure_ascii=False), []).append(di + 1)
+            night_rows[di + 1] = _night_rows(d, di, catalog, lang, plan)
         s = day_summary(d)
         parts = [
             _day_label(di, en),
@@ -347,6 +388,9 @@ def plan_map(
         if s["rail_minutes"]:
             parts.append(f"rail {_fmt_hours(s['rail_minutes'], lang)}" if en else f"高铁 {_fmt_hours(s['rail_minutes'], lang)}")
         parts.append(f"{s['km']:.0f} km")
+        hol = _holiday_name(d, en)
+        if hol:
+            parts.insert(2, hol)
         legend_rows.append({"color": color, "text": " · ".join(parts), "day": di})
     places = []
     # Start and overnight places.
@@ -367,8 +411,9 @@ def plan_map(
         bounds.append((lat, lon))
         nights_txt = ", ".join(str(n) for n in nights)
         tip = (f"Night {nights_txt}: " if en else f"第 {nights_txt} 晚：") + _place_name(ov, catalog, lang, plan)
+        rows = [r for n in nights for r in night_rows.get(n, [])]
         places.append({"type": "night", "lat": lat, "lon": lon, "label": "H" + (nights_txt if len(nights) == 1 else ""),
-                       "tooltip": tip, "popup": {"title": tip}})
+                       "tooltip": tip, "popup": {"title": tip, "rows": rows} if rows else {"title": tip}})
     title = plan.get("title") or ""
     data.update(
         kind="plan",
