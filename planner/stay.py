@@ -584,6 +584,16 @@ def _reprice(plan: Plan, request, catalog: Catalog, hotel_class: str) -> None:
         fill_plan_costs(plan, Group(adults=int(size), hotel_class=hotel_class), load_rates(), catalog)
     except PlannerError as exc:  # bad rate data must not cost the planner its plan
         plan.warnings.append(f"costs not computed: {exc.one_line()}")
+        return
+    # The optimizer kept the budget with class estimates; the named hotels, meals and show may
+    # cost more. Say so rather than hand over a plan silently above the budget.
+    budget = getattr(request, "budget_per_person_cny", None)
+    price = plan.totals.get("cost_per_person_cny")
+    if budget and price is not None and float(price) > float(budget) + 0.005:
+        plan.warnings.append(
+            f"over budget: with its hotels, meals and show the trip costs {float(price):,.0f} CNY per person, "
+            f"more than the budget of {float(budget):,.0f} CNY (the optimizer priced hotels and meals at class estimates)"
+        )
 
 
 # --------------------------------------------------------------------------- prices

@@ -492,6 +492,26 @@ def test_plan_totals_are_repriced_with_the_hotels_meals_and_show(cat):
     assert plan.totals["cost_per_person_cny"] == q.price_per_person_cny
 
 
+def test_a_plan_its_hotels_take_over_the_budget_says_so(cat):
+    request = {"dinner_show": True, "hotel_class": "comfort", "group_size": 4}
+    plan = national_day_plan()
+    plan.totals["cost_cny"] = 1.0
+    enrich_plan(plan, type("R", (), request)(), cat)
+    price = plan.totals["cost_per_person_cny"]
+    assert not [w for w in plan.warnings if w.startswith("over budget")]
+    # a budget just under the priced trip: the warning names both figures
+    plan = national_day_plan()
+    plan.totals["cost_cny"] = 1.0
+    enrich_plan(plan, type("R", (), {**request, "budget_per_person_cny": price - 10})(), cat)
+    over = [w for w in plan.warnings if w.startswith("over budget")]
+    assert len(over) == 1 and f"{price:,.0f} CNY" in over[0] and f"{price - 10:,.0f} CNY" in over[0]
+    # at or above the price: no warning
+    plan = national_day_plan()
+    plan.totals["cost_cny"] = 1.0
+    enrich_plan(plan, type("R", (), {**request, "budget_per_person_cny": price})(), cat)
+    assert not [w for w in plan.warnings if w.startswith("over budget")]
+
+
 def _pdftotext(path) -> str:
     exe = shutil.which("pdftotext")
     if exe is None:
