@@ -111,7 +111,7 @@ def check_answer(path: Path, answer: dict) -> float:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--time-limit", type=float, default=3.0)
+    ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance (default 10, the target's budget)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--sets", nargs="*", default=None, help="set folders (default: all)")
     ap.add_argument("--every", type=int, default=1, help="take every k-th instance of each set (default 1)")

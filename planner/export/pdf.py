@@ -480,6 +480,8 @@ def _glance_table(it: Itinerary, st, lang: str, width: float):
     for d in it.days:
         date = date_text(d.date, lang) if it.dates_given else "—"
         ov = d.overnight.name(lang)
+        if d.hotel is not None and not d.last:  # the night's hotel, as the day page names it
+            ov = f"{ov} · {d.hotel.name(lang)}"
         rows.append(
             [
                 _badge(d, st, lang, small=True),
