@@ -270,18 +270,25 @@ def test_guizhou_4a_rows_name_the_source_of_their_rating():
 
 
 def test_western_prefectures_have_four_4a_rows_placed_from_the_provincial_directory():
-    # Issue 17: Liupanshui had no 4A row; each of the five western prefectures now has at least four.
+    # Issue 17: Liupanshui had no 4A row; each of the five western prefectures now has at least four, and so
+    # have the four eastern ones since the second directory pass (Tongren and Qiannan had two each).
     rows = _guizhou_rows()
-    for pref in ("Liupanshui", "Bijie", "Anshun", "Guiyang", "Qianxinan"):
+    for pref in ("Liupanshui", "Bijie", "Anshun", "Guiyang", "Qianxinan", "Tongren", "Qiannan", "Qiandongnan", "Zunyi"):
         four_a = [sid for sid, r in rows.items() if r["prefecture"] == pref and r["level"] == "4A"]
         assert len(four_a) >= 4, (pref, four_a)
     directory = {sid: r for sid, r in rows.items() if "guizhou.gov.cn/ztzl/wzgz/yzgz/jdml" in r["source"]}
     assert {"wumeng-grassland", "tuole-ginkgo-village", "third-front-museum", "tianhetan", "jiuzhou-ancient-town"} <= set(directory)
+    assert {"yunshe-tujia-village", "miaowang-cheng", "pingtang-astronomy-town", "yaoshan-ancient-village",
+            "langde-miao-village", "bingan-ancient-town"} <= set(directory)
     for sid, r in directory.items():
         note = r["note"]
-        assert r["level"] == "4A" and "AAAA" in note and "amap.com/place/" in r["source"], sid
+        assert r["level"] == "4A" and "AAAA" in note, sid
         assert "confirmed within 1 km" in note or "single source" in note, sid
         assert "Sanity check" in note, sid
+        if "amap.com/place/" not in r["source"]:
+            # No AMap POI in the directory transcription: only an OpenStreetMap point confirmed by a second one.
+            assert note.startswith("Point = OpenStreetMap") and "position confirmed within 1 km" in note, sid
+            continue
         # The AMap POI quoted in the note is GCJ-02: converted to WGS-84 it is the row's point, or (where an
         # OpenStreetMap point is used) within 1 km of it.
         m = re.search(r"GCJ-02 ([0-9.]+)E ([0-9.]+)N", note)
@@ -314,8 +321,12 @@ def test_new_4a_rows_say_how_their_position_was_checked():
     for r in rows.values():
         if r["level"] == "4A":
             by_prefecture[r["prefecture"]] = by_prefecture.get(r["prefecture"], 0) + 1
-    assert by_prefecture["Tongren"] >= 2 and by_prefecture["Qiannan"] >= 2
-    assert by_prefecture["Zunyi"] >= 5 and by_prefecture["Qiandongnan"] >= 8
+    assert by_prefecture["Tongren"] >= 10 and by_prefecture["Qiannan"] >= 11
+    assert by_prefecture["Zunyi"] >= 9 and by_prefecture["Qiandongnan"] >= 13
+    # Issue 17 asks for at least 60 4A areas across the nine prefectures (both 4A tables together).
+    red = list(csv.DictReader(io.StringIO((Path(__file__).parents[1] / "data/scenic_spots/guizhou_red_sites.csv")
+                                          .read_text(encoding="utf-8"))))
+    assert sum(by_prefecture.values()) + sum(r["level"] == "4A" for r in red) >= 60
 
 
 def test_chishui_and_jiuzhou_points_lie_where_the_sources_put_them():
@@ -368,3 +379,31 @@ def test_theme_presets_visit_places_of_their_theme(route_id, theme):
     assert musts, route_id
     themed = [sid for sid in (s.id for s in r.stops) if theme in cat.get(sid).themes]
     assert len(themed) >= 2 and all(theme in cat.get(sid).themes for sid in musts), route_id
+
+
+def test_moved_rows_lie_at_their_sourced_points():
+    # Three rows that were estimates were moved to published points (issue 17, data5).
+    rows = _guizhou_rows()
+
+    def at(sid):
+        return float(rows[sid]["lat"]), float(rows[sid]["lon"])
+
+    # Tianlong tunpu: the AMap POI 天龙屯堡景区 (GCJ-02 106.170485E 26.356744N), in Pingba District - 10 km from the
+    # Pingba seat, not next to Jiuzhou old town in Xixiu District, where the old estimate was.
+    lat, lon = gcj02_to_wgs84(26.356744, 106.170485)
+    assert geodesic_km(lat, lon, *at("tianlong-tunpu")) < 0.01
+    assert geodesic_km(*at("tianlong-tunpu"), *at("jiuzhou-ancient-town")) > 10
+    # The Dixi opera show is staged in Tianlong: same point.
+    shows = {r["id"]: r for r in csv.DictReader(io.StringIO((Path(__file__).parents[1] / "data/scenic_spots/shows.csv")
+                                                            .read_text(encoding="utf-8")))}
+    dixi = shows["tianlong-tunpu-dixi-opera"]
+    assert geodesic_km(float(dixi["lat"]), float(dixi["lon"]), *at("tianlong-tunpu")) < 0.01
+    # Chishui waterfall (Shizhangdong) lies on the upper Fengxi river south of Chishui, near Yanziyan, 20-30 km
+    # from the city; Foguangyan lies south-east of the city, north of Yuanhou (GeoNames 28.341N 105.976E).
+    chishui_city = (28.59375, 105.69397)
+    falls = at("chishui-waterfall")
+    assert 20 <= geodesic_km(*chishui_city, *falls) <= 30 and falls[1] < 105.80
+    assert geodesic_km(*falls, 28.3597, 105.7409) < 2.5  # the OSM point youpji uses for the waterfall area
+    fgy = at("foguangyan")
+    assert 30 <= geodesic_km(*chishui_city, *fgy) <= 40 and 0 < fgy[0] - 28.341 and geodesic_km(*fgy, 28.341, 105.976) < 8
+    assert geodesic_km(*falls, *fgy) > 20
