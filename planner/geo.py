@@ -81,3 +81,17 @@ def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
         if abs(dlat) < 1e-10 and abs(dlon) < 1e-10:
             break
     return wlat, wlon
+
+
+def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    """Baidu's BD-09 to GCJ-02 (the published inverse of Baidu's offset; about 1 m accurate)."""
+    x, y = lon - 0.0065, lat - 0.006
+    k = math.pi * 3000.0 / 180.0
+    z = math.hypot(x, y) - 0.00002 * math.sin(y * k)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * k)
+    return z * math.sin(theta), z * math.cos(theta)
+
+
+def bd09_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
+    """Baidu's BD-09 to WGS-84: BD-09 → GCJ-02 → WGS-84 (the conversion the catalog notes quote)."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lat, lon))
