@@ -408,3 +408,15 @@ def test_lock_day_from_a_previous_plan_in_the_cli(tmp_path):
     assert out.returncode == 0, out.stderr
     p2 = load_plan(second)
     assert [v.id for v in p2.days[1].visits()] == day2
+
+
+def test_plan_from_dict_without_validation_reads_the_same_plan_and_still_refuses_a_broken_one():
+    from planner.errors import RequestError
+    from planner.plan import plan_from_dict, plan_to_dict
+
+    good = plan_to_dict(plan_from_dict(sample_plan_dict()))
+    assert plan_to_dict(plan_from_dict(good, validate=False)) == plan_to_dict(plan_from_dict(good))
+    broken = dict(good)
+    del broken["days"]
+    with pytest.raises(RequestError):
+        plan_from_dict(broken, validate=False)

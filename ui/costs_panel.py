@@ -228,7 +228,7 @@ class CostsPanel(QWidget):
         if not self.doc.plan or not self.doc.plan.get("days"):
             self._show_error(tr("Optimize the trip to see its price."))
             return
-        plan = plan_from_dict(self.doc.plan)
+        plan = plan_from_dict(self.doc.plan, validate=False)  # checked when it entered the document
         try:
             # The same numbers as planner.costing.package_quote (qiantu quote and every document).
             q = quote(plan, group, rates, self.catalog, parse_currency(self.doc.costing.get("currency")))
