@@ -355,6 +355,13 @@
     if (!f || !f.bounds) { return; }
     var b = L.latLngBounds(latlng(f.bounds[0]), latlng(f.bounds[1]));
     if (!b.isValid()) { return; }
+    // A view not shown yet has no size: fitting to it gives Leaflet NaN zooms. Frame on the first
+    // resize that gives the map a size instead.
+    var size = q.map.getSize();
+    if (!size.x || !size.y) {
+      q.map.once('resize', function () { frame(f); });
+      return;
+    }
     var opts = {animate: false};
     if (f.paddingTopLeft) { opts.paddingTopLeft = f.paddingTopLeft; }
     if (f.paddingBottomRight) { opts.paddingBottomRight = f.paddingBottomRight; }
