@@ -320,8 +320,6 @@ def solve_optw(
 
     def perturb(cur: list[int], stall: int) -> list[int]:
         """Remove a random run of consecutive visits and re-insert greedily (the others first)."""
-        if stall > 0 and stall % max(20, n // 2) == 0:
-            cur = list(best_so_far[0])  # restart from the best route now and then
         inner = len(cur) - 2
         if inner > 0:
             r = rng.randint(1, max(1, min(inner, (inner + 2) // 3)))
@@ -343,20 +341,22 @@ def solve_optw(
         polished = polish(route)
         if polished is not None:
             route = local_opt(polished, visited)
-        best_so_far[0] = list(route)
         return route
+
+    def accept(cand: list[int], cur: list[int], best: list[int], stall: int) -> list[int]:
+        """Go on from the new route; back to the best route now and then."""
+        return list(best) if stall > 0 and stall % max(20, n // 2) == 0 else cand
 
     control = Control(time_limit_s, max_iterations, seed, progress, cancelled, t0=t0, default_iterations=100 * n)
     rng = control.rng
     cur = local_opt(list(base), visited)
-    best_so_far = [list(cur)]
     out = iterate(
         cur,
         control,
         perturb=perturb,
         improve=lambda route: local_opt(route, visited),
         better=better,
-        accept=lambda cand, cur, best, stall: cand,
+        accept=accept,
         copy=list,
         on_best=on_best,
         message=lambda best: f"choosing places (iteration {control.it}, score {route_score(best):g})",

@@ -11,8 +11,6 @@ sequence (``TripModel.split``), which may move the nights.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -58,12 +56,11 @@ def _last_visit_day(days) -> int:
 class Search:
     """The ILS state for one model."""
 
-    def __init__(self, m: TripModel, seed: int = 0, deadline: float | None = None, cancelled=None,
-                 rng: random.Random | None = None) -> None:
+    def __init__(self, m: TripModel, control: Control | None = None, *, seed: int = 0) -> None:
         self.m = m
-        self.rng = random.Random(seed) if rng is None else rng
-        self.deadline = deadline
-        self.cancelled = cancelled
+        # the deadline, cancel and random source of the search (none but a seed when used alone)
+        self.control = control if control is not None else Control(None, None, seed)
+        self.rng = self.control.rng
         self.evals = 0
         T = m.T
         sp = m.stop_place
@@ -74,9 +71,7 @@ class Search:
         ]
 
     def out_of_time(self) -> bool:
-        if self.deadline is not None and time.perf_counter() > self.deadline:
-            return True
-        return bool(self.cancelled is not None and self.cancelled())
+        return self.control.out_of_time()
 
     # ------------------------------------------------------------ evaluation of a changed solution
     def window(self, sol: Solution, new_days: list[tuple[int, ...]], changed: set[int]) -> Solution | None:
@@ -186,7 +181,7 @@ class Search:
         for s in sorted(out, key=key):
             # the greedy construction always completes (it is cheap): a time limit shorter than
             # it would otherwise give a plan that silently skips stops; only a cancel stops it
-            if self.cancelled is not None and self.cancelled():
+            if self.control.is_cancelled():
                 break
             c = self.best_insertion(sol, s)
             if c is not None:
@@ -486,7 +481,7 @@ def ils(
     """Iterated local search; (best solution, iterations). None when not even the empty trip fits."""
     control = Control(None, 40 + 8 * m.n if max_iterations is None else max_iterations, seed, progress, cancelled,
                       deadline=deadline, span=(0.1, 0.95))
-    search = Search(m, seed=seed, deadline=deadline, cancelled=cancelled, rng=control.rng)
+    search = Search(m, control)
     empty = make_solution(m, [()] * m.D)
     if empty is None:
         return None, 0

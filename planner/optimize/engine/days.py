@@ -179,8 +179,8 @@ class _DaysSearch:
         self.sc = [0.0 if v in hs else float(sc[v]) for v in range(n)]
         self.scn = np.array(self.sc)
         self.rng = rng
-        self.best_score = 0.0
-        self.total = 0.0
+        self.best_score = 0.0  # the best score so far, for the progress text
+        self.total = float(self.scn[self.places].sum())  # every scored place visited: nothing better exists
         self.eps = 1e-9 * max(1.0, float(Dn.max()))
         self._opt: dict[tuple, tuple] = {}
         self._no_relocate: set = set()
@@ -722,8 +722,6 @@ class _DaysSearch:
         return out.best
 
     def run(self, control: Control) -> DaysResult:
-        self.total = float(self.scn[self.places].sum())
-        self.best_score = 0.0
         n_places = len(self.places)
         deadline = control.deadline
         t0 = control.t0
