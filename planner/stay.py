@@ -26,13 +26,11 @@ Rules (docs/decisions.md, "Stay"):
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import math
 from collections.abc import Iterable
 from pathlib import Path
 
-from planner import paths
 from planner.catalog import HOTEL_CLASSES, Catalog, Spot, format_hhmm, parse_hhmm
 from planner.errors import RequestError
 from planner.geo import haversine_km
@@ -46,7 +44,6 @@ DINNER_FROM = 18 * 60
 DINNER_MINUTES = 90
 URBAN_KMH = 30.0
 DETOUR = 1.3
-FALLBACK_TIER = "B"  # as planner.costing: a place without a tier in hotel_cities.csv
 ROOM_SHARE = 2  # persons per room: the per-person hotel price is a twin-share price
 
 
@@ -599,30 +596,15 @@ def _reprice(plan: Plan, request, catalog: Catalog, hotel_class: str) -> None:
 # --------------------------------------------------------------------------- prices
 
 
-def _read_csv(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    from io import StringIO
+def class_rate_cny(place: str, hotel_class: str, rates_dir: Path | str | None = None, *, rates=None) -> float | None:
+    """The estimated room-night rate of ``hotel_class`` at ``place`` from data/rates (tier of the place),
+    as the quote prices it (:class:`planner.costing.Rates`, tier ``FALLBACK_TIER`` for a place without one)."""
+    from planner.costing import FALLBACK_TIER, load_rates
 
-    from planner import io as _io
-    from planner.errors import DataError
-
-    text, _enc = _io.read_csv_text(path, DataError)
-    return list(csv.DictReader(StringIO(text, newline="")))
-
-
-def class_rate_cny(place: str, hotel_class: str, rates_dir: Path | str | None = None) -> float | None:
-    """The estimated room-night rate of ``hotel_class`` at ``place`` from data/rates (tier of the place)."""
-    d = Path(rates_dir) if rates_dir is not None else paths.data_dir() / "rates"
-    tiers = {r["place"]: r["tier"] for r in _read_csv(d / "hotel_cities.csv")}
-    tier = tiers.get(place, FALLBACK_TIER)
-    for r in _read_csv(d / "hotel_tiers.csv"):
-        if r.get("tier") == tier and r.get("class") == hotel_class:
-            try:
-                return float(r["room_night_cny"])
-            except (KeyError, ValueError):
-                return None
-    return None
+    r = rates if rates is not None else load_rates(rates_dir)
+    src = r.hotel_cities.get(place)
+    rate = r.hotel_tiers.get((src.value if src is not None else FALLBACK_TIER, hotel_class))
+    return float(rate.value) if rate is not None else None
 
 
 def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None = None) -> list[dict]:
@@ -637,8 +619,10 @@ def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None 
     Lines without a known price are left out.
     """
     from planner.calendar import calendar_day
+    from planner.costing import load_rates
 
     out: list[dict] = []
+    rates = load_rates(rates_dir) if any(d.hotel for d in plan.days) else None  # once, for the hotel lines
 
     def line(kind: str, spot: Spot, date: str, cny: float, zh: str, en: str, **more) -> None:
         out.append({"kind": kind, "id": spot.id, "label_zh": f"{zh} {spot.name_zh}", "label_en": f"{en} {spot.name_en}",
@@ -674,7 +658,7 @@ def priced_extras(plan: Plan, catalog: Catalog, *, rates_dir: Path | str | None 
             if h.room_night_cny is not None:
                 line("hotel", h, day.date, h.room_night_cny / ROOM_SHARE, "住宿", "Hotel",
                      cny_per_room=h.room_night_cny, hotel_class=h.hotel_class,
-                     class_rate_cny=class_rate_cny(day.overnight, h.hotel_class, rates_dir))
+                     class_rate_cny=class_rate_cny(day.overnight, h.hotel_class, rates=rates))
     return out
 
 
