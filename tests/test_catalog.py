@@ -412,15 +412,12 @@ def test_moved_rows_lie_at_their_sourced_points():
 def test_every_baidu_conversion_quoted_in_a_note_is_what_planner_geo_gives():
     """Rows placed from a Baidu (BD-09) point quote it and its WGS-84 conversion; both must agree
     with planner.geo.bd09_to_wgs84 (BD-09 -> GCJ-02 -> WGS-84), so the data can be re-derived."""
-    import csv
-    import glob
-
     from planner.geo import bd09_to_wgs84
 
     pat = re.compile(r"BD-09 ([0-9.]+)E ([0-9.]+)N[^;]{0,120}?(?:->|converts to|converted to WGS-84 =|=)\s*"
                      r"(?:WGS-84\s*)?([0-9.]+)N ([0-9.]+)E")
     checked = 0
-    for path in glob.glob(str(Path(__file__).resolve().parents[1] / "data" / "scenic_spots" / "*.csv")):
+    for path in sorted((Path(__file__).resolve().parents[1] / "data" / "scenic_spots").glob("*.csv")):
         with open(path, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 for m in pat.finditer(row.get("note") or ""):
