@@ -32,6 +32,7 @@ as ratios against the anchor.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import random
 import sys
@@ -55,11 +56,16 @@ def limit_for(n: int, scale: float) -> float:
     return scale * (2.0 if n <= 60 else 5.0 if n <= 100 else 10.0)
 
 
-def network_instance(n: int) -> np.ndarray:
+@functools.lru_cache(maxsize=1)
+def _network():
     from planner.catalog import load_catalog
     from planner.network import load_network
 
-    net = load_network(catalog=load_catalog())
+    return load_network(catalog=load_catalog())
+
+
+def network_instance(n: int) -> np.ndarray:
+    net = _network()
     base = sorted(v for v in net.graph.nodes if not v.endswith("#rail"))
     random.Random(n).shuffle(base)
     m = net.matrix(base[:n], "drive+rail")
